@@ -1,0 +1,242 @@
+/*
+ * control.c - `mydaemon -s` (see control.h).
+ *
+ * Every wait is a bounded poll of a condition (lock released, counter
+ * moved), so `-s stop` returns as soon as the daemon is gone: a zombie
+ * that init has not reaped yet holds no lock and counts as gone.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "control.h"
+#include "pidfile.h"
+#include "state.h"
+
+#define POLL_MS		10
+#define KILL_WAIT_S	5
+
+static void
+pause_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+static long
+deadline_ms(unsigned int s)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L + (long)s * 1000L;
+}
+
+static int
+past(long deadline)
+{
+	return deadline_ms(0) >= deadline;
+}
+
+/* Signal the lock holder; 0, or an exit code after a message. */
+static int
+signal_holder(const char *pidfile, int sig, pid_t *pid)
+{
+	enum pidfile_status s = pidfile_query(pidfile, pid);
+
+	if (s == PIDFILE_UNKNOWN) {
+		fprintf(stderr, "mydaemon: cannot read pidfile %s: %s\n",
+		    pidfile, strerror(errno));
+		return errno == EACCES || errno == EPERM ? 4 : 1;
+	}
+	if (s != PIDFILE_RUNNING) {
+		fprintf(stderr, "mydaemon: not running\n");
+		return 1;
+	}
+	if (kill(*pid, sig) == -1) {
+		fprintf(stderr, "mydaemon: cannot signal pid %ld: %s\n",
+		    (long)*pid, strerror(errno));
+		return errno == EPERM ? 4 : 1;
+	}
+	return 0;
+}
+
+static int
+wait_gone(const char *pidfile, long deadline)
+{
+	pid_t pid;
+
+	while (pidfile_query(pidfile, &pid) == PIDFILE_RUNNING) {
+		if (past(deadline))
+			return -1;
+		pause_ms(POLL_MS);
+	}
+	return 0;
+}
+
+static int
+remove_files(const char *pidfile)
+{
+	char *sp = state_path(pidfile);
+	int r = 0;
+
+	if (pidfile_remove_stale(pidfile) == -1 && errno != EBUSY) {
+		fprintf(stderr, "mydaemon: cannot remove %s: %s\n", pidfile,
+		    strerror(errno));
+		r = errno == EACCES || errno == EPERM ? 4 : 1;
+	}
+	if (sp != NULL && unlink(sp) == -1 && errno != ENOENT && r == 0)
+		r = errno == EACCES || errno == EPERM ? 4 : 1;
+	free(sp);
+	return r;
+}
+
+static int
+do_stop(const char *pidfile, unsigned int wait_s)
+{
+	pid_t pid;
+	int r;
+
+	if (pidfile_query(pidfile, &pid) != PIDFILE_RUNNING)
+		return remove_files(pidfile);
+	if ((r = signal_holder(pidfile, SIGTERM, &pid)) != 0)
+		return pidfile_query(pidfile, &pid) == PIDFILE_RUNNING ? r :
+		    remove_files(pidfile);
+	if (wait_gone(pidfile, deadline_ms(wait_s)) == -1) {
+		fprintf(stderr, "mydaemon: pid %ld did not stop within %us, "
+		    "sending SIGKILL\n", (long)pid, wait_s);
+		if (signal_holder(pidfile, SIGKILL, &pid) == 0 &&
+		    wait_gone(pidfile, deadline_ms(KILL_WAIT_S)) == -1) {
+			fprintf(stderr, "mydaemon: pid %ld is still running\n",
+			    (long)pid);
+			return 1;
+		}
+	}
+	return remove_files(pidfile);
+}
+
+static int
+read_state(const char *path, struct state_info *si)
+{
+	if (state_read(path, si) == 0)
+		return 0;
+	fprintf(stderr, "mydaemon: cannot read state file %s: %s\n", path,
+	    strerror(errno));
+	return -1;
+}
+
+/*
+ * Send sig and wait until the counter at `off` in the state file moves
+ * past `target(before)`: the daemon has acted on a signal sent after our
+ * first read.
+ */
+static int
+signal_and_wait(const char *pidfile, int sig, unsigned int wait_s,
+    struct state_info *after)
+{
+	struct state_info before;
+	char *sp;
+	pid_t pid;
+	long deadline = deadline_ms(wait_s);
+	int r = 1;
+
+	if ((sp = state_path(pidfile)) == NULL || read_state(sp, &before))
+		goto out;
+	if ((r = signal_holder(pidfile, sig, &pid)) != 0)
+		goto out;
+	r = 1;
+	for (;;) {
+		if (pidfile_query(pidfile, &pid) != PIDFILE_RUNNING) {
+			fprintf(stderr, "mydaemon: the daemon exited\n");
+			goto out;
+		}
+		if (state_read(sp, after) == 0 && (sig == SIGHUP ?
+		    after->reload_done > before.reload_started :
+		    after->reopens + after->reopen_failed >
+		    before.reopens + before.reopen_failed))
+			break;
+		if (past(deadline)) {
+			fprintf(stderr, "mydaemon: no answer from pid %ld "
+			    "within %us\n", (long)pid, wait_s);
+			goto out;
+		}
+		pause_ms(POLL_MS);
+	}
+	r = 0;
+out:
+	free(sp);
+	return r;
+}
+
+static int
+do_reload(const char *pidfile, unsigned int wait_s)
+{
+	struct state_info si;
+	int r;
+
+	if ((r = signal_and_wait(pidfile, SIGHUP, wait_s, &si)) != 0)
+		return r;
+	if (strcmp(si.last_reload, "ok") != 0) {
+		fprintf(stderr, "mydaemon: reload failed: %s\n", si.reason);
+		return 1;
+	}
+	printf("mydaemon: configuration reloaded (generation %lu)\n",
+	    si.generation);
+	return 0;
+}
+
+static int
+do_reopen(const char *pidfile, unsigned int wait_s)
+{
+	struct state_info si;
+	int r;
+
+	if ((r = signal_and_wait(pidfile, SIGUSR1, wait_s, &si)) != 0)
+		return r;
+	printf("mydaemon: logs reopened\n");
+	return 0;
+}
+
+static int
+do_status(const char *pidfile)
+{
+	pid_t pid;
+
+	switch (pidfile_query(pidfile, &pid)) {
+	case PIDFILE_RUNNING:
+		printf("mydaemon is running (pid %ld)\n", (long)pid);
+		return 0;
+	case PIDFILE_DEAD:
+		printf("mydaemon is not running but pidfile %s exists\n",
+		    pidfile);
+		return 1;
+	case PIDFILE_STOPPED:
+		printf("mydaemon is not running\n");
+		return 3;
+	default:
+		printf("mydaemon status is unknown: cannot read %s: %s\n",
+		    pidfile, strerror(errno));
+		return 4;
+	}
+}
+
+int
+control_run(const char *action, const char *pidfile, unsigned int wait_s)
+{
+	if (strcmp(action, "status") == 0)
+		return do_status(pidfile);
+	if (strcmp(action, "stop") == 0)
+		return do_stop(pidfile, wait_s);
+	if (strcmp(action, "reload") == 0)
+		return do_reload(pidfile, wait_s);
+	if (strcmp(action, "reopen") == 0)
+		return do_reopen(pidfile, wait_s);
+	fprintf(stderr, "mydaemon: unknown action \"%s\" (use status, stop, "
+	    "reload or reopen)\n", action);
+	return 2;
+}

@@ -1,0 +1,214 @@
+/*
+ * daemonize.c - becoming a daemon, the SysV way (see daemonize.h).
+ */
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "daemonize.h"
+#include "log.h"
+#include "signals.h"
+
+extern char	**environ;
+
+static int	ready_fd = -1;		/* write end, in the daemon */
+static int	log_opened;
+
+static void
+open_std_fds(void)
+{
+	int fd;
+
+	/* A closed 0-2 would be reused by the next open(): fill them. */
+	while ((fd = open("/dev/null", O_RDWR)) != -1 && fd <= 2)
+		;
+	if (fd > 2)
+		close(fd);
+}
+
+static void
+close_inherited(void)
+{
+	DIR *d;
+	struct dirent *de;
+	int fd, dfd;
+
+#ifdef HAVE_CLOSE_RANGE
+	if (close_range(3, ~0U, 0) == 0)
+		return;
+#endif
+	if ((d = opendir("/proc/self/fd")) == NULL) {
+		for (fd = 3; fd < sysconf(_SC_OPEN_MAX) && fd < 65536; fd++)
+			close(fd);
+		return;
+	}
+	dfd = dirfd(d);
+	while ((de = readdir(d)) != NULL) {
+		fd = atoi(de->d_name);
+		if (fd > 2 && fd != dfd)
+			close(fd);
+	}
+	closedir(d);
+}
+
+static int
+env_is_clean(void)
+{
+	return environ != NULL && environ[0] != NULL &&
+	    strcmp(environ[0], DAEMONIZE_PATH) == 0 && environ[1] == NULL;
+}
+
+static void
+clean_environment(char **argv)
+{
+	char *clean[] = { DAEMONIZE_PATH, NULL };
+	char **e;
+
+	if (env_is_clean())
+		return;
+	execve("/proc/self/exe", argv, clean);
+	/* No /proc: wipe the old strings so /proc/PID/environ shows none. */
+	for (e = environ; e != NULL && *e != NULL; e++)
+		memset(*e, 0, strlen(*e));
+	clearenv();
+	putenv(clean[0]);
+}
+
+void
+daemonize_sanitize(char **argv)
+{
+	open_std_fds();
+	close_inherited();
+	signals_reset();
+	clean_environment(argv);
+}
+
+/* The starter: wait for the daemon's word, then leave. */
+static noreturn void
+await_ready(int fd, pid_t child)
+{
+	char msg[1024];
+	size_t len = 0;
+	ssize_t n;
+
+	while (len < sizeof(msg) - 1 &&
+	    ((n = read(fd, msg + len, sizeof(msg) - 1 - len)) > 0 ||
+	    (n == -1 && errno == EINTR)))
+		if (n > 0)
+			len += (size_t)n;
+	waitpid(child, NULL, 0);
+	if (len >= 1 && msg[0] == '\0')
+		_exit(0);
+	if (len == 0) {
+		fprintf(stderr, "mydaemon: the daemon exited during start-up"
+		    " (see its log)\n");
+		_exit(1);
+	}
+	msg[len] = '\0';
+	fprintf(stderr, "mydaemon: %s\n", msg);
+	_exit(1);
+}
+
+static void
+stdio_to_null(void)
+{
+	int fd;
+
+	if ((fd = open("/dev/null", O_RDWR)) == -1)
+		daemonize_fatalx("cannot open /dev/null: %s", strerror(errno));
+	if (dup2(fd, 0) == -1 || dup2(fd, 1) == -1 || dup2(fd, 2) == -1)
+		daemonize_fatalx("cannot redirect stdio: %s", strerror(errno));
+	if (fd > 2)
+		close(fd);
+}
+
+void
+daemonize_detach(void)
+{
+	int p[2];
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) == -1) {
+		fprintf(stderr, "mydaemon: pipe: %s\n", strerror(errno));
+		exit(1);
+	}
+	fflush(NULL);
+	if ((pid = fork()) == -1) {
+		fprintf(stderr, "mydaemon: fork: %s\n", strerror(errno));
+		exit(1);
+	}
+	if (pid > 0) {
+		close(p[1]);
+		await_ready(p[0], pid);
+	}
+	close(p[0]);
+	ready_fd = p[1];
+	if (setsid() == -1)
+		daemonize_fatalx("setsid: %s", strerror(errno));
+	/* The session leader leaves: the daemon can never get a tty. */
+	if ((pid = fork()) == -1)
+		daemonize_fatalx("fork: %s", strerror(errno));
+	if (pid > 0)
+		_exit(0);
+	stdio_to_null();
+	daemonize_foreground();
+}
+
+void
+daemonize_foreground(void)
+{
+	umask(027);
+	if (chdir("/") == -1)
+		daemonize_fatalx("chdir /: %s", strerror(errno));
+}
+
+void
+daemonize_ready(void)
+{
+	char ok = '\0';
+
+	if (ready_fd == -1)
+		return;
+	if (write(ready_fd, &ok, 1) != 1)
+		log_warn("cannot report readiness");
+	close(ready_fd);
+	ready_fd = -1;
+}
+
+void
+daemonize_log_opened(void)
+{
+	log_opened = 1;
+}
+
+noreturn void
+daemonize_fatalx(const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	size_t len;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (log_opened)
+		log_errx("%s", msg);
+	if (ready_fd != -1) {
+		len = strlen(msg);
+		if (write(ready_fd, msg, len) != (ssize_t)len)
+			log_warn("cannot report the failure");
+		close(ready_fd);
+		ready_fd = -1;
+	} else
+		fprintf(stderr, "mydaemon: %s\n", msg);
+	exit(1);
+}

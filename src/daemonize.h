@@ -1,0 +1,48 @@
+/*
+ * daemonize.h - the SysV start-up steps of daemon(7) and the readiness
+ * pipe that lets the starting process report the daemon's real outcome.
+ */
+#ifndef MYDAEMON_DAEMONIZE_H
+#define MYDAEMON_DAEMONIZE_H
+
+#include <stdnoreturn.h>
+
+/* The environment a daemon runs with, whoever started it. */
+#define DAEMONIZE_PATH	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/*
+ * Steps 1-3 of daemon(7), done first thing in main(): close every
+ * inherited descriptor above 2 (and make sure 0-2 are open), reset all
+ * signal dispositions and the mask, and give the process a clean
+ * environment.  The last one re-executes the program, because clearenv()
+ * alone leaves the old block visible in /proc/PID/environ; the new image
+ * comes back here, finds the environment clean, and carries on.
+ */
+void	daemonize_sanitize(char **argv);
+
+/*
+ * fork, setsid, fork, stdio to /dev/null, umask 027, chdir /.  Returns
+ * in the final daemon process only.  The original process waits on the
+ * readiness pipe and exits 0 when the daemon calls daemonize_ready(), or
+ * prints the daemon's reason and exits 1 when it fails (or dies) first.
+ */
+void	daemonize_detach(void);
+
+/* Foreground mode: the same umask and working directory, no fork. */
+void	daemonize_foreground(void);
+
+/* Tell the waiting starter that we are ready; close the pipe. */
+void	daemonize_ready(void);
+
+/* The main log now goes somewhere other than stderr. */
+void	daemonize_log_opened(void);
+
+/*
+ * Start-up failure: log the reason, hand it to the starter (or print it
+ * on stderr in the foreground), and exit 1 (atexit handlers run, so a
+ * pidfile already taken is released).
+ */
+noreturn void	daemonize_fatalx(const char *fmt, ...)
+		    __attribute__((format(printf, 1, 2)));
+
+#endif /* MYDAEMON_DAEMONIZE_H */

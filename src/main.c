@@ -1,0 +1,181 @@
+/*
+ * main.c - command line and the order of things.
+ *
+ * mydaemon [-f] [-c FILE] [-p PIDFILE]      run (daemonize unless -f)
+ * mydaemon -t [-c FILE]                     test the configuration
+ * mydaemon -s ACTION [-c FILE] [-p PIDFILE] [-w SECONDS]
+ * mydaemon -V | -h
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "config.h"
+#include "control.h"
+#include "daemonize.h"
+#include "log.h"
+
+#define DEFAULT_WAIT_S	10
+
+struct options {
+	struct agent_opts	 agent;
+	int			 test;
+	const char		*action;
+	unsigned int		 wait_s;
+};
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+"usage: mydaemon [-f] [-c FILE] [-p PIDFILE]\n"
+"       mydaemon -t [-c FILE]\n"
+"       mydaemon -s status|stop|reload|reopen [-c FILE] [-p PIDFILE] "
+"[-w SECONDS]\n"
+"       mydaemon -V | -h\n"
+"\n"
+"  -f, --foreground      do not detach; log to stderr unless log_file is set\n"
+"  -c, --config FILE     configuration file (default %s)\n"
+"  -p, --pidfile FILE    pidfile, or \"none\" (default: from the config)\n"
+"  -t, --test            check the configuration and exit\n"
+"  -s, --signal ACTION   control the running instance\n"
+"  -w, --wait SECONDS    how long -s waits for the daemon (default %d)\n"
+"  -V, --version         print the version and exit\n"
+"  -h, --help            print this help and exit\n",
+	    MYDAEMON_CONFFILE, DEFAULT_WAIT_S);
+}
+
+/* The daemon works in "/": remember relative paths as absolute ones. */
+static const char *
+absolute(const char *path)
+{
+	char cwd[4096], *p;
+
+	if (path[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
+		return path;
+	if (asprintf(&p, "%s/%s", cwd, path) == -1) {
+		fprintf(stderr, "mydaemon: out of memory\n");
+		exit(1);
+	}
+	return p;
+}
+
+static unsigned int
+parse_wait(const char *s)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (*s < '0' || *s > '9' || *end != '\0' || errno || v > 3600) {
+		fprintf(stderr, "mydaemon: invalid wait \"%s\" (0-3600 "
+		    "seconds)\n", s);
+		exit(2);
+	}
+	return (unsigned int)v;
+}
+
+static void
+parse_options(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "pidfile", required_argument, NULL, 'p' },
+		{ "test", no_argument, NULL, 't' },
+		{ "signal", required_argument, NULL, 's' },
+		{ "wait", required_argument, NULL, 'w' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int ch;
+
+	o->agent.conffile = MYDAEMON_CONFFILE;
+	o->wait_s = DEFAULT_WAIT_S;
+	while ((ch = getopt_long(argc, argv, "fc:p:ts:w:Vh", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'f': o->agent.foreground = 1; break;
+		case 'c': o->agent.conffile = absolute(optarg); break;
+		case 'p':
+			o->agent.no_pidfile = strcmp(optarg, "none") == 0;
+			o->agent.pidfile = o->agent.no_pidfile ? NULL :
+			    absolute(optarg);
+			break;
+		case 't': o->test = 1; break;
+		case 's': o->action = optarg; break;
+		case 'w': o->wait_s = parse_wait(optarg); break;
+		case 'V': printf("mydaemon %s\n", PACKAGE_VERSION); exit(0);
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); exit(2);
+		}
+	}
+	if (optind < argc || (o->test && o->action != NULL)) {
+		usage(stderr);
+		exit(2);
+	}
+}
+
+/* -s needs the pidfile: -p, else the config's, else the default. */
+static int
+control(struct options *o)
+{
+	struct config *cfg;
+	char reason[512];
+	const char *pidfile = o->agent.pidfile;
+	int r;
+
+	if (o->agent.no_pidfile) {
+		fprintf(stderr, "mydaemon: -s needs a pidfile\n");
+		return 2;
+	}
+	if (pidfile != NULL)
+		return control_run(o->action, pidfile, o->wait_s);
+	cfg = agent_load_config(o->agent.conffile, 0, 0, reason,
+	    sizeof(reason));
+	if (cfg == NULL)
+		fprintf(stderr, "mydaemon: warning: %s; using pidfile %s\n",
+		    reason, MYDAEMON_PIDFILE);
+	else if (cfg->pidfile == NULL) {
+		fprintf(stderr, "mydaemon: %s sets no pidfile\n",
+		    o->agent.conffile);
+		config_free(cfg);
+		return 2;
+	}
+	r = control_run(o->action, cfg ? cfg->pidfile : MYDAEMON_PIDFILE,
+	    o->wait_s);
+	config_free(cfg);
+	return r;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o;
+	struct config *cfg;
+	char reason[512];
+
+	daemonize_sanitize(argv);
+	log_init("mydaemon");
+	memset(&o, 0, sizeof(o));
+	parse_options(argc, argv, &o);
+	if (o.action != NULL)
+		return control(&o);
+	cfg = agent_load_config(o.agent.conffile, o.agent.foreground, 1,
+	    reason, sizeof(reason));
+	if (cfg == NULL)
+		return 1;
+	if (o.test) {
+		printf("mydaemon: configuration %s is valid\n",
+		    o.agent.conffile);
+		config_free(cfg);
+		return 0;
+	}
+	return agent_run(&o.agent, cfg);
+}

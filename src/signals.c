@@ -1,0 +1,113 @@
+/*
+ * signals.c - the self-pipe (see signals.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "signals.h"
+
+static const int handled[] = { SIGHUP, SIGUSR1, SIGTERM, SIGINT, SIGCHLD };
+#define NHANDLED	(sizeof(handled) / sizeof(handled[0]))
+
+static int			 pipefd[2] = { -1, -1 };
+/* Set when a byte could not be written because the pipe was full. */
+static volatile sig_atomic_t	 overflow[NHANDLED];
+
+static void
+on_signal(int signo)
+{
+	int saved = errno;
+	unsigned char b = (unsigned char)signo;
+	size_t i;
+
+	if (write(pipefd[1], &b, 1) != 1) {
+		for (i = 0; i < NHANDLED; i++)
+			if (handled[i] == signo)
+				overflow[i] = 1;
+	}
+	errno = saved;
+}
+
+void
+signals_reset(void)
+{
+	struct sigaction sa;
+	sigset_t all;
+	int sig;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	for (sig = 1; sig < NSIG; sig++)
+		sigaction(sig, &sa, NULL);	/* fails for KILL, STOP: fine */
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+}
+
+int
+signals_init(void)
+{
+	struct sigaction sa;
+	size_t i;
+
+	if (pipe2(pipefd, O_CLOEXEC | O_NONBLOCK) == -1)
+		return -1;
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < NHANDLED; i++)
+		sigaddset(&sa.sa_mask, handled[i]);
+	sa.sa_flags = SA_RESTART;
+	sa.sa_handler = on_signal;
+	for (i = 0; i < NHANDLED; i++)
+		if (sigaction(handled[i], &sa, NULL) == -1)
+			return -1;
+	sa.sa_handler = SIG_IGN;
+	if (sigaction(SIGPIPE, &sa, NULL) == -1)
+		return -1;
+	return pipefd[0];
+}
+
+void
+signals_fini(void)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (pipefd[i] != -1)
+			close(pipefd[i]);
+		pipefd[i] = -1;
+	}
+}
+
+int
+signals_next(void)
+{
+	unsigned char b;
+	size_t i;
+
+	if (read(pipefd[0], &b, 1) == 1)
+		return b;
+	for (i = 0; i < NHANDLED; i++) {
+		if (overflow[i]) {
+			overflow[i] = 0;
+			return handled[i];
+		}
+	}
+	return 0;
+}
+
+const char *
+signals_name(int signo)
+{
+	switch (signo) {
+	case SIGHUP:	return "SIGHUP";
+	case SIGUSR1:	return "SIGUSR1";
+	case SIGTERM:	return "SIGTERM";
+	case SIGINT:	return "SIGINT";
+	case SIGCHLD:	return "SIGCHLD";
+	default:	return "signal";
+	}
+}
