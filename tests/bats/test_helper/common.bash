@@ -1,0 +1,146 @@
+# common.bash - shared set-up for the bats suites.
+#
+# Every test gets its own prefix under $BATS_TEST_TMPDIR and its own free
+# port; every daemon a test starts is recorded and, if still there at
+# teardown, stopped by PID.  Waits are bounded polls, never bare sleeps.
+
+load '/usr/lib/bats/bats-support/load'
+load '/usr/lib/bats/bats-assert/load'
+
+: "${MYDAEMON:=$BATS_TEST_DIRNAME/../../src/mydaemon}"
+: "${MYDAEMON_SRCDIR:=$BATS_TEST_DIRNAME/../..}"
+export MYDAEMON MYDAEMON_SRCDIR
+
+# A port nobody listens on right now (the kernel picks it).
+free_port() {
+	python3 -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
+}
+
+common_setup() {
+	T=$BATS_TEST_TMPDIR
+	mkdir -p "$T/run" "$T/log"
+	CONF=$T/mydaemon.conf
+	PIDFILE=$T/run/mydaemon.pid
+	STATEFILE=$T/run/mydaemon.state
+	LOG=$T/log/mydaemon.log
+	PORT=$(free_port)
+	: > "$T/started-pids"
+}
+
+# write_config [LINE...]: a config for this test; extra lines replace the
+# defaults for the same key (listen, pidfile, log_file, log_level).
+write_config() {
+	local key line
+	{
+		for line in "listen = 127.0.0.1:$PORT" "pidfile = $PIDFILE" \
+		    "log_file = $LOG" "log_level = debug"; do
+			key=${line%% *}
+			printf '%s\n' "$@" | grep -q "^[[:space:]]*$key[[:space:]]*=" ||
+				echo "$line"
+		done
+		printf '%s\n' "$@"
+	} > "$CONF"
+}
+
+# remember_pid PID: teardown stops it if the test did not.
+remember_pid() {
+	echo "$1" >> "$T/started-pids"
+}
+
+# start_daemon [ARGS...]: start in the background, succeed or fail the test.
+start_daemon() {
+	run "$MYDAEMON" -c "$CONF" "$@"
+	assert_success
+	DAEMON_PID=$(cat "$PIDFILE")
+	remember_pid "$DAEMON_PID"
+}
+
+# gone PID: true once PID has exited (a zombie awaiting init counts).
+gone() {
+	local state
+	[ -r "/proc/$1/stat" ] || return 0
+	state=$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)
+	[ -z "$state" ] || [ "$state" = Z ]
+}
+
+alive() {
+	! gone "$1"
+}
+
+# wait_for SECONDS CMD...: poll CMD every 20 ms until it succeeds.
+wait_for() {
+	local limit=$(( $1 * 50 )) i=0
+	shift
+	until "$@"; do
+		i=$((i + 1))
+		if [ "$i" -ge "$limit" ]; then
+			echo "timed out waiting for: $*" >&2
+			return 1
+		fi
+		sleep 0.02
+	done
+}
+
+wait_gone() {
+	wait_for "${2:-5}" gone "$1"
+}
+
+# stop_daemon [PID]: SIGTERM and wait until it has exited.
+stop_daemon() {
+	local pid=${1:-$DAEMON_PID}
+	kill -TERM "$pid" 2>/dev/null || true
+	wait_gone "$pid" 5
+}
+
+common_teardown() {
+	local pid
+	[ -f "$T/started-pids" ] || return 0
+	while read -r pid; do
+		[ -n "$pid" ] || continue
+		if alive "$pid"; then
+			kill -TERM "$pid" 2>/dev/null || true
+			wait_gone "$pid" 5 || kill -KILL "$pid" 2>/dev/null || true
+		fi
+	done < "$T/started-pids"
+}
+
+setup() {
+	common_setup
+}
+
+teardown() {
+	common_teardown
+}
+
+# http_get PATH [PORT]: sets $status_code and $body.
+http_get() {
+	local out
+	out=$(curl -s --max-time 5 -o "$T/body" -w '%{http_code}' \
+		"http://127.0.0.1:${2:-$PORT}$1") || true
+	status_code=$out
+	body=$(cat "$T/body" 2>/dev/null || true)
+}
+
+# health_is CODE: /health currently answers CODE.
+health_is() {
+	http_get /health
+	[ "$status_code" = "$1" ]
+}
+
+# state_field KEY: a field of the daemon's state file.
+state_field() {
+	sed -n "s/^$1=//p" "$STATEFILE" 2>/dev/null | head -n 1
+}
+
+# log_has REGEX: the log holds a matching line.
+log_has() {
+	grep -Eq -- "$1" "$LOG"
+}
+
+# proc_field PID KEY: a field of /proc/PID/status, e.g. Umask.
+proc_field() {
+	sed -n "s/^$2:[[:space:]]*//p" "/proc/$1/status"
+}
