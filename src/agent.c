@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "agent.h"
@@ -30,6 +32,8 @@
 #include "state.h"
 
 #define CONFIG_MAX_SIZE	(1024 * 1024)
+#define HOLDER_POLL_MS	10
+#define HOLDER_WAIT_MS	10000
 
 static struct {
 	const struct agent_opts	*opts;
@@ -132,6 +136,25 @@ agent_load_config(const char *file, int foreground, int print, char *reason,
 		fprintf(stderr, "%s\n", errs.msg[i]);
 	config_errors_free(&errs);
 	return cfg;
+}
+
+char *
+agent_find_pidfile(const char *file, int *none)
+{
+	char err[512], *text, *v = NULL;
+	size_t len;
+
+	*none = 0;
+	if (read_file(file, &text, &len, err, sizeof(err)) == 0) {
+		v = config_peek(text, len, "pidfile");
+		free(text);
+	}
+	if (v != NULL && strcasecmp(v, "none") == 0) {
+		*none = 1;
+		free(v);
+		return NULL;
+	}
+	return v != NULL ? v : strdup(MYDAEMON_PIDFILE);
 }
 
 static void
@@ -312,28 +335,53 @@ cleanup_files(void)
 	ag.pf = NULL;
 }
 
+/* The instance holding the lock has finished its start-up. */
+static int
+holder_ready(pid_t pid)
+{
+	struct state_info si;
+
+	return state_read(ag.statepath, &si) == 0 && si.pid == (long)pid;
+}
+
+/*
+ * Lock the pidfile.  When another instance holds it, starting again is
+ * not an error (LSB: start on a running service succeeds) once that
+ * instance is ready; if it dies before that, try to take over.
+ */
 static void
 take_pidfile(void)
 {
 	char err[512];
 	pid_t other;
+	int waited;
 
 	ag.pidpath = ag.opts->no_pidfile ? NULL : ag.opts->pidfile ?
 	    strdup(ag.opts->pidfile) : ag.cfg->pidfile ?
 	    strdup(ag.cfg->pidfile) : NULL;
 	if (ag.pidpath == NULL)
 		return;
-	if ((ag.pf = pidfile_open(ag.pidpath, &other, err,
-	    sizeof(err))) == NULL)
-		daemonize_fatalx("%s", err);
+	if ((ag.statepath = state_path(ag.pidpath)) == NULL)
+		daemonize_fatalx("out of memory");
+	for (waited = 0; (ag.pf = pidfile_open(ag.pidpath, &other, err,
+	    sizeof(err))) == NULL; waited += HOLDER_POLL_MS) {
+		if (errno != EEXIST)
+			daemonize_fatalx("%s", err);
+		if (holder_ready(other))
+			daemonize_exit_ok("already running (pid %ld)",
+			    (long)other);
+		if (waited >= HOLDER_WAIT_MS)
+			daemonize_fatalx("%s, but it is not ready", err);
+		nanosleep(&(struct timespec){ 0, HOLDER_POLL_MS * 1000000L },
+		    NULL);
+	}
 	atexit(cleanup_files);
 	if (pidfile_write(ag.pf) == -1)
 		daemonize_fatalx("cannot write pidfile %s: %s", ag.pidpath,
 		    strerror(errno));
-	if ((ag.statepath = state_path(ag.pidpath)) == NULL ||
-	    (ag.statefd = state_open(ag.statepath)) == -1)
+	if ((ag.statefd = state_open(ag.statepath)) == -1)
 		daemonize_fatalx("cannot open state file %s: %s",
-		    ag.statepath ? ag.statepath : "", strerror(errno));
+		    ag.statepath, strerror(errno));
 }
 
 static void

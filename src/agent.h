@@ -26,6 +26,13 @@ struct agent_opts {
 struct config	*agent_load_config(const char *file, int foreground,
 		    int print, char *reason, size_t reasonlen);
 
+/*
+ * The pidfile a configuration file names (or the default), even when
+ * the file has other errors: `-s stop` must work with a broken config.
+ * NULL with *none set when it says "none".
+ */
+char	*agent_find_pidfile(const char *file, int *none);
+
 /* Start with an already validated configuration; returns the exit code. */
 int	agent_run(const struct agent_opts *opts, struct config *cfg);
 

@@ -102,6 +102,12 @@ int	config_parse_listen(const char *s, struct config_listen *out);
 char	**config_split_words(const char *s, const char **why);
 void	config_argv_free(char **argv);
 
+/*
+ * The value of the last "key = value" line for `key`, ignoring anything
+ * else wrong with the text; malloc'ed, or NULL when there is none.
+ */
+char	*config_peek(const char *text, size_t len, const char *key);
+
 /* Names of levels and facilities, for messages and /status. */
 const char	*config_level_name(int level);
 

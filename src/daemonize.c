@@ -106,8 +106,13 @@ await_ready(int fd, pid_t child)
 		if (n > 0)
 			len += (size_t)n;
 	waitpid(child, NULL, 0);
-	if (len >= 1 && msg[0] == '\0')
+	if (len == 1 && msg[0] == '\0')
 		_exit(0);
+	if (len >= 1 && msg[0] == '\1') {
+		msg[len] = '\0';
+		fprintf(stderr, "mydaemon: %s\n", msg + 1);
+		_exit(0);
+	}
 	if (len == 0) {
 		fprintf(stderr, "mydaemon: the daemon exited during start-up"
 		    " (see its log)\n");
@@ -190,25 +195,43 @@ daemonize_log_opened(void)
 	log_opened = 1;
 }
 
-noreturn void
-daemonize_fatalx(const char *fmt, ...)
+/* Hand a message to the starter, which prints it and exits with code. */
+static noreturn void
+finish(int code, const char *fmt, va_list ap)
 {
 	char msg[1024];
-	va_list ap;
 	size_t len;
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (log_opened)
-		log_errx("%s", msg);
+	msg[0] = '\1';
+	vsnprintf(msg + 1, sizeof(msg) - 1, fmt, ap);
+	if (code != 0 && log_opened)
+		log_errx("%s", msg + 1);
 	if (ready_fd != -1) {
-		len = strlen(msg);
-		if (write(ready_fd, msg, len) != (ssize_t)len)
-			log_warn("cannot report the failure");
+		/* The leading \1 tells the starter "exit 0 after printing". */
+		len = strlen(msg + (code != 0));
+		if (write(ready_fd, msg + (code != 0), len) != (ssize_t)len)
+			log_warn("cannot report to the starting process");
 		close(ready_fd);
 		ready_fd = -1;
 	} else
-		fprintf(stderr, "mydaemon: %s\n", msg);
-	exit(1);
+		fprintf(stderr, "mydaemon: %s\n", msg + 1);
+	exit(code);
+}
+
+noreturn void
+daemonize_fatalx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	finish(1, fmt, ap);
+}
+
+noreturn void
+daemonize_exit_ok(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	finish(0, fmt, ap);
 }

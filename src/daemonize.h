@@ -45,4 +45,11 @@ void	daemonize_log_opened(void);
 noreturn void	daemonize_fatalx(const char *fmt, ...)
 		    __attribute__((format(printf, 1, 2)));
 
+/*
+ * Not an error, but nothing to start (another instance is running and
+ * ready): the starter prints the message and exits 0.
+ */
+noreturn void	daemonize_exit_ok(const char *fmt, ...)
+		    __attribute__((format(printf, 1, 2)));
+
 #endif /* MYDAEMON_DAEMONIZE_H */

@@ -126,31 +126,22 @@ parse_options(int argc, char **argv, struct options *o)
 static int
 control(struct options *o)
 {
-	struct config *cfg;
-	char reason[512];
-	const char *pidfile = o->agent.pidfile;
-	int r;
+	char *pidfile;
+	int r, none;
 
 	if (o->agent.no_pidfile) {
 		fprintf(stderr, "mydaemon: -s needs a pidfile\n");
 		return 2;
 	}
-	if (pidfile != NULL)
-		return control_run(o->action, pidfile, o->wait_s);
-	cfg = agent_load_config(o->agent.conffile, 0, 0, reason,
-	    sizeof(reason));
-	if (cfg == NULL)
-		fprintf(stderr, "mydaemon: warning: %s; using pidfile %s\n",
-		    reason, MYDAEMON_PIDFILE);
-	else if (cfg->pidfile == NULL) {
-		fprintf(stderr, "mydaemon: %s sets no pidfile\n",
-		    o->agent.conffile);
-		config_free(cfg);
-		return 2;
+	if (o->agent.pidfile != NULL)
+		return control_run(o->action, o->agent.pidfile, o->wait_s);
+	if ((pidfile = agent_find_pidfile(o->agent.conffile, &none)) == NULL) {
+		fprintf(stderr, "mydaemon: %s\n", none ? "the configuration "
+		    "sets no pidfile; use -p" : "out of memory");
+		return none ? 2 : 1;
 	}
-	r = control_run(o->action, cfg ? cfg->pidfile : MYDAEMON_PIDFILE,
-	    o->wait_s);
-	config_free(cfg);
+	r = control_run(o->action, pidfile, o->wait_s);
+	free(pidfile);
 	return r;
 }
 
