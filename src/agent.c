@@ -57,7 +57,7 @@ read_file(const char *path, char **buf, size_t *len, char *err, size_t errlen)
 	int fd;
 
 	*buf = NULL;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1 ||
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) == -1 ||
 	    fstat(fd, &st) == -1) {
 		snprintf(err, errlen, "cannot read %s: %s", path,
 		    strerror(errno));

@@ -140,11 +140,15 @@ signal_and_wait(const char *pidfile, int sig, unsigned int wait_s,
     struct state_info *after)
 {
 	struct state_info before;
-	char *sp;
+	char *sp = NULL;
 	pid_t pid;
 	long deadline = deadline_ms(wait_s);
 	int r = 1;
 
+	if (pidfile_query(pidfile, &pid) != PIDFILE_RUNNING) {
+		r = signal_holder(pidfile, sig, &pid);	/* says why */
+		goto out;
+	}
 	if ((sp = state_path(pidfile)) == NULL || read_state(sp, &before))
 		goto out;
 	if ((r = signal_holder(pidfile, sig, &pid)) != 0)
