@@ -107,12 +107,29 @@ escape(char *dst, size_t avail, const char *msg, size_t len)
 	return n;
 }
 
+/* "2026-11-24T12:00:00.123+00:00": local time, milliseconds, offset. */
+static int
+format_stamp(char *buf, size_t size, const struct tm *tm, long msec)
+{
+	long	 off = tm->tm_gmtoff;
+	char	 sign = '+';
+
+	if (off < 0) {
+		sign = '-';
+		off = -off;
+	}
+	if (msec < 0 || msec > 999)
+		msec = msec < 0 ? 0 : 999;
+	return snprintf(buf, size,
+	    "%04d-%02d-%02dT%02d:%02d:%02d.%03ld%c%02ld:%02ld",
+	    tm->tm_year + 1900, tm->tm_mon + 1, tm->tm_mday, tm->tm_hour,
+	    tm->tm_min, tm->tm_sec, msec, sign, off / 3600, off % 3600 / 60);
+}
+
 size_t
 log_format_line(char *buf, size_t size, const struct tm *tm, long msec,
     const char *ident, pid_t pid, int level, const char *msg)
 {
-	long	 off = tm->tm_gmtoff;
-	char	 sign = '+';
 	size_t	 len;
 	int	 n;
 
@@ -121,19 +138,14 @@ log_format_line(char *buf, size_t size, const struct tm *tm, long msec,
 			buf[0] = '\0';
 		return 0;
 	}
-	if (off < 0) {
-		sign = '-';
-		off = -off;
-	}
-	if (msec < 0 || msec > 999)
-		msec = msec < 0 ? 0 : 999;
 	/* size - 1: the last byte before the NUL is kept for the '\n' */
-	n = snprintf(buf, size - 1,
-	    "%04d-%02d-%02dT%02d:%02d:%02d.%03ld%c%02ld:%02ld %s[%ld]: %s: ",
-	    tm->tm_year + 1900, tm->tm_mon + 1, tm->tm_mday, tm->tm_hour,
-	    tm->tm_min, tm->tm_sec, msec, sign, off / 3600, off % 3600 / 60,
-	    ident != NULL ? ident : "", (long)pid, level_name(level));
+	n = format_stamp(buf, size - 1, tm, msec);
 	len = n < 0 ? 0 : (size_t)n;
+	if (len < size - 2) {
+		n = snprintf(buf + len, size - 1 - len, " %s[%ld]: %s: ",
+		    ident != NULL ? ident : "", (long)pid, level_name(level));
+		len += n < 0 ? 0 : (size_t)n;
+	}
 	if (len > size - 2)
 		len = size - 2;
 	if (msg != NULL)
@@ -155,6 +167,18 @@ log_now(struct tm *tm, long *msec)
 	if (localtime_r(&ts.tv_sec, tm) == NULL)
 		memset(tm, 0, sizeof(*tm));
 	*msec = ts.tv_nsec / 1000000;
+}
+
+size_t
+log_timestamp(char *buf, size_t size)
+{
+	struct tm	 tm;
+	long		 msec;
+	int		 n;
+
+	log_now(&tm, &msec);
+	n = format_stamp(buf, size, &tm, msec);
+	return n < 0 ? 0 : (size_t)n >= size ? size - 1 : (size_t)n;
 }
 
 /* Fill err, if the caller gave one, without disturbing errno. */

@@ -38,6 +38,9 @@ struct log_sink;
 size_t	log_format_line(char *buf, size_t size, const struct tm *tm, long msec,
 	    const char *ident, pid_t pid, int level, const char *msg);
 
+/* The current local time as log lines show it; returns the length. */
+size_t	log_timestamp(char *buf, size_t size);
+
 /*
  * Open a sink.  spec is an absolute path, "syslog" or "stderr".  For a
  * path, when running as root and uid != (uid_t)-1, a missing parent
