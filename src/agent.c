@@ -8,7 +8,6 @@
  */
 #include <sys/stat.h>
 #include <sys/epoll.h>
-#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +20,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "check.h"
 #include "config.h"
 #include "daemonize.h"
 #include "log.h"
@@ -30,6 +30,7 @@
 #include "server.h"
 #include "signals.h"
 #include "state.h"
+#include "status.h"
 
 #define CONFIG_MAX_SIZE	(1024 * 1024)
 #define HOLDER_POLL_MS	10
@@ -47,6 +48,8 @@ static struct {
 	struct loop_io		 sigio;
 	struct loop_timer	 drain;
 	int			 stopping, drained;
+	double			 start_time;	/* Unix time */
+	struct log_sink		*access;	/* the access log, or NULL */
 } ag = { .statefd = -1 };
 
 static int
@@ -186,6 +189,13 @@ keep_restart_keys(struct config *n)
 }
 
 static int
+same_str(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) ||
+	    (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+static int
 log_target_changed(const struct config *n)
 {
 	return strcmp(n->log_file, ag.cfg->log_file) != 0 ||
@@ -193,16 +203,57 @@ log_target_changed(const struct config *n)
 	    n->syslog_facility != ag.cfg->syslog_facility);
 }
 
+/* Everything a new configuration needs that can fail, opened up front. */
+struct pending {
+	struct config	*cfg;
+	struct log_sink	*log;		/* NULL: keep the current one */
+	struct log_sink	*access;	/* NULL: keep (or none) */
+	int		 access_changed;
+};
+
+static int
+open_pending(struct pending *p, char *why, size_t whylen)
+{
+	struct config *n = p->cfg;
+
+	if (log_target_changed(n) && (p->log = log_sink_open(n->log_file,
+	    n->syslog_facility, ag.privs.uid, ag.privs.gid, why,
+	    whylen)) == NULL)
+		return -1;
+	p->access_changed = !same_str(n->access_log, ag.cfg->access_log);
+	if (p->access_changed && n->access_log != NULL &&
+	    (p->access = log_sink_open(n->access_log, 0, ag.privs.uid,
+	    ag.privs.gid, why, whylen)) == NULL)
+		return -1;
+	return server_prepare(n, why, whylen);
+}
+
 static void
-commit_reload(struct config *n, struct log_sink *sink)
+close_pending(struct pending *p)
+{
+	if (p->log != NULL)
+		log_sink_close(p->log);
+	if (p->access != NULL)
+		log_sink_close(p->access);
+	config_free(p->cfg);
+}
+
+static void
+commit_reload(struct pending *p)
 {
 	server_commit();
-	server_set_config(n);
-	if (sink != NULL)
-		log_sink_close(log_swap_sink(sink));
-	log_set_level(n->log_level);
+	server_set_config(p->cfg);
+	check_configure(p->cfg);
+	if (p->log != NULL)
+		log_sink_close(log_swap_sink(p->log));
+	if (p->access_changed) {
+		server_set_access_log(p->access);
+		log_sink_close(ag.access);
+		ag.access = p->access;
+	}
+	log_set_level(p->cfg->log_level);
 	config_free(ag.cfg);
-	ag.cfg = n;
+	ag.cfg = p->cfg;
 	ag.st.generation++;
 	ag.st.reload_ok++;
 	snprintf(ag.st.last_reload, sizeof(ag.st.last_reload), "ok");
@@ -215,32 +266,19 @@ static void
 reload(void)
 {
 	char why[STATE_REASON_MAX];
-	struct log_sink *sink = NULL;
-	struct config *n;
+	struct pending p = { NULL, NULL, NULL, 0 };
 
 	ag.st.reload_started++;
 	save_state();
 	log_info("received SIGHUP, reloading %s", ag.opts->conffile);
-	n = agent_load_config(ag.opts->conffile, ag.opts->foreground, 0, why,
-	    sizeof(why));
-	if (n != NULL) {
-		keep_restart_keys(n);
-		if (log_target_changed(n) && (sink = log_sink_open(n->log_file,
-		    n->syslog_facility, ag.privs.uid, ag.privs.gid, why,
-		    sizeof(why))) == NULL) {
-			config_free(n);
-			n = NULL;
-		}
-	}
-	if (n != NULL && server_prepare(n, why, sizeof(why)) == -1) {
-		if (sink != NULL)
-			log_sink_close(sink);
-		config_free(n);
-		n = NULL;
-	}
-	if (n != NULL)
-		commit_reload(n, sink);
+	p.cfg = agent_load_config(ag.opts->conffile, ag.opts->foreground, 0,
+	    why, sizeof(why));
+	if (p.cfg != NULL)
+		keep_restart_keys(p.cfg);
+	if (p.cfg != NULL && open_pending(&p, why, sizeof(why)) == 0)
+		commit_reload(&p);
 	else {
+		close_pending(&p);
 		ag.st.reload_failed++;
 		snprintf(ag.st.last_reload, sizeof(ag.st.last_reload),
 		    "failed");
@@ -255,12 +293,27 @@ static void
 reopen(void)
 {
 	char why[STATE_REASON_MAX];
+	int failed = 0;
 
+	ag.st.reopen_reason[0] = '\0';
 	if (log_reopen(why, sizeof(why)) == -1) {
-		ag.st.reopen_failed++;
+		failed = 1;
+		snprintf(ag.st.reopen_reason, sizeof(ag.st.reopen_reason),
+		    "%s", why);
 		log_warnx("log reopen failed, still writing to the old file: "
 		    "%s", why);
-	} else {
+	}
+	if (ag.access != NULL &&
+	    log_sink_reopen(ag.access, why, sizeof(why)) == -1) {
+		failed = 1;
+		snprintf(ag.st.reopen_reason, sizeof(ag.st.reopen_reason),
+		    "%s", why);
+		log_warnx("access log reopen failed, still writing to the old "
+		    "file: %s", why);
+	}
+	if (failed)
+		ag.st.reopen_failed++;
+	else {
 		ag.st.reopens++;
 		log_notice("log reopened");
 	}
@@ -268,18 +321,11 @@ reopen(void)
 }
 
 static void
-reap_children(void)
-{
-	while (waitpid(-1, NULL, WNOHANG) > 0)
-		;
-}
-
-static void
 on_drain_timeout(struct loop_timer *t)
 {
 	(void)t;
-	log_warnx("shutdown_timeout reached, closing %zu connection(s)",
-	    server_connections());
+	log_warnx("shutdown_timeout reached, closing the remaining "
+	    "connections");
 	ag.drained = 1;
 }
 
@@ -290,6 +336,7 @@ begin_shutdown(int signo)
 		return;
 	ag.stopping = 1;
 	log_notice("received %s, shutting down", signals_name(signo));
+	check_shutdown();
 	server_stop_accepting();
 	ag.drain.cb = on_drain_timeout;
 	loop_timer_set(&ag.drain, ag.cfg->shutdown_timeout_ms);
@@ -315,10 +362,40 @@ on_signal(struct loop_io *io, uint32_t events)
 			begin_shutdown(signo);
 			break;
 		case SIGCHLD:
-			reap_children();
+			check_reap();
 			break;
 		}
 	}
+}
+
+static double
+unix_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The snapshot /health, /status and /metrics are rendered from. */
+static void
+fill_status(struct status_info *si)
+{
+	si->version = PACKAGE_VERSION;
+	si->pid = ag.st.pid;
+	si->start_time = ag.start_time;
+	si->now = unix_now();
+	si->config_file = ag.opts->conffile;
+	si->generation = ag.st.generation;
+	si->maintenance = ag.cfg->maintenance;
+	check_fill(si);
+	si->reloads_ok = ag.st.reload_ok;
+	si->reloads_failed = ag.st.reload_failed;
+	si->log_reopens = ag.st.reopens;
+	si->log_reopen_failed = ag.st.reopen_failed;
+	si->log_dropped = log_dropped();
+	server_counters(&si->connections, &si->requests,
+	    si->requests_by_code);
 }
 
 /* Leave nothing behind: called on clean exit and from atexit(). */
@@ -417,16 +494,26 @@ start_up(void)
 	loop_add(&ag.sigio, EPOLLIN);
 	take_pidfile();
 	open_log();
+	if (ag.cfg->access_log != NULL) {
+		if ((ag.access = log_sink_open(ag.cfg->access_log, 0,
+		    ag.privs.uid, ag.privs.gid, err, sizeof(err))) == NULL)
+			daemonize_fatalx("%s", err);
+		server_set_access_log(ag.access);
+	}
 	server_set_config(ag.cfg);
+	server_set_status(fill_status);
 	if (server_prepare(ag.cfg, err, sizeof(err)) == -1)
 		daemonize_fatalx("%s", err);
 	server_commit();
 	if (privs_drop(&ag.privs, err, sizeof(err)) == -1)
 		daemonize_fatalx("%s", err);
 	ag.st.pid = (long)getpid();
+	ag.start_time = unix_now();
 	ag.st.generation = 1;
 	snprintf(ag.st.last_reload, sizeof(ag.st.last_reload), "none");
 	save_state();
+	check_init();
+	check_configure(ag.cfg);
 }
 
 int
@@ -446,6 +533,8 @@ agent_run(const struct agent_opts *opts, struct config *cfg)
 		if (loop_run_once() == -1)
 			log_warn("epoll_wait");
 	server_close_all();
+	server_set_access_log(NULL);
+	log_sink_close(ag.access);
 	cleanup_files();
 	log_notice("exiting");
 	config_free(ag.cfg);

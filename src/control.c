@@ -137,7 +137,7 @@ read_state(const char *path, struct state_info *si)
  */
 static int
 signal_and_wait(const char *pidfile, int sig, unsigned int wait_s,
-    struct state_info *after)
+    struct state_info *before_out, struct state_info *after)
 {
 	struct state_info before;
 	char *sp = NULL;
@@ -172,6 +172,7 @@ signal_and_wait(const char *pidfile, int sig, unsigned int wait_s,
 		pause_ms(POLL_MS);
 	}
 	r = 0;
+	*before_out = before;
 out:
 	free(sp);
 	return r;
@@ -180,10 +181,10 @@ out:
 static int
 do_reload(const char *pidfile, unsigned int wait_s)
 {
-	struct state_info si;
+	struct state_info before, si;
 	int r;
 
-	if ((r = signal_and_wait(pidfile, SIGHUP, wait_s, &si)) != 0)
+	if ((r = signal_and_wait(pidfile, SIGHUP, wait_s, &before, &si)) != 0)
 		return r;
 	if (strcmp(si.last_reload, "ok") != 0) {
 		fprintf(stderr, "mydaemon: reload failed: %s\n", si.reason);
@@ -197,11 +198,17 @@ do_reload(const char *pidfile, unsigned int wait_s)
 static int
 do_reopen(const char *pidfile, unsigned int wait_s)
 {
-	struct state_info si;
+	struct state_info before, si;
 	int r;
 
-	if ((r = signal_and_wait(pidfile, SIGUSR1, wait_s, &si)) != 0)
+	if ((r = signal_and_wait(pidfile, SIGUSR1, wait_s, &before, &si)) !=
+	    0)
 		return r;
+	if (si.reopen_failed > before.reopen_failed) {
+		fprintf(stderr, "mydaemon: log reopen failed, the daemon keeps "
+		    "writing to the old file: %s\n", si.reopen_reason);
+		return 1;
+	}
 	printf("mydaemon: logs reopened\n");
 	return 0;
 }

@@ -1,42 +1,61 @@
 /*
- * server.c - listeners and connections (see server.h).
+ * server.c - listeners and HTTP connections (see server.h).
  *
- * This is the small first server: one request per connection, answered
- * and closed.  Everything is non-blocking and driven by the loop; a
- * client can hold at most one connection slot and one idle timer.
+ * Everything is non-blocking and driven by the one loop.  A connection
+ * holds one fixed input buffer (a request head is at most 8 KiB) and one
+ * output buffer that grows to the largest answer it ever sent and is then
+ * reused: after warm-up, answering a request allocates nothing.
+ *
+ * Requests are answered in order (pipelining): every complete head in
+ * the input buffer is answered into the output buffer, until that holds
+ * OUT_HIGH bytes; then reading pauses until the client has taken them.
  */
 #include <sys/socket.h>
 #include <sys/epoll.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
+#include "http.h"
 #include "log.h"
 #include "loop.h"
 #include "server.h"
+#include "status.h"
 
-#define REQ_MAX		8192
-#define RESP_MAX	1024
+#define OUT_HIGH	(64 * 1024)
 #define EMFILE_PAUSE_MS	100
+#define LINGER_MS	2000
 #define LISTEN_BACKLOG	511
+#define ACCEPT_BATCH	32
 
 struct listener {
 	struct loop_io		io;
 	struct config_listen	addr;
 };
 
+enum conn_state { CONN_OPEN, CONN_LINGER };
+
 struct conn {
 	struct loop_io		 io;
-	struct loop_timer	 idle;
+	struct loop_timer	 timer;
 	struct conn		*prev, *next;
-	size_t			 inlen, outlen, outpos;
-	char			 in[REQ_MAX];
-	char			 out[RESP_MAX];
+	enum conn_state		 state;
+	int			 close_after;	/* after the output drains */
+	int			 linger;	/* ...with a lingering close */
+	int			 peer_done;	/* the client shut down */
+	uint32_t		 events;	/* registered with epoll */
+	struct timespec		 req_start;	/* first byte of a request */
+	struct sockaddr_storage	 peer;
+	size_t			 inlen, outpos;
+	struct status_buf	 out;
+	char			 in[HTTP_HEAD_MAX];
 };
 
 static struct listener	 cur[CONFIG_MAX_LISTEN], pend[CONFIG_MAX_LISTEN];
@@ -46,16 +65,22 @@ static int		 accepting = 1, stopping;
 static struct loop_timer resume_timer;
 static struct conn	*conns;
 static size_t		 nconns;
-static uint64_t		 nrequests;
+static uint64_t		 nrequests, by_code[STATUS_NCODES];
 static const struct config *conf;
+static server_status_fn	*fill_status;
+static struct log_sink	*access_sink;
+static struct status_buf body;		/* scratch, reused by every answer */
 
 static void	on_accept(struct loop_io *, uint32_t);
 static void	on_conn(struct loop_io *, uint32_t);
+static void	on_resume(struct loop_timer *);
+
+/* --- listeners ------------------------------------------------------- */
 
 static int
 open_listener(const struct config_listen *a)
 {
-	int fd, one = 1;
+	int fd, one = 1, saved;
 
 	fd = socket(a->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, 0);
@@ -66,7 +91,7 @@ open_listener(const struct config_listen *a)
 	    IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) == -1) ||
 	    bind(fd, (const struct sockaddr *)&a->addr, a->addrlen) == -1 ||
 	    listen(fd, LISTEN_BACKLOG) == -1) {
-		int saved = errno;
+		saved = errno;
 		close(fd);
 		errno = saved;
 		return -1;
@@ -98,7 +123,8 @@ server_prepare(const struct config *cfg, char *err, size_t errlen)
 		pend[i].io.cb = on_accept;
 		old = find_current(&cfg->listen[i]);
 		pend_new[i] = old == NULL;
-		pend[i].io.fd = old ? old->io.fd : open_listener(&cfg->listen[i]);
+		pend[i].io.fd = old ? old->io.fd :
+		    open_listener(&cfg->listen[i]);
 		if (pend[i].io.fd == -1) {
 			snprintf(err, errlen, "cannot listen on %s: %s",
 			    cfg->listen[i].text, strerror(errno));
@@ -146,7 +172,7 @@ server_commit(void)
 		if (pend_new[i]) {
 			loop_add(&cur[i].io, listen_events());
 			log_info("listening on %s", cur[i].addr.text);
-		} else
+		} else	/* its struct moved: tell epoll the new address */
 			loop_mod(&cur[i].io, listen_events());
 	}
 	ncur = npend;
@@ -157,6 +183,21 @@ void
 server_set_config(const struct config *cfg)
 {
 	conf = cfg;
+	if (!stopping && !accepting && nconns < cfg->max_connections &&
+	    !loop_timer_armed(&resume_timer))
+		on_resume(&resume_timer);
+}
+
+void
+server_set_status(server_status_fn *fn)
+{
+	fill_status = fn;
+}
+
+void
+server_set_access_log(struct log_sink *s)
+{
+	access_sink = s;
 }
 
 static void
@@ -179,11 +220,14 @@ on_resume(struct loop_timer *t)
 		set_accepting(1);
 }
 
+/* --- connections ----------------------------------------------------- */
+
+/* One function frees everything a client holds (slowcgi's rule). */
 static void
 conn_free(struct conn *c)
 {
 	loop_del(&c->io);
-	loop_timer_cancel(&c->idle);
+	loop_timer_cancel(&c->timer);
 	close(c->io.fd);
 	if (c->prev)
 		c->prev->next = c->next;
@@ -191,6 +235,7 @@ conn_free(struct conn *c)
 		conns = c->next;
 	if (c->next)
 		c->next->prev = c->prev;
+	status_buf_free(&c->out);
 	free(c);
 	nconns--;
 	if (!accepting && !loop_timer_armed(&resume_timer))
@@ -198,23 +243,33 @@ conn_free(struct conn *c)
 }
 
 static void
-on_idle(struct loop_timer *t)
+on_timer(struct loop_timer *t)
 {
 	conn_free(t->arg);
 }
 
 static void
+watch(struct conn *c, uint32_t events)
+{
+	if (c->events != events && loop_mod(&c->io, events) == 0)
+		c->events = events;
+}
+
+static void
 accept_one(int lfd)
 {
+	struct sockaddr_storage peer;
+	socklen_t plen = sizeof(peer);
 	struct conn *c;
 	int fd;
 
-	fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	fd = accept4(lfd, (struct sockaddr *)&peer, &plen,
+	    SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd == -1) {
 		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
 		    errno == ENOMEM) {
 			/* Out of descriptors: pause instead of spinning. */
-			log_warn("accept");
+			log_warn("accept (pausing for %d ms)", EMFILE_PAUSE_MS);
 			set_accepting(0);
 			resume_timer.cb = on_resume;
 			loop_timer_set(&resume_timer, EMFILE_PAUSE_MS);
@@ -225,19 +280,20 @@ accept_one(int lfd)
 		close(fd);
 		return;
 	}
+	c->peer = peer;
 	c->io.fd = fd;
 	c->io.cb = on_conn;
 	c->io.arg = c;
-	c->idle.cb = on_idle;
-	c->idle.arg = c;
+	c->timer.cb = on_timer;
+	c->timer.arg = c;
+	c->events = EPOLLIN;
 	if (loop_add(&c->io, EPOLLIN) == -1) {
 		close(fd);
 		free(c);
 		return;
 	}
-	loop_timer_set(&c->idle, conf->idle_timeout_ms);
-	c->next = conns;
-	if (conns)
+	loop_timer_set(&c->timer, conf->idle_timeout_ms);
+	if ((c->next = conns) != NULL)
 		conns->prev = c;
 	conns = c;
 	if (++nconns >= conf->max_connections)
@@ -247,91 +303,257 @@ accept_one(int lfd)
 static void
 on_accept(struct loop_io *io, uint32_t events)
 {
+	int i;
+
 	(void)events;
-	if (accepting && !stopping && io->fd != -1)
+	for (i = 0; i < ACCEPT_BATCH && accepting && !stopping; i++) {
+		if (io->fd == -1)
+			return;
 		accept_one(io->fd);
+	}
+}
+
+/* --- answers ---------------------------------------------------------- */
+
+static void
+access_log(struct conn *c, const struct http_request *req, int code,
+    size_t bytes)
+{
+	char line[512], host[INET6_ADDRSTRLEN], ts[40];
+	struct timespec now;
+	const void *a;
+	int port, n;
+	double ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (double)(now.tv_sec - c->req_start.tv_sec) * 1e3 +
+	    (double)(now.tv_nsec - c->req_start.tv_nsec) / 1e6;
+	a = c->peer.ss_family == AF_INET6 ?
+	    (const void *)&((struct sockaddr_in6 *)&c->peer)->sin6_addr :
+	    (const void *)&((struct sockaddr_in *)&c->peer)->sin_addr;
+	port = ntohs(c->peer.ss_family == AF_INET6 ?
+	    ((struct sockaddr_in6 *)&c->peer)->sin6_port :
+	    ((struct sockaddr_in *)&c->peer)->sin_port);
+	if (inet_ntop(c->peer.ss_family, a, host, sizeof(host)) == NULL)
+		snprintf(host, sizeof(host), "?");
+	log_timestamp(ts, sizeof(ts));
+	/* The parser let through visible ASCII only: safe to print. */
+	n = snprintf(line, sizeof(line), "%s %s%s%s:%d %.*s %.*s %d %zu "
+	    "%.3fms\n", ts, c->peer.ss_family == AF_INET6 ? "[" : "", host,
+	    c->peer.ss_family == AF_INET6 ? "]" : "", port,
+	    req->method_len ? (int)req->method_len : 1,
+	    req->method_len ? req->method_text : "-",
+	    req->method_len && req->path_len < 256 ? (int)req->path_len : 1,
+	    req->method_len && req->path_len < 256 ? req->path : "-",
+	    code, bytes, ms);
+	if (n > 0 && (size_t)n >= sizeof(line))
+		line[(n = sizeof(line) - 1) - 1] = '\n';
+	if (n > 0)
+		log_sink_write(access_sink, line, (size_t)n);
 }
 
 static void
-respond(struct conn *c, int head_only, const char *status, const char *body)
+count(int code)
 {
-	int n;
+	int i = status_code_index(code);
 
-	n = snprintf(c->out, sizeof(c->out), "HTTP/1.1 %s\r\n"
-	    "Content-Type: text/plain; charset=utf-8\r\n"
-	    "Content-Length: %zu\r\nCache-Control: no-store\r\n"
-	    "Connection: close\r\n\r\n%s",
-	    status, strlen(body), head_only ? "" : body);
-	c->outlen = n < 0 ? 0 : (size_t)n >= sizeof(c->out) ?
-	    sizeof(c->out) - 1 : (size_t)n;
-	c->outpos = 0;
 	nrequests++;
-	loop_mod(&c->io, EPOLLOUT);
+	if (i >= 0)
+		by_code[i]++;
 }
 
-/* The request line decides the answer; the rest of the head is ignored. */
+/*
+ * Queue one answer: the head, then (unless HEAD) the body in `body`.
+ * `keep` says whether the connection stays open afterwards.
+ */
 static void
-handle_request(struct conn *c)
+queue_answer(struct conn *c, const struct http_request *req, int code,
+    const char *ctype, int keep)
 {
-	char *sp1, *sp2;
-	int head;
+	int head_only = req != NULL && req->method == HTTP_HEAD;
 
-	sp1 = memchr(c->in, ' ', c->inlen);
-	sp2 = sp1 ? memchr(sp1 + 1, ' ', c->inlen - (size_t)(sp1 + 1 - c->in))
-	    : NULL;
-	if (sp1 == NULL || sp2 == NULL) {
-		respond(c, 0, "400 Bad Request", "bad request\n");
-		return;
-	}
-	head = sp1 - c->in == 4 && memcmp(c->in, "HEAD", 4) == 0;
-	if (!head && !(sp1 - c->in == 3 && memcmp(c->in, "GET", 3) == 0)) {
-		respond(c, 0, "405 Method Not Allowed", "method not allowed\n");
-		return;
-	}
-	if (sp2 - sp1 - 1 == 7 && memcmp(sp1 + 1, "/health", 7) == 0) {
-		if (conf->maintenance)
-			respond(c, head, "503 Service Unavailable",
-			    "maintenance\n");
-		else
-			respond(c, head, "200 OK", "ok\n");
-	} else
-		respond(c, head, "404 Not Found", "not found\n");
+	status_buf_printf(&c->out, "HTTP/1.1 %d %s\r\n"
+	    "Content-Type: %s\r\nContent-Length: %zu\r\n"
+	    "Cache-Control: no-store\r\n%s"
+	    "Connection: %s\r\n\r\n", code, http_reason(code), ctype,
+	    body.len, code == 405 ? "Allow: GET, HEAD\r\n" : "",
+	    keep ? "keep-alive" : "close");
+	if (!head_only)
+		status_buf_append(&c->out, body.data, body.len);
+	count(code);
+	log_debug("answered %d to %.*s %.*s", code,
+	    req && req->method_len ? (int)req->method_len : 1,
+	    req && req->method_len ? req->method_text : "-",
+	    req && req->method_len && req->path_len < 256 ?
+	    (int)req->path_len : 1,
+	    req && req->method_len && req->path_len < 256 ? req->path : "-");
+	if (access_sink != NULL)
+		access_log(c, req, code, head_only ? 0 : body.len);
+	if (!keep)
+		c->close_after = 1;
 }
 
 static void
-conn_read(struct conn *c)
+answer_error(struct conn *c, const struct http_request *req, int code)
 {
-	ssize_t n;
+	status_buf_reset(&body);
+	status_buf_printf(&body, "%s\n", http_reason(code));
+	/* After 413/431 the client is still sending: linger so it reads us. */
+	c->linger = code == 413 || code == 431;
+	queue_answer(c, req->method_len ? req : NULL, code,
+	    "text/plain; charset=utf-8", 0);
+}
 
-	n = read(c->io.fd, c->in + c->inlen, sizeof(c->in) - c->inlen);
-	if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR)) {
+static void
+answer(struct conn *c, const struct http_request *req)
+{
+	struct status_info si;
+	const char *ctype = "text/plain; charset=utf-8";
+	int code = 200;
+
+	status_buf_reset(&body);
+	memset(&si, 0, sizeof(si));
+	if (req->method == HTTP_OTHER) {
+		code = 405;
+		status_buf_printf(&body, "%s\n", http_reason(code));
+	} else if (req->path_len == 7 && memcmp(req->path, "/health", 7) == 0) {
+		fill_status(&si);
+		code = status_health(&si, &body);
+	} else if (req->path_len == 7 && memcmp(req->path, "/status", 7) == 0) {
+		fill_status(&si);
+		status_json(&si, &body);
+		ctype = "application/json";
+	} else if (req->path_len == 8 && memcmp(req->path, "/metrics", 8) == 0) {
+		fill_status(&si);
+		status_metrics(&si, &body);
+		ctype = "text/plain; version=0.0.4; charset=utf-8";
+	} else {
+		code = 404;
+		status_buf_printf(&body, "%s\n", http_reason(code));
+	}
+	if (body.failed || c->out.failed) {
+		status_buf_reset(&body);
+		code = 500;
+	}
+	queue_answer(c, req, code, ctype, req->keep_alive && !stopping &&
+	    !c->peer_done);
+}
+
+/* Answer every complete request in the input buffer, in order. */
+static void
+process(struct conn *c)
+{
+	struct http_request req;
+	int r;
+
+	while (!c->close_after && c->inlen > 0 && c->out.len < OUT_HIGH) {
+		memset(&req, 0, sizeof(req));
+		if ((r = http_parse(c->in, c->inlen, &req)) == -1)
+			break;
+		if (r != 0) {
+			answer_error(c, &req, r);
+			break;
+		}
+		answer(c, &req);
+		c->inlen -= req.head_len;
+		memmove(c->in, c->in + req.head_len, c->inlen);
+		if (c->inlen > 0)
+			clock_gettime(CLOCK_MONOTONIC, &c->req_start);
+	}
+	if (c->peer_done && c->out.len == 0 && !c->close_after)
+		c->close_after = 1;	/* EOF with no complete request */
+}
+
+/* --- I/O --------------------------------------------------------------- */
+
+static void	flush(struct conn *);
+
+static void
+finish_output(struct conn *c)
+{
+	status_buf_reset(&c->out);
+	c->outpos = 0;
+	if (!c->close_after) {
+		process(c);	/* pipelined requests that waited */
+		if (c->out.len > 0) {
+			flush(c);
+			return;
+		}
+		if (!c->close_after) {
+			watch(c, EPOLLIN);
+			return;
+		}
+	}
+	if (!c->linger) {
 		conn_free(c);
 		return;
 	}
-	if (n < 0)
-		return;
-	c->inlen += (size_t)n;
-	loop_timer_set(&c->idle, conf->idle_timeout_ms);
-	if (memmem(c->in, c->inlen, "\r\n\r\n", 4) != NULL ||
-	    memmem(c->in, c->inlen, "\n\n", 2) != NULL)
-		handle_request(c);
-	else if (c->inlen == sizeof(c->in))
-		respond(c, 0, "431 Request Header Fields Too Large",
-		    "request header too large\n");
+	/* Lingering close: stop sending, read and drop until EOF. */
+	shutdown(c->io.fd, SHUT_WR);
+	c->state = CONN_LINGER;
+	watch(c, EPOLLIN);
+	loop_timer_set(&c->timer, LINGER_MS);
 }
 
 static void
-conn_write(struct conn *c)
+flush(struct conn *c)
 {
 	ssize_t n;
 
-	n = write(c->io.fd, c->out + c->outpos, c->outlen - c->outpos);
+	while (c->outpos < c->out.len) {
+		n = send(c->io.fd, c->out.data + c->outpos,
+		    c->out.len - c->outpos, MSG_NOSIGNAL);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && errno == EAGAIN) {
+			watch(c, EPOLLOUT);
+			return;
+		}
+		if (n <= 0) {
+			conn_free(c);
+			return;
+		}
+		c->outpos += (size_t)n;
+		loop_timer_set(&c->timer, conf->idle_timeout_ms);
+	}
+	finish_output(c);
+}
+
+static void
+read_input(struct conn *c)
+{
+	char sink[4096];
+	ssize_t n;
+
+	if (c->state == CONN_LINGER) {
+		while ((n = read(c->io.fd, sink, sizeof(sink))) > 0)
+			;
+		if (n == 0 || errno != EAGAIN)
+			conn_free(c);
+		return;
+	}
+	if (c->inlen == sizeof(c->in))
+		return;		/* the parser decides before this: defensive */
+	n = read(c->io.fd, c->in + c->inlen, sizeof(c->in) - c->inlen);
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
 		return;
-	if (n <= 0 || (c->outpos += (size_t)n) == c->outlen) {
-		shutdown(c->io.fd, SHUT_WR);
+	if (n == -1) {
 		conn_free(c);
+		return;
 	}
+	if (n == 0)
+		c->peer_done = 1;
+	else if (c->inlen == 0)
+		clock_gettime(CLOCK_MONOTONIC, &c->req_start);
+	c->inlen += (size_t)n;
+	loop_timer_set(&c->timer, conf->idle_timeout_ms);
+	process(c);
+	if (c->out.len > 0)
+		flush(c);
+	else if (c->close_after)
+		conn_free(c);
+	else if (c->peer_done)
+		conn_free(c);
 }
 
 static void
@@ -339,18 +561,36 @@ on_conn(struct loop_io *io, uint32_t events)
 {
 	struct conn *c = io->arg;
 
-	if (c->outlen > 0 && (events & (EPOLLOUT | EPOLLERR | EPOLLHUP)))
-		conn_write(c);
-	else if (c->outlen == 0)
-		conn_read(c);
+	if (c->out.len > c->outpos)
+		flush(c);
+	else if (events & (EPOLLIN | EPOLLHUP | EPOLLERR))
+		read_input(c);
 }
+
+/* --- shutdown and counters ------------------------------------------- */
 
 void
 server_stop_accepting(void)
 {
+	struct conn *c, *next;
+	size_t i;
+
 	stopping = 1;
-	set_accepting(0);
-	accepting = 0;
+	for (i = 0; i < ncur; i++) {
+		loop_del(&cur[i].io);
+		close(cur[i].io.fd);
+		log_info("stopped listening on %s", cur[i].addr.text);
+	}
+	ncur = 0;
+	loop_timer_cancel(&resume_timer);
+	/* Idle keep-alive connections go now; busy ones after answering. */
+	for (c = conns; c != NULL; c = next) {
+		next = c->next;
+		if (c->inlen == 0 && c->out.len == 0)
+			conn_free(c);
+		else
+			c->close_after = c->inlen == 0 ? 1 : c->close_after;
+	}
 }
 
 int
@@ -372,16 +612,14 @@ server_close_all(void)
 	}
 	ncur = 0;
 	loop_timer_cancel(&resume_timer);
+	status_buf_free(&body);
 }
 
-size_t
-server_connections(void)
+void
+server_counters(uint64_t *connections, uint64_t *requests,
+    uint64_t codes[STATUS_NCODES])
 {
-	return nconns;
-}
-
-uint64_t
-server_requests(void)
-{
-	return nrequests;
+	*connections = nconns;
+	*requests = nrequests;
+	memcpy(codes, by_code, sizeof(by_code));
 }

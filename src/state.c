@@ -14,7 +14,7 @@
 
 #include "state.h"
 
-#define STATE_BUF	1024
+#define STATE_BUF	2048
 #define STATE_TRIES	20
 
 char *
@@ -46,18 +46,20 @@ copy_line(char *dst, size_t size, const char *src)
 size_t
 state_format(char *buf, size_t size, const struct state_info *si)
 {
-	char reason[STATE_REASON_MAX];
+	char reason[STATE_REASON_MAX], rreason[STATE_REASON_MAX];
 	int n;
 
 	copy_line(reason, sizeof(reason), si->reason);
+	copy_line(rreason, sizeof(rreason), si->reopen_reason);
 	n = snprintf(buf, size,
 	    "seq=%lu\npid=%ld\ngeneration=%lu\nreload_started=%lu\n"
 	    "reload_done=%lu\nreload_ok=%lu\nreload_failed=%lu\n"
 	    "last_reload=%s\nreason=%s\nreopens=%lu\nreopen_failed=%lu\n"
-	    "end=%lu\n",
+	    "reopen_reason=%s\nend=%lu\n",
 	    si->seq, si->pid, si->generation, si->reload_started,
 	    si->reload_done, si->reload_ok, si->reload_failed,
-	    si->last_reload, reason, si->reopens, si->reopen_failed, si->seq);
+	    si->last_reload, reason, si->reopens, si->reopen_failed, rreason,
+	    si->seq);
 	if (n < 0)
 		return 0;
 	return (size_t)n < size ? (size_t)n : size - 1;
@@ -94,6 +96,10 @@ parse_field(struct state_info *si, const char *k, const char *v,
 
 	if (strcmp(k, "reason") == 0) {
 		copy_line(si->reason, sizeof(si->reason), v);
+		return 0;
+	}
+	if (strcmp(k, "reopen_reason") == 0) {
+		copy_line(si->reopen_reason, sizeof(si->reopen_reason), v);
 		return 0;
 	}
 	if (strcmp(k, "last_reload") == 0) {

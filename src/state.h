@@ -14,7 +14,7 @@
  * same sequence number so that a reader can reject a torn read:
  *   seq=N pid= generation= reload_started= reload_done= reload_ok=
  *   reload_failed= last_reload=ok|failed|none reason= reopens=
- *   reopen_failed= end=N
+ *   reopen_failed= reopen_reason= end=N
  */
 #ifndef MYDAEMON_STATE_H
 #define MYDAEMON_STATE_H
@@ -36,6 +36,7 @@ struct state_info {
 	char		 reason[STATE_REASON_MAX];
 	unsigned long	 reopens;
 	unsigned long	 reopen_failed;
+	char		 reopen_reason[STATE_REASON_MAX];
 };
 
 /* "/run/mydaemon.pid" -> "/run/mydaemon.state"; malloc'ed, NULL on ENOMEM. */

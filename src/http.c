@@ -1,0 +1,422 @@
+/*
+ * http.c - parse an HTTP/1.x request head (RFC 9112) into a struct
+ * http_request, or name the status that answers it.
+ *
+ * The parser is pure and keeps no state between calls, so the caller
+ * calls it again each time bytes arrive.  That is why the cheap question
+ * "is the head complete?" comes first and never looks past HTTP_HEAD_MAX
+ * bytes: a slow sender costs one memchr pass per read, and the full
+ * parse runs once, on a complete head.  Every byte is hostile: nothing
+ * is NUL-terminated, every scan is bounded by an end offset, and each
+ * byte is looked at a constant number of times.
+ *
+ * We are a health endpoint, not a proxy, so we are strict: whatever a
+ * lenient reading could make ambiguous (obs-fold, a space before ':', a
+ * body, two Hosts) is refused rather than guessed at.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "http.h"
+
+#define ST_BAD_REQUEST	400
+#define ST_TOO_LARGE	413
+#define ST_HEAD_TOO_BIG	431
+#define ST_BAD_VERSION	505
+
+/* What the header fields said; judged once the whole head is read. */
+struct fields {
+	int		 hosts;
+	int		 te;		/* Transfer-Encoding seen */
+	int		 cls;		/* Content-Length fields seen */
+	const char	*cl;		/* its digits without leading zeros */
+	size_t		 cl_len;
+	int		 close;		/* Connection: close */
+	int		 keep;		/* Connection: keep-alive */
+};
+
+static int
+is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int
+is_alnum(unsigned char c)
+{
+	return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* RFC 9110 5.6.2; memchr's length leaves out the string's NUL. */
+static int
+is_tchar(unsigned char c)
+{
+	static const char	 extra[] = "!#$%&'*+-.^_`|~";
+
+	return is_alnum(c) || memchr(extra, c, sizeof(extra) - 1) != NULL;
+}
+
+static size_t
+tchar_span(const char *s, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n && is_tchar((unsigned char)s[i]); i++)
+		;
+	return i;
+}
+
+/* ASCII only: strncasecmp would depend on the locale and on NULs. */
+static int
+token_is(const char *s, size_t n, const char *lit)
+{
+	size_t	 i;
+
+	if (n != strlen(lit))
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 'A' && c <= 'Z')
+			c += 'a' - 'A';
+		if (c != (unsigned char)lit[i])
+			return 0;
+	}
+	return 1;
+}
+
+/* Cut optional whitespace (SP, HTAB) from both ends of [*s, *s + *n). */
+static void
+trim_ows(const char **s, size_t *n)
+{
+	while (*n > 0 && (**s == ' ' || **s == '\t')) {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n > 0 && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
+		(*n)--;
+}
+
+/*
+ * RFC 9112 2.2 lets a server ignore empty lines before the request line;
+ * they still count toward the head's length and its limit.
+ */
+static size_t
+skip_empty_lines(const char *buf, size_t lim)
+{
+	size_t	 p = 0;
+
+	for (;;) {
+		if (p < lim && buf[p] == '\n')
+			p++;
+		else if (p + 1 < lim && buf[p] == '\r' && buf[p + 1] == '\n')
+			p += 2;
+		else
+			return p;
+	}
+}
+
+/*
+ * Find the empty line that ends the head: a LF followed by LF or CRLF.
+ * Only [from, lim) is searched, so a head that ends past lim counts as
+ * not found.  Each memchr starts past the last, so this is linear.
+ */
+static int
+find_head_end(const char *buf, size_t from, size_t lim, size_t *end)
+{
+	const char	*nl;
+	size_t		 i = from;
+
+	while (i < lim && (nl = memchr(buf + i, '\n', lim - i)) != NULL) {
+		i = (size_t)(nl - buf) + 1;
+		if (i < lim && buf[i] == '\n') {
+			*end = i + 1;
+			return 1;
+		}
+		if (i + 1 < lim && buf[i] == '\r' && buf[i + 1] == '\n') {
+			*end = i + 2;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Take the line at *p (before end) into *line and *n without its LF or
+ * CRLF, and move *p past it.  Only one CR is dropped: any other CR stays
+ * in the line, where it is a control byte and makes the line invalid.
+ */
+static int
+next_line(const char *buf, size_t *p, size_t end, const char **line,
+    size_t *n)
+{
+	const char	*nl;
+
+	if (*p >= end || (nl = memchr(buf + *p, '\n', end - *p)) == NULL)
+		return 0;
+	*line = buf + *p;
+	*n = (size_t)(nl - *line);
+	*p += *n + 1;
+	if (*n > 0 && (*line)[*n - 1] == '\r')
+		(*n)--;
+	return 1;
+}
+
+/* "HTTP/" DIGIT "." DIGIT; 1.x with x > 1 is answered as 1.1. */
+static int
+parse_version(const char *s, size_t n, int *minor)
+{
+	if (n != 8 || memcmp(s, "HTTP/", 5) != 0 ||
+	    !is_digit((unsigned char)s[5]) || s[6] != '.' ||
+	    !is_digit((unsigned char)s[7]))
+		return ST_BAD_REQUEST;
+	if (s[5] != '1')
+		return ST_BAD_VERSION;
+	*minor = s[7] == '0' ? 0 : 1;
+	return 0;
+}
+
+/*
+ * method SP request-target SP HTTP-version, single spaces.  Only the
+ * origin-form is ours to serve; "*" and absolute-form fail the leading
+ * '/' test.  On 0 and 505 the method and path are filled, since a
+ * syntactically sound line is worth logging.
+ */
+static int
+parse_request_line(const char *s, size_t n, struct http_request *req)
+{
+	const char	*q;
+	size_t		 m, t;
+	int		 minor = 0, rc;
+
+	m = tchar_span(s, n);
+	if (m == 0 || m == n || s[m] != ' ')
+		return ST_BAD_REQUEST;
+	for (t = m + 1; t < n && (unsigned char)s[t] > 0x20 &&
+	    (unsigned char)s[t] < 0x7f; t++)
+		;
+	if (t == m + 1 || t == n || s[t] != ' ' || s[m + 1] != '/')
+		return ST_BAD_REQUEST;
+	if ((rc = parse_version(s + t + 1, n - t - 1, &minor)) ==
+	    ST_BAD_REQUEST)
+		return rc;
+	req->method_text = s;
+	req->method_len = m;
+	if (m == 3 && memcmp(s, "GET", 3) == 0)
+		req->method = HTTP_GET;
+	else if (m == 4 && memcmp(s, "HEAD", 4) == 0)
+		req->method = HTTP_HEAD;
+	else
+		req->method = HTTP_OTHER;
+	req->path = s + m + 1;
+	q = memchr(req->path, '?', t - m - 1);
+	req->path_len = q != NULL ? (size_t)(q - req->path) : t - m - 1;
+	req->minor = minor;
+	return rc;
+}
+
+/*
+ * RFC 9112 3.2 wants a 400 for an invalid Host value.  Checking the
+ * characters of uri-host [":" port] (RFC 3986) keeps spaces, controls
+ * and raw UTF-8 out without a full URI grammar.
+ */
+static int
+host_ok(const char *v, size_t n)
+{
+	static const char	 extra[] = "-._~!$&'()*+,;=:[]%";
+	size_t			 i;
+
+	for (i = 0; i < n; i++)
+		if (!is_alnum((unsigned char)v[i]) &&
+		    memchr(extra, (unsigned char)v[i], sizeof(extra) - 1) ==
+		    NULL)
+			return 0;
+	return 1;
+}
+
+/*
+ * Digits only, no list form.  Values are compared without leading zeros
+ * rather than converted, so that no length overflows and "00" equals "0".
+ */
+static int
+content_length(const char *v, size_t n, struct fields *f)
+{
+	size_t	 i;
+
+	if (n == 0)
+		return ST_BAD_REQUEST;
+	for (i = 0; i < n; i++)
+		if (!is_digit((unsigned char)v[i]))
+			return ST_BAD_REQUEST;
+	while (n > 0 && *v == '0') {
+		v++;
+		n--;
+	}
+	if (f->cls++ > 0 && (n != f->cl_len || memcmp(v, f->cl, n) != 0))
+		return ST_BAD_REQUEST;
+	f->cl = v;
+	f->cl_len = n;
+	return 0;
+}
+
+/* A comma list of options; ones we do not know are none of our business. */
+static void
+connection(const char *v, size_t n, struct fields *f)
+{
+	const char	*tok;
+	size_t		 i = 0, j, len;
+
+	while (i < n) {
+		for (j = i; j < n && v[j] != ','; j++)
+			;
+		tok = v + i;
+		len = j - i;
+		trim_ows(&tok, &len);
+		if (token_is(tok, len, "close"))
+			f->close = 1;
+		else if (token_is(tok, len, "keep-alive"))
+			f->keep = 1;
+		i = j + 1;
+	}
+}
+
+static int
+apply_field(const char *name, size_t k, const char *v, size_t n,
+    struct fields *f)
+{
+	if (token_is(name, k, "host")) {
+		if (++f->hosts > 1 || !host_ok(v, n))
+			return ST_BAD_REQUEST;
+	} else if (token_is(name, k, "content-length"))
+		return content_length(v, n, f);
+	else if (token_is(name, k, "transfer-encoding"))
+		f->te = 1;
+	else if (token_is(name, k, "connection"))
+		connection(v, n, f);
+	return 0;
+}
+
+/*
+ * field-name ":" OWS field-value OWS.  A line that starts with SP or
+ * HTAB (obs-fold), a space before ':' or an empty name all fail the
+ * "tchars then ':'" test; RFC 9112 5.1 and 5.2 want those refused.
+ */
+static int
+parse_field(const char *s, size_t n, struct fields *f)
+{
+	const char	*v;
+	size_t		 k, vn, i;
+
+	k = tchar_span(s, n);
+	if (k == 0 || k == n || s[k] != ':')
+		return ST_BAD_REQUEST;
+	v = s + k + 1;
+	vn = n - k - 1;
+	for (i = 0; i < vn; i++) {
+		unsigned char c = (unsigned char)v[i];
+
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			return ST_BAD_REQUEST;
+	}
+	trim_ows(&v, &vn);
+	return apply_field(s, k, v, vn, f);
+}
+
+/*
+ * Judge the head as a whole, in the order of precedence: syntax (400),
+ * then the version (505), then a body (413).
+ */
+static int
+finish(const struct fields *f, int vrc, struct http_request *req)
+{
+	if (vrc == 0 && req->minor == 1 && f->hosts == 0)
+		return ST_BAD_REQUEST;
+	if (f->te && f->cls > 0)
+		return ST_BAD_REQUEST;
+	if (vrc != 0)
+		return vrc;
+	if (f->te || (f->cls > 0 && f->cl_len > 0))
+		return ST_TOO_LARGE;
+	if (req->minor == 1)
+		req->keep_alive = !f->close;
+	else
+		req->keep_alive = f->keep && !f->close;
+	return 0;
+}
+
+/* Parse the complete head in [pos, end), which ends with an empty line. */
+static int
+parse_head(const char *buf, size_t pos, size_t end, struct http_request *req)
+{
+	struct fields	 f;
+	const char	*line;
+	size_t		 n;
+	int		 vrc, rc;
+
+	memset(&f, 0, sizeof(f));
+	if (!next_line(buf, &pos, end, &line, &n))
+		return ST_BAD_REQUEST;
+	if ((vrc = parse_request_line(line, n, req)) == ST_BAD_REQUEST)
+		return vrc;
+	while (next_line(buf, &pos, end, &line, &n) && n > 0)
+		if ((rc = parse_field(line, n, &f)) != 0)
+			return rc;
+	return finish(&f, vrc, req);
+}
+
+/*
+ * The head is too long.  If its request line is there and sound, fill
+ * the method and path anyway so that the 431 can be logged usefully.
+ */
+static void
+peek_request_line(const char *buf, size_t pos, size_t len,
+    struct http_request *req)
+{
+	const char	*line;
+	size_t		 n;
+
+	/* On 400 it fills nothing, which leaves method_len 0. */
+	if (next_line(buf, &pos, len, &line, &n))
+		(void)parse_request_line(line, n, req);
+}
+
+int
+http_parse(const char *buf, size_t len, struct http_request *req)
+{
+	size_t	 lim, pos, end;
+
+	memset(req, 0, sizeof(*req));
+	lim = len < HTTP_HEAD_MAX ? len : HTTP_HEAD_MAX;
+	pos = skip_empty_lines(buf, lim);
+	if (!find_head_end(buf, pos, lim, &end)) {
+		if (len < HTTP_HEAD_MAX)
+			return -1;
+		peek_request_line(buf, pos, len, req);
+		return ST_HEAD_TOO_BIG;
+	}
+	req->head_len = end;
+	return parse_head(buf, pos, end, req);
+}
+
+static const struct {
+	int		 code;
+	const char	*reason;
+} reasons[] = {
+	{ 200, "OK" }, { 400, "Bad Request" }, { 404, "Not Found" },
+	{ 405, "Method Not Allowed" }, { 408, "Request Timeout" },
+	{ 413, "Content Too Large" },
+	{ 431, "Request Header Fields Too Large" },
+	{ 500, "Internal Server Error" }, { 503, "Service Unavailable" },
+	{ 505, "HTTP Version Not Supported" }
+};
+
+const char *
+http_reason(int code)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
+		if (reasons[i].code == code)
+			return reasons[i].reason;
+	return "Unknown";
+}

@@ -1,0 +1,48 @@
+/*
+ * http.h - a pure HTTP/1.x request-head parser: bytes in, a request or
+ * an error status out.  No I/O, no allocation, no clock, no logging; the
+ * request's strings point into the caller's buffer.
+ */
+#ifndef MYDAEMON_HTTP_H
+#define MYDAEMON_HTTP_H
+
+#include <stddef.h>
+
+#define HTTP_HEAD_MAX	8192	/* a longer head is answered 431 */
+
+enum http_method {
+	HTTP_GET,
+	HTTP_HEAD,
+	HTTP_OTHER		/* a well-formed method we do not serve: 405 */
+};
+
+struct http_request {
+	enum http_method	 method;
+	const char		*method_text;	/* not NUL-terminated */
+	size_t			 method_len;
+	const char		*path;		/* target without "?query" */
+	size_t			 path_len;
+	int			 minor;		/* HTTP/1.<minor>: 0 or 1 */
+	int			 keep_alive;	/* after this answer */
+	size_t			 head_len;	/* bytes up to the blank line */
+};
+
+/*
+ * Parse the request head at the start of buf (len bytes).  Returns
+ *   0     a complete, valid head: *req filled, req->head_len consumed
+ *  -1     incomplete: read more (len < HTTP_HEAD_MAX)
+ *  400    malformed (bad request line, header syntax, obs-fold, bad or
+ *         conflicting Content-Length, missing or repeated Host in 1.1,
+ *         control bytes or non-ASCII in the target, ...)
+ *  413    the request has a body (Content-Length > 0, Transfer-Encoding)
+ *  431    the head is longer than HTTP_HEAD_MAX bytes
+ *  505    HTTP major version other than 1
+ * On 413 and 431 *req may be partly filled (method, path) for logging.
+ * Empty lines before the request line are skipped (RFC 9112 2.2).
+ */
+int	http_parse(const char *buf, size_t len, struct http_request *req);
+
+/* The reason phrase of a status code we send ("Not Found"). */
+const char	*http_reason(int code);
+
+#endif /* MYDAEMON_HTTP_H */
