@@ -60,36 +60,31 @@ close_inherited(void)
 	closedir(d);
 }
 
-static int
-env_is_clean(void)
-{
-	return environ != NULL && environ[0] != NULL &&
-	    strcmp(environ[0], DAEMONIZE_PATH) == 0 && environ[1] == NULL;
-}
-
+/*
+ * The kernel shows /proc/PID/environ from the original block on the
+ * stack, which clearenv() does not touch: wipe the strings themselves,
+ * then start an environment of our own.  (Re-executing with a clean
+ * environment would work too, but loops under tools that add variables
+ * to every exec, such as valgrind's LD_PRELOAD.)
+ */
 static void
-clean_environment(char **argv)
+clean_environment(void)
 {
-	char *clean[] = { DAEMONIZE_PATH, NULL };
 	char **e;
 
-	if (env_is_clean())
-		return;
-	execve("/proc/self/exe", argv, clean);
-	/* No /proc: wipe the old strings so /proc/PID/environ shows none. */
 	for (e = environ; e != NULL && *e != NULL; e++)
-		memset(*e, 0, strlen(*e));
+		explicit_bzero(*e, strlen(*e));
 	clearenv();
-	putenv(clean[0]);
+	putenv(DAEMONIZE_PATH);
 }
 
 void
-daemonize_sanitize(char **argv)
+daemonize_sanitize(void)
 {
 	open_std_fds();
 	close_inherited();
 	signals_reset();
-	clean_environment(argv);
+	clean_environment();
 }
 
 /* The starter: wait for the daemon's word, then leave. */

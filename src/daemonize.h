@@ -14,11 +14,10 @@
  * Steps 1-3 of daemon(7), done first thing in main(): close every
  * inherited descriptor above 2 (and make sure 0-2 are open), reset all
  * signal dispositions and the mask, and give the process a clean
- * environment.  The last one re-executes the program, because clearenv()
- * alone leaves the old block visible in /proc/PID/environ; the new image
- * comes back here, finds the environment clean, and carries on.
+ * environment (PATH only): the inherited strings are wiped in place,
+ * because clearenv() alone leaves them visible in /proc/PID/environ.
  */
-void	daemonize_sanitize(char **argv);
+void	daemonize_sanitize(void);
 
 /*
  * fork, setsid, fork, stdio to /dev/null, umask 027, chdir /.  Returns

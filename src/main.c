@@ -152,7 +152,7 @@ main(int argc, char **argv)
 	struct config *cfg;
 	char reason[512];
 
-	daemonize_sanitize(argv);
+	daemonize_sanitize();
 	log_init("mydaemon");
 	memset(&o, 0, sizeof(o));
 	parse_options(argc, argv, &o);

@@ -315,37 +315,46 @@ on_accept(struct loop_io *io, uint32_t events)
 
 /* --- answers ---------------------------------------------------------- */
 
+/* "GET", "/health" of a request for logs; "-" when there is none. */
+static void
+request_words(const struct http_request *req, int *mlen, const char **m,
+    int *plen, const char **p)
+{
+	int ok = req != NULL && req->method_len > 0;
+
+	*mlen = ok ? (int)req->method_len : 1;
+	*m = ok ? req->method_text : "-";
+	ok = ok && req->path_len < 256;
+	*plen = ok ? (int)req->path_len : 1;
+	*p = ok ? req->path : "-";
+}
+
 static void
 access_log(struct conn *c, const struct http_request *req, int code,
     size_t bytes)
 {
 	char line[512], host[INET6_ADDRSTRLEN], ts[40];
+	const char *m, *p;
 	struct timespec now;
+	int port, n, mlen, plen, v6 = c->peer.ss_family == AF_INET6;
 	const void *a;
-	int port, n;
 	double ms;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	ms = (double)(now.tv_sec - c->req_start.tv_sec) * 1e3 +
 	    (double)(now.tv_nsec - c->req_start.tv_nsec) / 1e6;
-	a = c->peer.ss_family == AF_INET6 ?
-	    (const void *)&((struct sockaddr_in6 *)&c->peer)->sin6_addr :
+	a = v6 ? (const void *)&((struct sockaddr_in6 *)&c->peer)->sin6_addr :
 	    (const void *)&((struct sockaddr_in *)&c->peer)->sin_addr;
-	port = ntohs(c->peer.ss_family == AF_INET6 ?
-	    ((struct sockaddr_in6 *)&c->peer)->sin6_port :
+	port = ntohs(v6 ? ((struct sockaddr_in6 *)&c->peer)->sin6_port :
 	    ((struct sockaddr_in *)&c->peer)->sin_port);
 	if (inet_ntop(c->peer.ss_family, a, host, sizeof(host)) == NULL)
 		snprintf(host, sizeof(host), "?");
 	log_timestamp(ts, sizeof(ts));
+	request_words(req, &mlen, &m, &plen, &p);
 	/* The parser let through visible ASCII only: safe to print. */
 	n = snprintf(line, sizeof(line), "%s %s%s%s:%d %.*s %.*s %d %zu "
-	    "%.3fms\n", ts, c->peer.ss_family == AF_INET6 ? "[" : "", host,
-	    c->peer.ss_family == AF_INET6 ? "]" : "", port,
-	    req->method_len ? (int)req->method_len : 1,
-	    req->method_len ? req->method_text : "-",
-	    req->method_len && req->path_len < 256 ? (int)req->path_len : 1,
-	    req->method_len && req->path_len < 256 ? req->path : "-",
-	    code, bytes, ms);
+	    "%.3fms\n", ts, v6 ? "[" : "", host, v6 ? "]" : "", port, mlen, m,
+	    plen, p, code, bytes, ms);
 	if (n > 0 && (size_t)n >= sizeof(line))
 		line[(n = sizeof(line) - 1) - 1] = '\n';
 	if (n > 0)
@@ -371,6 +380,8 @@ queue_answer(struct conn *c, const struct http_request *req, int code,
     const char *ctype, int keep)
 {
 	int head_only = req != NULL && req->method == HTTP_HEAD;
+	const char *m, *p;
+	int mlen, plen;
 
 	status_buf_printf(&c->out, "HTTP/1.1 %d %s\r\n"
 	    "Content-Type: %s\r\nContent-Length: %zu\r\n"
@@ -381,12 +392,8 @@ queue_answer(struct conn *c, const struct http_request *req, int code,
 	if (!head_only)
 		status_buf_append(&c->out, body.data, body.len);
 	count(code);
-	log_debug("answered %d to %.*s %.*s", code,
-	    req && req->method_len ? (int)req->method_len : 1,
-	    req && req->method_len ? req->method_text : "-",
-	    req && req->method_len && req->path_len < 256 ?
-	    (int)req->path_len : 1,
-	    req && req->method_len && req->path_len < 256 ? req->path : "-");
+	request_words(req, &mlen, &m, &plen, &p);
+	log_debug("answered %d to %.*s %.*s", code, mlen, m, plen, p);
 	if (access_sink != NULL)
 		access_log(c, req, code, head_only ? 0 : body.len);
 	if (!keep)
