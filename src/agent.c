@@ -368,15 +368,6 @@ on_signal(struct loop_io *io, uint32_t events)
 	}
 }
 
-static double
-unix_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* The snapshot /health, /status and /metrics are rendered from. */
 static void
 fill_status(struct status_info *si)
@@ -384,7 +375,7 @@ fill_status(struct status_info *si)
 	si->version = PACKAGE_VERSION;
 	si->pid = ag.st.pid;
 	si->start_time = ag.start_time;
-	si->now = unix_now();
+	si->now = loop_wallclock();
 	si->config_file = ag.opts->conffile;
 	si->generation = ag.st.generation;
 	si->maintenance = ag.cfg->maintenance;
@@ -508,7 +499,7 @@ start_up(void)
 	if (privs_drop(&ag.privs, err, sizeof(err)) == -1)
 		daemonize_fatalx("%s", err);
 	ag.st.pid = (long)getpid();
-	ag.start_time = unix_now();
+	ag.start_time = loop_wallclock();
 	ag.st.generation = 1;
 	snprintf(ag.st.last_reload, sizeof(ag.st.last_reload), "none");
 	save_state();

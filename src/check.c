@@ -164,15 +164,6 @@ on_deadline(struct loop_timer *t)
 	}
 }
 
-static double
-unix_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void
 start_run(struct loop_timer *t)
 {
@@ -205,7 +196,7 @@ start_run(struct loop_timer *t)
 	ck.pid = pid;
 	ck.timed_out = ck.killed = 0;
 	ck.outlen = 0;
-	ck.started = unix_now();
+	ck.started = loop_wallclock();
 	clock_gettime(CLOCK_MONOTONIC, &ck.t0);
 	ck.pipe.fd = p[0];
 	ck.pipe.cb = on_output;

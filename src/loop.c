@@ -36,6 +36,15 @@ loop_now_fresh(void)
 	return now_ms;
 }
 
+double
+loop_wallclock(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 uint64_t
 loop_now(void)
 {

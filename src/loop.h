@@ -47,6 +47,9 @@ int		loop_timer_armed(const struct loop_timer *t);
 uint64_t	loop_now(void);
 uint64_t	loop_now_fresh(void);
 
+/* Unix time in seconds (CLOCK_REALTIME), for humans and /status. */
+double		loop_wallclock(void);
+
 /*
  * Wait for events (at most until the next timer), run every ready
  * callback and every due timer, and return.  Returns 0, or -1 on a
