@@ -50,6 +50,7 @@ static struct {
 	int			 stopping, drained;
 	double			 start_time;	/* Unix time */
 	struct log_sink		*access;	/* the access log, or NULL */
+	uint64_t		 access_dropped; /* by access logs closed */
 } ag = { .statefd = -1 };
 
 static int
@@ -248,6 +249,8 @@ commit_reload(struct pending *p)
 		log_sink_close(log_swap_sink(p->log));
 	if (p->access_changed) {
 		server_set_access_log(p->access);
+		if (ag.access != NULL)
+			ag.access_dropped += log_sink_dropped(ag.access);
 		log_sink_close(ag.access);
 		ag.access = p->access;
 	}
@@ -384,7 +387,9 @@ fill_status(struct status_info *si)
 	si->reloads_failed = ag.st.reload_failed;
 	si->log_reopens = ag.st.reopens;
 	si->log_reopen_failed = ag.st.reopen_failed;
-	si->log_dropped = log_dropped();
+	/* Lines lost by the main log and by every access log so far. */
+	si->log_dropped = log_dropped() + ag.access_dropped +
+	    (ag.access != NULL ? log_sink_dropped(ag.access) : 0);
 	server_counters(&si->connections, &si->requests,
 	    si->requests_by_code);
 }

@@ -144,3 +144,36 @@ log_has() {
 proc_field() {
 	sed -n "s/^$2:[[:space:]]*//p" "/proc/$1/status"
 }
+
+# json_value PATH...: values of the JSON in $T/body (the last http_get),
+# one a line; a PATH is keys joined by dots, e.g. check.runs; a string is
+# printed as it is, anything else as JSON (null, true, 12).  Fails
+# unless the body is valid UTF-8 JSON.
+json_value() {
+	python3 -S - "$T/body" "$@" <<'PY'
+import json, sys
+doc = json.loads(open(sys.argv[1], "rb").read().decode("utf-8"))
+out = []
+for path in sys.argv[2:]:
+    v = doc
+    for k in path.split("."):
+        v = v[k]
+    out.append(v if isinstance(v, str) else json.dumps(v))
+sys.stdout.buffer.write("\n".join(out).encode("utf-8"))
+PY
+}
+
+# status_value PATH...: json_value of a fresh GET /status.
+status_value() {
+	http_get /status
+	json_value "$@"
+}
+
+# metric_value SAMPLE: the value of SAMPLE (name and labels as written,
+# e.g. 'mydaemon_reloads_total{result="ok"}') in a fresh GET /metrics;
+# fails when there is no such sample.
+metric_value() {
+	http_get /metrics
+	awk -v n="$1" '$1 == n { print $2; found = 1 } END { exit !found }' \
+		"$T/body"
+}

@@ -1,0 +1,121 @@
+#!/usr/bin/env bats
+# Maintenance mode: `maintenance = yes` and a reload drain the host
+# (/health 503 "maintenance") at once; `no` and a reload bring it back.
+
+load test_helper/common
+
+# reload: `mydaemon -s reload`, which must report the config applied.
+reload() {
+	run "$MYDAEMON" -s reload -c "$CONF"
+	assert_success
+}
+
+# metric NAME: the value of the unlabelled sample NAME in /metrics.
+metric() {
+	curl -s --max-time 5 "http://127.0.0.1:$PORT/metrics" |
+		sed -n "s/^$1 //p"
+}
+
+# status_field KEY: a top-level scalar of /status, as it is in the JSON.
+status_field() {
+	http_get /status
+	sed -n "s/.*\"$1\":\\(\"[^\"]*\"\\|[^,}]*\\).*/\\1/p" <<< "$body"
+}
+
+# health_body_is CODE TEXT: /health answers CODE with body TEXT now.
+health_body_is() {
+	http_get /health
+	[ "$status_code" = "$1" ] && [ "$body" = "$2" ]
+}
+
+# assert_health CODE TEXT: the same, as an assertion.
+assert_health() {
+	http_get /health
+	assert_equal "$status_code $body" "$1 $2"
+}
+
+@test "maintenance = yes and a reload make /health answer 503 maintenance at once" {
+	write_config
+	start_daemon
+	assert_health 200 ok
+	assert_equal "$(status_field maintenance)" false
+	assert_equal "$(metric mydaemon_maintenance)" 0
+
+	write_config "maintenance = yes"
+	reload
+	# No polling: once -s reload has returned 0 the daemon has switched.
+	assert_health 503 maintenance
+	run curl -s --max-time 5 -I "http://127.0.0.1:$PORT/health"
+	assert_line --index 0 --regexp '^HTTP/1\.1 503 '
+	assert_equal "$(status_field maintenance)" true
+	assert_equal "$(metric mydaemon_maintenance)" 1
+	assert_equal "$(metric mydaemon_healthy)" 0
+	stop_daemon
+}
+
+@test "maintenance = no and a reload bring /health back to 200 ok at once" {
+	write_config "maintenance = yes"
+	start_daemon
+	assert_health 503 maintenance
+	assert_equal "$(status_field maintenance)" true
+
+	write_config "maintenance = no"
+	reload
+	assert_health 200 ok
+	assert_equal "$(status_field maintenance)" false
+	assert_equal "$(metric mydaemon_maintenance)" 0
+	assert_equal "$(metric mydaemon_healthy)" 1
+	stop_daemon
+}
+
+@test "maintenance wins over a critical check, which shows again when maintenance ends" {
+	check="check_command = /bin/sh -c 'echo DISK CRITICAL - /var is full; exit 2'"
+	write_config "$check"
+	start_daemon
+	wait_for 5 health_body_is 503 "critical: DISK CRITICAL - /var is full"
+
+	write_config "$check" "maintenance = yes"
+	reload
+	assert_health 503 maintenance
+	# /status and /metrics still tell the check's own verdict.
+	assert_equal "$(status_field health)" '"critical"'
+	assert_equal "$(status_field maintenance)" true
+	assert_equal "$(metric mydaemon_health_state)" 2
+	assert_equal "$(metric mydaemon_maintenance)" 1
+	assert_equal "$(metric mydaemon_healthy)" 0
+
+	write_config "$check" "maintenance = no"
+	reload
+	assert_health 503 "critical: DISK CRITICAL - /var is full"
+	stop_daemon
+}
+
+@test "maintenance wins over a warning check, which alone would answer 200" {
+	# /bin/false exits 1: WARNING for a Nagios plugin.
+	write_config "check_command = /bin/false"
+	start_daemon
+	is_warning() {
+		http_get /health
+		[ "$status_code" = 200 ] && [ "${body%%:*}" = warning ]
+	}
+	wait_for 5 is_warning
+
+	write_config "check_command = /bin/false" "maintenance = yes"
+	reload
+	assert_health 503 maintenance
+	assert_equal "$(status_field health)" '"warning"'
+	stop_daemon
+}
+
+@test "maintenance wins over a check that has not answered yet" {
+	write_config "check_command = /bin/sleep 30" "check_timeout = 20s" \
+		"maintenance = yes"
+	start_daemon
+	assert_health 503 maintenance
+	assert_equal "$(status_field health)" '"unknown"'
+
+	write_config "check_command = /bin/sleep 30" "check_timeout = 20s"
+	reload
+	assert_health 503 "unknown: no check result yet"
+	stop_daemon
+}
