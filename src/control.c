@@ -66,12 +66,17 @@ signal_holder(const char *pidfile, int sig, pid_t *pid)
 	return 0;
 }
 
+/*
+ * Wait until `pid` no longer holds the lock: it exited, or (a start
+ * raced us) a new instance holds it now, which is not ours to stop.
+ */
 static int
-wait_gone(const char *pidfile, long deadline)
+wait_gone(const char *pidfile, pid_t pid, long deadline)
 {
-	pid_t pid;
+	pid_t holder;
 
-	while (pidfile_query(pidfile, &pid) == PIDFILE_RUNNING) {
+	while (pidfile_query(pidfile, &holder) == PIDFILE_RUNNING &&
+	    holder == pid) {
 		if (past(deadline))
 			return -1;
 		pause_ms(POLL_MS);
@@ -79,18 +84,22 @@ wait_gone(const char *pidfile, long deadline)
 	return 0;
 }
 
+/* The daemon is gone: remove its files, unless a new one holds them. */
 static int
 remove_files(const char *pidfile)
 {
-	char *sp = state_path(pidfile);
+	char *sp;
 	int r = 0;
 
-	if (pidfile_remove_stale(pidfile) == -1 && errno != EBUSY) {
+	if (pidfile_remove_stale(pidfile) == -1) {
+		if (errno == EBUSY)
+			return 0;	/* a new instance owns both files */
 		fprintf(stderr, "mydaemon: cannot remove %s: %s\n", pidfile,
 		    strerror(errno));
-		r = errno == EACCES || errno == EPERM ? 4 : 1;
+		return errno == EACCES || errno == EPERM ? 4 : 1;
 	}
-	if (sp != NULL && unlink(sp) == -1 && errno != ENOENT && r == 0)
+	if ((sp = state_path(pidfile)) != NULL && unlink(sp) == -1 &&
+	    errno != ENOENT)
 		r = errno == EACCES || errno == EPERM ? 4 : 1;
 	free(sp);
 	return r;
@@ -99,19 +108,21 @@ remove_files(const char *pidfile)
 static int
 do_stop(const char *pidfile, unsigned int wait_s)
 {
-	pid_t pid;
+	pid_t pid, holder;
 	int r;
 
 	if (pidfile_query(pidfile, &pid) != PIDFILE_RUNNING)
 		return remove_files(pidfile);
 	if ((r = signal_holder(pidfile, SIGTERM, &pid)) != 0)
-		return pidfile_query(pidfile, &pid) == PIDFILE_RUNNING ? r :
+		return pidfile_query(pidfile, &holder) == PIDFILE_RUNNING ? r :
 		    remove_files(pidfile);
-	if (wait_gone(pidfile, deadline_ms(wait_s)) == -1) {
+	if (wait_gone(pidfile, pid, deadline_ms(wait_s)) == -1) {
 		fprintf(stderr, "mydaemon: pid %ld did not stop within %us, "
 		    "sending SIGKILL\n", (long)pid, wait_s);
-		if (signal_holder(pidfile, SIGKILL, &pid) == 0 &&
-		    wait_gone(pidfile, deadline_ms(KILL_WAIT_S)) == -1) {
+		/* Still the same holder?  Only then is KILL for it. */
+		if (pidfile_query(pidfile, &holder) == PIDFILE_RUNNING &&
+		    holder == pid && kill(pid, SIGKILL) == 0 &&
+		    wait_gone(pidfile, pid, deadline_ms(KILL_WAIT_S)) == -1) {
 			fprintf(stderr, "mydaemon: pid %ld is still running\n",
 			    (long)pid);
 			return 1;

@@ -177,3 +177,40 @@ metric_value() {
 	awk -v n="$1" '$1 == n { print $2; found = 1 } END { exit !found }' \
 		"$T/body"
 }
+
+# health_body_is CODE BODY: /health answers exactly CODE with BODY.
+health_body_is() {
+	http_get /health
+	[ "$status_code" = "$1" ] && [ "$body" = "$2" ]
+}
+
+# check_runs: how many check runs have finished (/status check.runs).
+check_runs() {
+	http_get /status
+	[[ $body =~ \"runs\":([0-9]+) ]] || return 1
+	echo "${BASH_REMATCH[1]}"
+}
+
+check_runs_at_least() {
+	local n
+	n=$(check_runs) && [ "$n" -ge "$1" ]
+}
+
+# wait_check_runs N [SECONDS]: wait until N check runs have finished.
+wait_check_runs() {
+	wait_for "${2:-5}" check_runs_at_least "$1"
+}
+
+# in_range VALUE LOW HIGH: LOW <= VALUE < HIGH, as decimal numbers; for
+# `assert in_range ...`, which shows the value when it fails.
+in_range() {
+	awk -v v="$1" -v lo="$2" -v hi="$3" \
+		'BEGIN { exit !(v ~ /^-?[0-9.]+$/ && v >= lo && v < hi) }'
+}
+
+# assert_health CODE BODY: /health answers exactly CODE with BODY, or the
+# test fails showing what it answered.
+assert_health() {
+	http_get /health
+	assert_equal "$status_code $body" "$1 $2"
+}

@@ -1,0 +1,102 @@
+# install.bash - a real `make install` for the suites that test installed
+# files (the init script, its settings, logrotate, man pages).
+#
+# The build under test cannot simply be installed elsewhere: the binary,
+# the script and the man pages carry the paths configure chose.  So the
+# distributed sources are copied (`make distdir`, which also works when the
+# tree under test was configured in place), configured with the options of
+# the build under test (the sanitizers of a CI build included) plus other
+# paths, built and installed.  A suite does this once, in setup_file.
+
+# The build tree under test: the one `make check` names, else the one
+# above the binary.
+: "${MYDAEMON_BUILDDIR:=$(cd "$(dirname "$MYDAEMON")/.." && pwd)}"
+export MYDAEMON_BUILDDIR
+
+# submake ARGS...: make, not as part of the jobserver of a `make check`
+# that may be running us.
+submake() {
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make "$@"
+}
+
+# configure_install DIR CONFIGURE-ARGS...: sources into DIR/src, build in
+# DIR/build, then `make install`.  The log is DIR/build.log; on failure
+# its end is shown and the status is 1.
+configure_install() {
+	local dir=$1 log=$1/build.log opt
+	local -a given opts=()
+	shift
+	mkdir -p "$dir/build"
+	# config.status --config prints the original options, shell-quoted;
+	# the source directory is another one here (distcheck gives one).
+	eval "given=($("$MYDAEMON_BUILDDIR/config.status" --config))"
+	for opt in "${given[@]}"; do
+		case $opt in
+		--srcdir=* | --no-create | --no-recursion) ;;
+		*) opts+=("$opt") ;;
+		esac
+	done
+	if ! (
+		submake -C "$MYDAEMON_BUILDDIR" distdir distdir="$dir/src" &&
+		cd "$dir/build" &&
+		"$dir/src/configure" "${opts[@]}" "$@" &&
+		submake -j"$(nproc)" &&
+		submake install
+	) > "$log" 2>&1; then
+		echo "configure_install failed; the end of $log:" >&2
+		tail -n 30 "$log" >&2
+		return 1
+	fi
+}
+
+# daemons_on FILE: the processes running the daemon (not -s or -t) on
+# config FILE, found by their command lines.
+daemons_on() {
+	local f pid arg ctl
+	local -a argv
+	while read -r f; do
+		{ mapfile -d '' -t argv < "$f"; } 2> /dev/null || continue
+		[[ ${argv[0]:-} == */mydaemon ]] || continue
+		ctl=0
+		for arg in "${argv[@]:1}"; do
+			case $arg in
+			-s | -t | --signal | --signal=* | --test) ctl=1 ;;
+			esac
+		done
+		[ "$ctl" = 0 ] || continue
+		pid=${f#/proc/}
+		pid=${pid%/cmdline}
+		gone "$pid" || echo "$pid"
+	done < <(grep -lzxF -- "$1" /proc/[0-9]*/cmdline 2> /dev/null)
+	return 0
+}
+
+# open_to_nobody DIR...: let user nobody traverse DIR and every directory
+# above it up to the bats run directory (which mktemp made 0700), so that
+# a daemon that dropped privileges still reaches its files.
+open_to_nobody() {
+	local d
+	local -a up=()
+	for d in "$@"; do
+		d=${d%/}
+		chmod a+rx "$d"
+		d=${d%/*}
+		while [ "${d#"$BATS_RUN_TMPDIR"}" != "$d" ]; do
+			up+=("$d")
+			d=${d%/*}
+		done
+	done
+	[ "${#up[@]}" = 0 ] || chmod a+x "${up[@]}"
+}
+
+# can_be_nobody: tests run as root and user nobody exists.
+can_be_nobody() {
+	: "${MYDAEMON_AS_NOBODY:=$(
+		if [ "$(id -u)" = 0 ] && id nobody > /dev/null 2>&1; then
+			echo yes
+		else
+			echo no
+		fi)}"
+	export MYDAEMON_AS_NOBODY
+	[ "$MYDAEMON_AS_NOBODY" = yes ]
+}
