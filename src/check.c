@@ -31,7 +31,7 @@
 #include "signals.h"
 
 #define KILL_GRACE_MS	500
-#define TEXT_MAX	256
+#define TEXT_MAX	512	/* /health shows at most 200 bytes of it */
 
 static struct {
 	const struct config	*cfg;
@@ -157,7 +157,7 @@ on_deadline(struct loop_timer *t)
 		log_warnx("check timed out after %llu ms, killing its process "
 		    "group", (unsigned long long)ck.cfg->check_timeout_ms);
 		kill(-ck.pid, SIGTERM);
-		loop_timer_set(t, KILL_GRACE_MS);
+		loop_timer_set(t, KILL_GRACE_MS + 1);
 	} else {
 		ck.killed = 1;
 		kill(-ck.pid, SIGKILL);
@@ -167,7 +167,7 @@ on_deadline(struct loop_timer *t)
 static void
 start_run(struct loop_timer *t)
 {
-	int p[2];
+	int p[2] = { -1, -1 };
 	pid_t pid;
 
 	if (ck.cfg == NULL || ck.cfg->check_argv == NULL)
@@ -179,8 +179,14 @@ start_run(struct loop_timer *t)
 		    "skipping this run");
 		return;
 	}
-	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) == -1) {
+	/* Only our end is non-blocking: the check writes as it pleases. */
+	if (pipe2(p, O_CLOEXEC) == -1 ||
+	    fcntl(p[0], F_SETFL, O_NONBLOCK) == -1) {
 		log_warn("check: pipe");
+		if (p[0] != -1) {
+			close(p[0]);
+			close(p[1]);
+		}
 		return;
 	}
 	if ((pid = fork()) == -1) {
@@ -202,7 +208,9 @@ start_run(struct loop_timer *t)
 	ck.pipe.cb = on_output;
 	loop_add(&ck.pipe, EPOLLIN);
 	ck.deadline.cb = on_deadline;
-	loop_timer_set(&ck.deadline, ck.cfg->check_timeout_ms);
+	/* +1: the loop's clock is in whole ms; never fire early. */
+	loop_now_fresh();
+	loop_timer_set(&ck.deadline, ck.cfg->check_timeout_ms + 1);
 	free(ck.last_command);
 	ck.last_command = strdup(ck.cfg->check_command);
 	log_debug("check started (pid %ld): %s", (long)pid,

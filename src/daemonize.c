@@ -206,8 +206,11 @@ finish(int code, const char *fmt, va_list ap)
 		len = strlen(msg + (code != 0));
 		if (write(ready_fd, msg + (code != 0), len) != (ssize_t)len)
 			log_warn("cannot report to the starting process");
-		close(ready_fd);
-		ready_fd = -1;
+		/*
+		 * Not closed here: the kernel closes it when this process is
+		 * gone (after the atexit clean-up), and only then does the
+		 * starter see EOF and exit, so nothing of ours is left.
+		 */
 	} else
 		fprintf(stderr, "mydaemon: %s\n", msg + 1);
 	exit(code);

@@ -531,7 +531,7 @@ metrics_check(const struct status_info *si, struct status_buf *b)
 	metric_seconds(b, "mydaemon_check_last_run_timestamp_seconds",
 	    "Unix time the last check run started.", ran, si->check_started);
 	metric_u64(b, "mydaemon_check_runs_total", "counter",
-	    "Check runs started.", si->check_runs);
+	    "Check runs completed.", si->check_runs);
 	metric_u64(b, "mydaemon_check_timeouts_total", "counter",
 	    "Check runs killed for taking too long.", si->check_timeouts);
 	metric_u64(b, "mydaemon_check_skipped_total", "counter",

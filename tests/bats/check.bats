@@ -32,9 +32,7 @@ dummy_health() {
 	write_config "check_command = $DUMMY $1 \"$2\"" "check_interval = 1h"
 	start_daemon
 	wait_check_runs 1
-	http_get /health
-	assert_equal "$status_code" "$3"
-	assert_equal "$body" "$4"
+	assert_health "$3" "$4"
 	stop_daemon
 }
 
@@ -84,9 +82,7 @@ line two"
 	write_config "check_command = sleep 5" "check_interval = 1h" \
 		"check_timeout = 10s"
 	start_daemon
-	http_get /health
-	assert_equal "$status_code" 503
-	assert_equal "$body" "unknown: no check result yet"
+	assert_health 503 "unknown: no check result yet"
 	run metric_value mydaemon_check_result
 	assert_failure
 	assert_equal "$(metric_value mydaemon_check_runs_total)" 0
@@ -128,6 +124,7 @@ step() {
 	touch "$T/go"
 	wait_check_runs $((n + 1))
 	http_get /health
+	# shellcheck disable=SC2154 # http_get sets them
 	if [ "$status_code $body" != "$2 $3" ]; then
 		echo "run $((n + 1)) exited $1: /health $status_code $body," \
 			"want $2 $3" >&2
@@ -324,7 +321,7 @@ step() {
 	script old <<-EOF
 	#!/bin/sh
 	touch "$T/old-started"
-	sleep 1
+	sleep 0.6
 	echo old done
 	exit 1
 	EOF

@@ -303,7 +303,7 @@ lingering_zombies() {
 
 @test "a check printing 1 MiB does not block: the first 4 KiB are kept" {
 	write_config "check_command = sh -c 'yes 0123456789abcdef | head -c 1048576; exit 1'" \
-		"check_interval = 1h" "check_timeout = 10s"
+		"check_interval = 1h" "check_timeout = 3s"
 	start_daemon
 	wait_check_runs 1
 	assert_health 200 "warning: 0123456789abcdef"
@@ -335,7 +335,7 @@ lingering_zombies() {
 	sys.exit(1)
 	EOF
 	write_config "check_command = $T/bigwrite" "check_interval = 1h" \
-		"check_timeout = 10s"
+		"check_timeout = 3s"
 	start_daemon
 	wait_check_runs 1
 	assert_health 200 "warning: stdout blocking"
