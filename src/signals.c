@@ -1,6 +1,8 @@
 /*
  * signals.c - the self-pipe (see signals.h).
  */
+#include <sys/syscall.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -31,6 +33,24 @@ on_signal(int signo)
 	errno = saved;
 }
 
+/*
+ * glibc keeps two real-time signals for itself and refuses to touch
+ * them, yet a parent may have left them ignored, and an ignored signal
+ * survives exec: ask the kernel directly to make them default again.
+ */
+static void
+reset_reserved(int sig)
+{
+	struct {
+		void		(*handler)(int);
+		unsigned long	 flags;
+		void		(*restorer)(void);
+		unsigned long	 mask;
+	} ksa = { SIG_DFL, 0, NULL, 0 };
+
+	(void)syscall(SYS_rt_sigaction, sig, &ksa, NULL, sizeof(ksa.mask));
+}
+
 void
 signals_reset(void)
 {
@@ -41,8 +61,10 @@ signals_reset(void)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_DFL;
 	sigemptyset(&sa.sa_mask);
-	for (sig = 1; sig < NSIG; sig++)
-		sigaction(sig, &sa, NULL);	/* fails for KILL, STOP: fine */
+	for (sig = 1; sig < NSIG; sig++)	/* KILL, STOP fail: fine */
+		if (sigaction(sig, &sa, NULL) == -1 && errno == EINVAL &&
+		    sig != SIGKILL && sig != SIGSTOP)
+			reset_reserved(sig);
 	sigemptyset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
 }

@@ -80,22 +80,6 @@ elapsed_ms() {
 	echo $(( ($(date +%s%N) - $1) / 1000000 ))
 }
 
-# The daemon, once nobody, must reach its files: make $T and its subdirs
-# 0755, and let anyone traverse (not list) the bats run directories above
-# $T, which mktemp made 0700.  (As privileges.bats does.)
-open_to_nobody() {
-	local d
-
-	chmod 755 "$T" "$T/run" "$T/log"
-	d=$(dirname "$T")
-	while [ "${d#"$BATS_RUN_TMPDIR"}" != "$d" ]; do
-		chmod a+x "$d"
-		d=$(dirname "$d")
-	done
-	setpriv --reuid="$(id -u nobody)" --regid="$(id -g nobody)" \
-		--clear-groups test -x "$T/log" || skip "user nobody cannot reach $T"
-}
-
 @test "a check that outlives check_timeout is unknown and leaves no process" {
 	n=$(uniq_secs)
 	write_config "check_command = sleep $n" "check_timeout = 300ms" \

@@ -14,22 +14,6 @@ setup() {
 	open_to_nobody
 }
 
-# The daemon, once nobody, must reach its files: make $T and its subdirs
-# 0755, and let anyone traverse (not list) the bats run directories above
-# $T, which mktemp made 0700.  Nothing outside the run directory changes.
-open_to_nobody() {
-	local d
-
-	chmod 755 "$T" "$T/run" "$T/log"
-	d=$(dirname "$T")
-	while [ "${d#"$BATS_RUN_TMPDIR"}" != "$d" ]; do
-		chmod a+x "$d"
-		d=$(dirname "$d")
-	done
-	setpriv --reuid="$NOBODY_UID" --regid="$NOBODY_GID" --clear-groups \
-		test -x "$T/log" || skip "user nobody cannot reach $T"
-}
-
 # owner_mode PATH: "mode uid gid" of PATH.
 owner_mode() {
 	stat -c '%a %u %g' "$1"

@@ -214,3 +214,27 @@ assert_health() {
 	http_get /health
 	assert_equal "$status_code $body" "$1 $2"
 }
+
+# open_to_nobody [DIR...]: let user nobody reach DIR (default: $T, $T/run
+# and $T/log) and traverse every directory above it up to the bats run
+# directory, which mktemp made 0700, so that a daemon that dropped its
+# privileges still reaches its files.  Nothing outside the run directory
+# changes.  Skips the test when nobody still cannot get there.
+open_to_nobody() {
+	local d
+	local -a up=()
+
+	[ "$#" -gt 0 ] || set -- "$T" "$T/run" "$T/log"
+	for d in "$@"; do
+		d=${d%/}
+		chmod a+rx "$d"
+		d=${d%/*}
+		while [ "${d#"$BATS_RUN_TMPDIR"}" != "$d" ]; do
+			up+=("$d")
+			d=${d%/*}
+		done
+	done
+	[ "${#up[@]}" = 0 ] || chmod a+x "${up[@]}"
+	setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups \
+		test -x "$1" || skip "user nobody cannot reach $1"
+}

@@ -71,24 +71,6 @@ daemons_on() {
 	return 0
 }
 
-# open_to_nobody DIR...: let user nobody traverse DIR and every directory
-# above it up to the bats run directory (which mktemp made 0700), so that
-# a daemon that dropped privileges still reaches its files.
-open_to_nobody() {
-	local d
-	local -a up=()
-	for d in "$@"; do
-		d=${d%/}
-		chmod a+rx "$d"
-		d=${d%/*}
-		while [ "${d#"$BATS_RUN_TMPDIR"}" != "$d" ]; do
-			up+=("$d")
-			d=${d%/*}
-		done
-	done
-	[ "${#up[@]}" = 0 ] || chmod a+x "${up[@]}"
-}
-
 # can_be_nobody: tests run as root and user nobody exists.
 can_be_nobody() {
 	: "${MYDAEMON_AS_NOBODY:=$(
