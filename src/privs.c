@@ -60,12 +60,32 @@ privs_free(struct privs *p)
 	p->user = NULL;
 }
 
+/*
+ * Supplementary groups: the user's memberships from the group database,
+ * without the primary group (which setgid gives anyway), so that user
+ * nobody ends up with none at all.  With `group` set: none either.
+ */
 static int
 set_groups(const struct privs *p)
 {
-	if (p->user != NULL && !p->set_group)
-		return initgroups(p->user, p->gid);
-	return setgroups(1, &p->gid);
+	gid_t *groups = NULL;
+	int n = 0, i, k = 0, r;
+
+	if (p->user != NULL && !p->set_group) {
+		/* The first call only counts (and fails, since n is 0). */
+		getgrouplist(p->user, p->gid, NULL, &n);
+		if ((groups = calloc((size_t)n + 1, sizeof(*groups))) == NULL ||
+		    getgrouplist(p->user, p->gid, groups, &n) == -1) {
+			free(groups);
+			return -1;
+		}
+		for (i = 0; i < n; i++)
+			if (groups[i] != p->gid)
+				groups[k++] = groups[i];
+	}
+	r = setgroups((size_t)k, groups);
+	free(groups);
+	return r;
 }
 
 int
