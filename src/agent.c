@@ -338,6 +338,8 @@ begin_shutdown(int signo)
 	if (ag.stopping)
 		return;
 	ag.stopping = 1;
+	ag.st.stopping = 1;	/* a starter must not take us for running */
+	save_state();
 	log_notice("received %s, shutting down", signals_name(signo));
 	check_shutdown();
 	server_stop_accepting();
@@ -355,7 +357,10 @@ on_signal(struct loop_io *io, uint32_t events)
 	while ((signo = signals_next()) != 0) {
 		switch (signo) {
 		case SIGHUP:
-			reload();
+			if (ag.stopping)
+				log_notice("shutting down: SIGHUP ignored");
+			else
+				reload();
 			break;
 		case SIGUSR1:
 			reopen();
@@ -414,7 +419,8 @@ holder_ready(pid_t pid)
 {
 	struct state_info si;
 
-	return state_read(ag.statepath, &si) == 0 && si.pid == (long)pid;
+	return state_read(ag.statepath, &si) == 0 && si.pid == (long)pid &&
+	    !si.stopping;
 }
 
 /*
@@ -426,8 +432,8 @@ static void
 take_pidfile(void)
 {
 	char err[512];
+	uint64_t deadline;
 	pid_t other;
-	int waited;
 
 	ag.pidpath = ag.opts->no_pidfile ? NULL : ag.opts->pidfile ?
 	    strdup(ag.opts->pidfile) : ag.cfg->pidfile ?
@@ -436,14 +442,16 @@ take_pidfile(void)
 		return;
 	if ((ag.statepath = state_path(ag.pidpath)) == NULL)
 		daemonize_fatalx("out of memory");
-	for (waited = 0; (ag.pf = pidfile_open(ag.pidpath, &other, err,
-	    sizeof(err))) == NULL; waited += HOLDER_POLL_MS) {
+	/* A holder that is draining may need its whole shutdown_timeout. */
+	deadline = loop_now_fresh() + HOLDER_WAIT_MS + ag.cfg->shutdown_timeout_ms;
+	while ((ag.pf = pidfile_open(ag.pidpath, &other, err,
+	    sizeof(err))) == NULL) {
 		if (errno != EEXIST)
 			daemonize_fatalx("%s", err);
 		if (holder_ready(other))
 			daemonize_exit_ok("already running (pid %ld)",
 			    (long)other);
-		if (waited >= HOLDER_WAIT_MS)
+		if (loop_now_fresh() >= deadline)
 			daemonize_fatalx("%s, but it is not ready", err);
 		nanosleep(&(struct timespec){ 0, HOLDER_POLL_MS * 1000000L },
 		    NULL);

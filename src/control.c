@@ -88,19 +88,16 @@ wait_gone(const char *pidfile, pid_t pid, long deadline)
 static int
 remove_files(const char *pidfile)
 {
-	char *sp;
+	char *sp = state_path(pidfile);
 	int r = 0;
 
-	if (pidfile_remove_stale(pidfile) == -1) {
-		if (errno == EBUSY)
-			return 0;	/* a new instance owns both files */
+	if (sp == NULL)
+		return 1;
+	if (pidfile_remove_stale(pidfile, sp) == -1 && errno != EBUSY) {
 		fprintf(stderr, "mydaemon: cannot remove %s: %s\n", pidfile,
 		    strerror(errno));
-		return errno == EACCES || errno == EPERM ? 4 : 1;
-	}
-	if ((sp = state_path(pidfile)) != NULL && unlink(sp) == -1 &&
-	    errno != ENOENT)
 		r = errno == EACCES || errno == EPERM ? 4 : 1;
+	}
 	free(sp);
 	return r;
 }
@@ -131,16 +128,6 @@ do_stop(const char *pidfile, unsigned int wait_s)
 	return remove_files(pidfile);
 }
 
-static int
-read_state(const char *path, struct state_info *si)
-{
-	if (state_read(path, si) == 0)
-		return 0;
-	fprintf(stderr, "mydaemon: cannot read state file %s: %s\n", path,
-	    strerror(errno));
-	return -1;
-}
-
 /*
  * Send sig and wait until the counter at `off` in the state file moves
  * past `target(before)`: the daemon has acted on a signal sent after our
@@ -160,8 +147,11 @@ signal_and_wait(const char *pidfile, int sig, unsigned int wait_s,
 		r = signal_holder(pidfile, sig, &pid);	/* says why */
 		goto out;
 	}
-	if ((sp = state_path(pidfile)) == NULL || read_state(sp, &before))
+	if ((sp = state_path(pidfile)) == NULL)
 		goto out;
+	/* No record of its own yet (it is starting): count from zero. */
+	if (state_read(sp, &before) == -1 || before.pid != (long)pid)
+		memset(&before, 0, sizeof(before));
 	if ((r = signal_holder(pidfile, sig, &pid)) != 0)
 		goto out;
 	r = 1;
@@ -170,7 +160,8 @@ signal_and_wait(const char *pidfile, int sig, unsigned int wait_s,
 			fprintf(stderr, "mydaemon: the daemon exited\n");
 			goto out;
 		}
-		if (state_read(sp, after) == 0 && (sig == SIGHUP ?
+		if (state_read(sp, after) == 0 && after->pid == (long)pid &&
+		    (sig == SIGHUP ?
 		    after->reload_done > before.reload_started :
 		    after->reopens + after->reopen_failed >
 		    before.reopens + before.reopen_failed))

@@ -13,6 +13,7 @@
 #include <sys/un.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -27,10 +28,12 @@
 #define LOG_DIR_MODE	0750
 /*
  * O_NONBLOCK costs nothing on a regular file and keeps a FIFO or a tty
- * given as log_file from blocking the open or the writes.
+ * given as log_file from blocking the open or the writes.  O_NOFOLLOW:
+ * the log directory belongs to the daemon's user, and root must not
+ * follow a symlink planted there (see also safe_file()).
  */
 #define LOG_OPEN_FLAGS	\
-	(O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
+	(O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW)
 
 enum sink_type {
 	SINK_FILE,
@@ -200,8 +203,18 @@ set_err(char *err, size_t errlen, const char *fmt, ...)
 static int
 file_put(struct log_sink *s, const char *line, size_t len)
 {
-	ssize_t	 n;
+	struct pollfd	 pfd = { s->fd, POLLOUT, 0 };
+	ssize_t		 n;
 
+	/*
+	 * stderr may be a pipe to a supervisor that stopped reading, and is
+	 * not ours to make non-blocking: write only when a line fits now.
+	 */
+	if (s->type == SINK_STDERR && (poll(&pfd, 1, 0) != 1 ||
+	    (pfd.revents & POLLOUT) == 0)) {
+		s->dropped++;
+		return -1;
+	}
 	n = write(s->fd, line, len);
 	if (n < 0 || (size_t)n != len) {
 		s->dropped++;
@@ -345,14 +358,34 @@ own_new_file(int fd, const char *path, uid_t uid, gid_t gid, int chown_ok)
  * tells us when the file is ours to set up; losing a race to another
  * creator only means opening theirs.
  */
+/*
+ * An existing log must be a regular file with one name (a hard link
+ * planted by the daemon's user would aim root's writes elsewhere), or a
+ * device such as /dev/null or /dev/full.
+ */
+static int
+safe_file(int fd)
+{
+	struct stat	 st;
+
+	if (fstat(fd, &st) == 0 && ((S_ISREG(st.st_mode) &&
+	    st.st_nlink == 1) || S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)))
+		return fd;
+	close(fd);
+	errno = EPERM;
+	return -1;
+}
+
 static int
 open_file(const char *path, uid_t uid, gid_t gid, int chown_ok)
 {
 	int	 fd, tries;
 
 	for (tries = 0; tries < 3; tries++) {
-		if ((fd = open(path, LOG_OPEN_FLAGS)) != -1 || errno != ENOENT)
-			return fd;
+		if ((fd = open(path, LOG_OPEN_FLAGS)) != -1)
+			return safe_file(fd);
+		if (errno != ENOENT)
+			return -1;
 		fd = open(path, LOG_OPEN_FLAGS | O_CREAT | O_EXCL,
 		    LOG_FILE_MODE);
 		if (fd != -1)

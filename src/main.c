@@ -148,7 +148,7 @@ control(struct options *o)
 int
 main(int argc, char **argv)
 {
-	struct options o;
+	static struct options o;	/* static: its paths live until exit */
 	struct config *cfg;
 	char reason[512];
 

@@ -190,7 +190,7 @@ pidfile_query(const char *path, pid_t *pid)
 }
 
 int
-pidfile_remove_stale(const char *path)
+pidfile_remove_stale(const char *path, const char *companion)
 {
 	struct stat st;
 	pid_t other;
@@ -203,6 +203,11 @@ pidfile_remove_stale(const char *path)
 		errno = EBUSY;
 	if (r != 1)
 		return r == 0 ? 0 : -1;
+	/* Under the lock, so no daemon starting now can be robbed. */
+	if (companion != NULL && unlink(companion) == -1 && errno != ENOENT) {
+		close(fd);
+		return -1;
+	}
 	r = unlink(path);
 	close(fd);
 	return r;

@@ -47,10 +47,11 @@ enum pidfile_status {
 enum pidfile_status	pidfile_query(const char *path, pid_t *pid);
 
 /*
- * Remove a pidfile nobody holds: take the lock first so a daemon that
- * is starting at this moment is not robbed of its file.  Returns 0 (also
- * when there was no file), or -1 with errno (EBUSY: someone holds it).
+ * Remove a pidfile nobody holds, and `companion` (a file beside it, or
+ * NULL) with it: take the lock first so a daemon that is starting at this
+ * moment is not robbed of its files.  Returns 0 (also when there was no
+ * pidfile), or -1 with errno (EBUSY: someone holds it).
  */
-int		 pidfile_remove_stale(const char *path);
+int		 pidfile_remove_stale(const char *path, const char *companion);
 
 #endif /* MYDAEMON_PIDFILE_H */

@@ -30,7 +30,9 @@
 #include "status.h"
 
 #define OUT_HIGH	(64 * 1024)
+#define OUT_KEEP	(16 * 1024)	/* larger buffers are freed when idle */
 #define EMFILE_PAUSE_MS	100
+#define EMFILE_LOG_MS	10000	/* say so at most this often */
 #define LINGER_MS	2000
 #define LISTEN_BACKLOG	511
 #define ACCEPT_BATCH	32
@@ -47,8 +49,7 @@ struct conn {
 	struct loop_timer	 timer;
 	struct conn		*prev, *next;
 	enum conn_state		 state;
-	int			 close_after;	/* after the output drains */
-	int			 linger;	/* ...with a lingering close */
+	int			 close_after;	/* then a lingering close */
 	int			 peer_done;	/* the client shut down */
 	uint32_t		 events;	/* registered with epoll */
 	struct timespec		 req_start;	/* first byte of a request */
@@ -63,6 +64,7 @@ static int		 pend_new[CONFIG_MAX_LISTEN];
 static size_t		 ncur, npend;
 static int		 accepting = 1, stopping;
 static struct loop_timer resume_timer;
+static uint64_t		 emfile_logged;
 static struct conn	*conns;
 static size_t		 nconns;
 static uint64_t		 nrequests, by_code[STATUS_NCODES];
@@ -255,30 +257,38 @@ watch(struct conn *c, uint32_t events)
 		c->events = events;
 }
 
-static void
+/* Accept one client; -1 when there is none left to accept now. */
+static int
 accept_one(int lfd)
 {
 	struct sockaddr_storage peer;
 	socklen_t plen = sizeof(peer);
 	struct conn *c;
-	int fd;
+	int fd, saved;
 
 	fd = accept4(lfd, (struct sockaddr *)&peer, &plen,
 	    SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd == -1) {
-		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
-		    errno == ENOMEM) {
+		saved = errno;
+		if (saved == EMFILE || saved == ENFILE || saved == ENOBUFS ||
+		    saved == ENOMEM) {
 			/* Out of descriptors: pause instead of spinning. */
-			log_warn("accept (pausing for %d ms)", EMFILE_PAUSE_MS);
+			if (loop_now() - emfile_logged >= EMFILE_LOG_MS) {
+				log_warnx("accept: %s: retrying every %d ms",
+				    strerror(saved), EMFILE_PAUSE_MS);
+				emfile_logged = loop_now();
+			}
+			log_debug("pausing accept for %d ms: %s",
+			    EMFILE_PAUSE_MS, strerror(saved));
 			set_accepting(0);
 			resume_timer.cb = on_resume;
 			loop_timer_set(&resume_timer, EMFILE_PAUSE_MS);
 		}
-		return;
+		return saved == EINTR || saved == ECONNABORTED ? 0 : -1;
 	}
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		close(fd);
-		return;
+		return 0;
 	}
 	c->peer = peer;
 	c->io.fd = fd;
@@ -290,7 +300,7 @@ accept_one(int lfd)
 	if (loop_add(&c->io, EPOLLIN) == -1) {
 		close(fd);
 		free(c);
-		return;
+		return 0;
 	}
 	loop_timer_set(&c->timer, conf->idle_timeout_ms);
 	if ((c->next = conns) != NULL)
@@ -298,6 +308,7 @@ accept_one(int lfd)
 	conns = c;
 	if (++nconns >= conf->max_connections)
 		set_accepting(0);
+	return 0;
 }
 
 static void
@@ -306,11 +317,9 @@ on_accept(struct loop_io *io, uint32_t events)
 	int i;
 
 	(void)events;
-	for (i = 0; i < ACCEPT_BATCH && accepting && !stopping; i++) {
-		if (io->fd == -1)
+	for (i = 0; i < ACCEPT_BATCH && accepting && !stopping; i++)
+		if (io->fd == -1 || accept_one(io->fd) == -1)
 			return;
-		accept_one(io->fd);
-	}
 }
 
 /* --- answers ---------------------------------------------------------- */
@@ -405,8 +414,6 @@ answer_error(struct conn *c, const struct http_request *req, int code)
 {
 	status_buf_reset(&body);
 	status_buf_printf(&body, "%s\n", http_reason(code));
-	/* After 413/431 the client is still sending: linger so it reads us. */
-	c->linger = code == 413 || code == 431;
 	queue_answer(c, req->method_len ? req : NULL, code,
 	    "text/plain; charset=utf-8", 0);
 }
@@ -478,9 +485,14 @@ static void	flush(struct conn *);
 static void
 finish_output(struct conn *c)
 {
+	/* A burst of pipelined answers should not pin its memory forever. */
+	if (c->out.cap > OUT_KEEP)
+		status_buf_free(&c->out);
 	status_buf_reset(&c->out);
 	c->outpos = 0;
 	if (!c->close_after) {
+		/* The client has idle_timeout for its next request. */
+		loop_timer_set(&c->timer, conf->idle_timeout_ms);
 		process(c);	/* pipelined requests that waited */
 		if (c->out.len > 0) {
 			flush(c);
@@ -491,11 +503,15 @@ finish_output(struct conn *c)
 			return;
 		}
 	}
-	if (!c->linger) {
+	/*
+	 * Closing with unread input makes the kernel send a reset, which can
+	 * destroy answers the client has not read yet: unless the client has
+	 * finished sending, linger: stop sending, read and drop until EOF.
+	 */
+	if (c->peer_done) {
 		conn_free(c);
 		return;
 	}
-	/* Lingering close: stop sending, read and drop until EOF. */
 	shutdown(c->io.fd, SHUT_WR);
 	c->state = CONN_LINGER;
 	watch(c, EPOLLIN);
@@ -521,7 +537,6 @@ flush(struct conn *c)
 			return;
 		}
 		c->outpos += (size_t)n;
-		loop_timer_set(&c->timer, conf->idle_timeout_ms);
 	}
 	finish_output(c);
 }
@@ -533,9 +548,9 @@ read_input(struct conn *c)
 	ssize_t n;
 
 	if (c->state == CONN_LINGER) {
-		while ((n = read(c->io.fd, sink, sizeof(sink))) > 0)
-			;
-		if (n == 0 || errno != EAGAIN)
+		/* One read per wake-up: a flood cannot hog the loop. */
+		n = read(c->io.fd, sink, sizeof(sink));
+		if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR))
 			conn_free(c);
 		return;
 	}
@@ -550,10 +565,16 @@ read_input(struct conn *c)
 	}
 	if (n == 0)
 		c->peer_done = 1;
-	else if (c->inlen == 0)
+	else if (c->inlen == 0) {
+		/*
+		 * A whole request head must arrive within idle_timeout of its
+		 * first byte: a client trickling one byte at a time does not
+		 * get to hold its slot for ever.
+		 */
 		clock_gettime(CLOCK_MONOTONIC, &c->req_start);
+		loop_timer_set(&c->timer, conf->idle_timeout_ms);
+	}
 	c->inlen += (size_t)n;
-	loop_timer_set(&c->timer, conf->idle_timeout_ms);
 	process(c);
 	if (c->out.len > 0)
 		flush(c);

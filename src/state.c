@@ -52,11 +52,12 @@ state_format(char *buf, size_t size, const struct state_info *si)
 	copy_line(reason, sizeof(reason), si->reason);
 	copy_line(rreason, sizeof(rreason), si->reopen_reason);
 	n = snprintf(buf, size,
-	    "seq=%lu\npid=%ld\ngeneration=%lu\nreload_started=%lu\n"
+	    "seq=%lu\npid=%ld\nstopping=%d\ngeneration=%lu\n"
+	    "reload_started=%lu\n"
 	    "reload_done=%lu\nreload_ok=%lu\nreload_failed=%lu\n"
 	    "last_reload=%s\nreason=%s\nreopens=%lu\nreopen_failed=%lu\n"
 	    "reopen_reason=%s\nend=%lu\n",
-	    si->seq, si->pid, si->generation, si->reload_started,
+	    si->seq, si->pid, si->stopping, si->generation, si->reload_started,
 	    si->reload_done, si->reload_ok, si->reload_failed,
 	    si->last_reload, reason, si->reopens, si->reopen_failed, rreason,
 	    si->seq);
@@ -110,6 +111,8 @@ parse_field(struct state_info *si, const char *k, const char *v,
 		return -1;
 	if (strcmp(k, "pid") == 0)
 		si->pid = (long)u;
+	else if (strcmp(k, "stopping") == 0)
+		si->stopping = u != 0;
 	else if (strcmp(k, "end") == 0)
 		*end = u;
 	for (i = 0; i < sizeof(num) / sizeof(num[0]); i++)
@@ -152,7 +155,8 @@ state_open(const char *path)
 
 	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
 	    0644);
-	if (fd != -1 && fchmod(fd, 0644) == -1) {
+	/* A previous instance's record must not pass for ours. */
+	if (fd != -1 && (fchmod(fd, 0644) == -1 || ftruncate(fd, 0) == -1)) {
 		close(fd);
 		return -1;
 	}

@@ -58,8 +58,9 @@ cpu_ticks() {
 	sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
 }
 
+# Each 100 ms pause is one debug line; the warning comes once per 10 s.
 pausing_lines() {
-	grep -c 'pausing' "$LOG" || true
+	grep -c 'debug: pausing accept' "$LOG" || true
 }
 
 pausing_lines_at_least() {
@@ -457,4 +458,58 @@ except ConnectionResetError:
 	run cat "$T/client.out"
 	assert_output closed
 	log_has 'shutdown_timeout reached'
+}
+
+@test "a client trickling its request one byte at a time is cut after idle_timeout" {
+	write_config "idle_timeout = 1s"
+	start_daemon
+	run python3 -c 'import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+t0 = time.monotonic()
+try:
+    for b in b"GET /health HTTP/1.1\r\nHost: x" * 10:
+        s.sendall(bytes([b]))
+        time.sleep(0.2)
+        s.setblocking(False)
+        try:
+            if s.recv(1) == b"":
+                break
+        except BlockingIOError:
+            pass
+        s.setblocking(True)
+except (BrokenPipeError, ConnectionResetError):
+    pass
+print(round(time.monotonic() - t0, 1))' "$PORT"
+	assert_success
+	# Closed about 1 s after the first byte, although a byte came every 0.2 s.
+	assert awk -v t="$output" 'BEGIN { exit !(t < 2.5) }'
+	health_is 200
+	stop_daemon
+}
+
+@test "answers queued before a Connection: close survive the client's unread junk" {
+	write_config
+	start_daemon
+	run python3 -c 'import socket, sys, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+s.connect(("127.0.0.1", int(sys.argv[1])))
+req = b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"
+s.sendall(req * 20 + req.replace(b"\r\n\r\n", b"\r\nConnection: close\r\n\r\n"))
+s.sendall(b"J" * 20000)
+time.sleep(0.5)
+s.settimeout(5)
+data = b""
+try:
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+except ConnectionResetError:
+    print("RESET")
+print(data.count(b"HTTP/1.1 200 OK"))' "$PORT"
+	refute_output --partial RESET
+	assert_output 21
+	stop_daemon
 }

@@ -173,3 +173,18 @@ activity() {
 	grep -q 'exiting$' "$T/stderr"
 	all_lines_match "$T/stderr" "$pid"
 }
+
+@test "a symlink or a second hard link as log file is refused, its target untouched" {
+	echo precious > "$T/target"
+	ln -s "$T/target" "$LOG"
+	write_config
+	run "$MYDAEMON" -c "$CONF"
+	assert_failure
+	assert_output --partial "cannot open log file $LOG"
+	assert_equal "$(cat "$T/target")" precious
+	rm "$LOG"
+	ln "$T/target" "$LOG"
+	run "$MYDAEMON" -c "$CONF"
+	assert_failure
+	assert_equal "$(cat "$T/target")" precious
+}

@@ -111,3 +111,23 @@ lock_holder() {
 	done
 	assert [ ! -e "$PIDFILE" ]
 }
+
+@test "a start while the old instance drains waits for it and then starts" {
+	write_config "shutdown_timeout = 2s"
+	start_daemon
+	old=$DAEMON_PID
+	exec 5<>"/dev/tcp/127.0.0.1/$PORT"
+	printf 'GET /health HTTP/1.1\r\n' >&5	# keeps it draining
+	kill -TERM "$old"
+	wait_for 5 log_has 'received SIGTERM, shutting down'
+	run "$MYDAEMON" -c "$CONF"
+	exec 5>&-
+	assert_success
+	refute_output --partial "already running"
+	DAEMON_PID=$(cat "$PIDFILE")
+	remember_pid "$DAEMON_PID"
+	assert [ "$DAEMON_PID" != "$old" ]
+	assert gone "$old"
+	health_is 200
+	stop_daemon
+}

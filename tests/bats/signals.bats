@@ -184,3 +184,21 @@ open(sys.argv[2], "w").close(); time.sleep(30)' "$busy" "$T/bound" &
 	assert alive "$DAEMON_PID"
 	stop_daemon
 }
+
+@test "a SIGHUP during the shutdown drain is ignored: no listener comes back" {
+	write_config "shutdown_timeout = 3s"
+	start_daemon
+	# A request in flight keeps the daemon draining after SIGTERM.
+	exec 5<>"/dev/tcp/127.0.0.1/$PORT"
+	printf 'GET /health HTTP/1.1\r\n' >&5
+	kill -TERM "$DAEMON_PID"
+	wait_for 5 log_has 'received SIGTERM, shutting down'
+	kill -HUP "$DAEMON_PID"
+	wait_for 5 log_has 'SIGHUP ignored'
+	run curl -s --max-time 1 "http://127.0.0.1:$PORT/health"
+	assert_failure		# refused: the listener stays closed
+	printf 'Host: x\r\n\r\n' >&5
+	exec 5>&-
+	wait_gone "$DAEMON_PID" 5
+	refute log_has 'reloading'
+}

@@ -96,7 +96,7 @@ child_second_open(void)
 static int
 child_remove_stale(void)
 {
-	return pidfile_remove_stale(path) == -1 && errno == EBUSY ? 0 : 1;
+	return pidfile_remove_stale(path, NULL) == -1 && errno == EBUSY ? 0 : 1;
 }
 
 int
@@ -152,9 +152,9 @@ main(void)
 	is_str(buf, want, "and now holds our pid");
 	pidfile_close(pf);
 	ok(access(path, F_OK) == 0, "pidfile_close leaves the file");
-	ok(pidfile_remove_stale(path) == 0 && access(path, F_OK) == -1,
+	ok(pidfile_remove_stale(path, NULL) == 0 && access(path, F_OK) == -1,
 	    "remove_stale removes an unlocked file");
-	ok(pidfile_remove_stale(path) == 0,
+	ok(pidfile_remove_stale(path, NULL) == 0,
 	    "remove_stale of a missing file is not an error");
 
 	snprintf(link, sizeof(link), "%s/link.pid", dir);
