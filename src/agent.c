@@ -532,6 +532,14 @@ agent_run(const struct agent_opts *opts, struct config *cfg)
 	start_up();
 	log_notice("mydaemon %s started (pid %ld, config %s)", PACKAGE_VERSION,
 	    (long)getpid(), opts->conffile);
+	/*
+	 * A SIGTERM during start-up: the starter must not report a daemon
+	 * that is already on its way out as started.  (In the foreground
+	 * there is no starter: it is a clean shutdown like any other.)
+	 */
+	on_signal(&ag.sigio, 0);
+	if (ag.stopping && !opts->foreground)
+		daemonize_fatalx("stopped by a signal during start-up");
 	daemonize_ready();
 	while (!ag.stopping || (server_busy() && !ag.drained))
 		if (loop_run_once() == -1)

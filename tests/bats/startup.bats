@@ -167,3 +167,25 @@ open(sys.argv[2], "w").close(); time.sleep(30)' "$PORT" "$T/bound" &
 	assert [ ! -e "$PIDFILE" ]
 	log_has 'received SIGINT, shutting down'
 }
+
+@test "a SIGTERM during start-up makes the start fail, never report started" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	write_config
+	# Hold the daemon in bind() for 0.5 s: after its pidfile, before ready.
+	strace -f -qq -o /dev/null -e trace=bind \
+		-e inject=bind:delay_enter=500000 \
+		"$MYDAEMON" -c "$CONF" > "$T/out" 2>&1 &
+	starter=$!
+	remember_pid "$starter"
+	wait_for 5 test -s "$PIDFILE"
+	pid=$(cat "$PIDFILE")
+	remember_pid "$pid"
+	kill -TERM "$pid"
+	rc=0
+	wait "$starter" || rc=$?
+	assert_equal "$rc" 1
+	run cat "$T/out"
+	assert_output --partial "stopped by a signal during start-up"
+	wait_gone "$pid"
+	assert [ ! -e "$PIDFILE" ]
+}
