@@ -16,6 +16,7 @@
  */
 #include <stddef.h>
 #include <string.h>
+#include <strings.h>
 
 #include "http.h"
 
@@ -177,16 +178,38 @@ parse_version(const char *s, size_t n, int *minor)
 }
 
 /*
- * method SP request-target SP HTTP-version, single spaces.  Only the
- * origin-form is ours to serve; "*" and absolute-form fail the leading
- * '/' test.  On 0 and 505 the method and path are filled, since a
+ * The absolute-form "http://host:port/path" (RFC 9112 3.2.2: a server
+ * MUST accept it): the offset of the path after the authority, the
+ * target's length when there is no path, or -1 for any other form.
+ */
+static long
+absolute_path(const char *s, size_t n)
+{
+	size_t	 i;
+
+	if (n > 7 && strncasecmp(s, "http://", 7) == 0)
+		i = 7;
+	else if (n > 8 && strncasecmp(s, "https://", 8) == 0)
+		i = 8;
+	else
+		return -1;
+	while (i < n && s[i] != '/' && s[i] != '?')
+		i++;
+	return (long)i;
+}
+
+/*
+ * method SP request-target SP HTTP-version, single spaces.  The
+ * origin-form and the absolute-form are served; "*" and the authority
+ * form are not.  On 0 and 505 the method and path are filled, since a
  * syntactically sound line is worth logging.
  */
 static int
 parse_request_line(const char *s, size_t n, struct http_request *req)
 {
 	const char	*q;
-	size_t		 m, t;
+	size_t		 m, t, start;
+	long		 off;
 	int		 minor = 0, rc;
 
 	m = tchar_span(s, n);
@@ -195,8 +218,14 @@ parse_request_line(const char *s, size_t n, struct http_request *req)
 	for (t = m + 1; t < n && (unsigned char)s[t] > 0x20 &&
 	    (unsigned char)s[t] < 0x7f; t++)
 		;
-	if (t == m + 1 || t == n || s[t] != ' ' || s[m + 1] != '/')
+	if (t == m + 1 || t == n || s[t] != ' ')
 		return ST_BAD_REQUEST;
+	start = m + 1;
+	if (s[start] != '/') {
+		if ((off = absolute_path(s + start, t - start)) == -1)
+			return ST_BAD_REQUEST;
+		start += (size_t)off;
+	}
 	if ((rc = parse_version(s + t + 1, n - t - 1, &minor)) ==
 	    ST_BAD_REQUEST)
 		return rc;
@@ -208,9 +237,13 @@ parse_request_line(const char *s, size_t n, struct http_request *req)
 		req->method = HTTP_HEAD;
 	else
 		req->method = HTTP_OTHER;
-	req->path = s + m + 1;
-	q = memchr(req->path, '?', t - m - 1);
-	req->path_len = q != NULL ? (size_t)(q - req->path) : t - m - 1;
+	req->path = s + start;
+	q = memchr(req->path, '?', t - start);
+	req->path_len = q != NULL ? (size_t)(q - req->path) : t - start;
+	if (req->path_len == 0) {	/* "http://host" means "/" */
+		req->path = "/";
+		req->path_len = 1;
+	}
 	req->minor = minor;
 	return rc;
 }

@@ -76,6 +76,7 @@ static struct status_buf body;		/* scratch, reused by every answer */
 static void	on_accept(struct loop_io *, uint32_t);
 static void	on_conn(struct loop_io *, uint32_t);
 static void	on_resume(struct loop_timer *);
+static void	set_accepting(int);
 
 /* --- listeners ------------------------------------------------------- */
 
@@ -185,8 +186,9 @@ void
 server_set_config(const struct config *cfg)
 {
 	conf = cfg;
-	if (!stopping && !accepting && nconns < cfg->max_connections &&
-	    !loop_timer_armed(&resume_timer))
+	if (nconns >= cfg->max_connections)	/* a lowered limit, at once */
+		set_accepting(0);
+	else if (!stopping && !accepting && !loop_timer_armed(&resume_timer))
 		on_resume(&resume_timer);
 }
 

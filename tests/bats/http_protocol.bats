@@ -501,3 +501,16 @@ mydaemon_healthy 1"
 	assert_equal $(( $(total "$T/after") - $(total "$T/before") )) 9
 	stop_daemon
 }
+
+@test "an absolute-form request target is served by its path" {
+	write_config
+	start_daemon
+	run curl -s --request-target "http://127.0.0.1:$PORT/health" \
+		"http://127.0.0.1:$PORT/"
+	assert_success
+	assert_output ok
+	run python3 "$BATS_TEST_DIRNAME/test_helper/rawhttp.py" "$PORT" \
+		'GET ftp://x/health HTTP/1.1\r\nHost: x\r\n\r\n'
+	assert_output --partial "HTTP/1.1 400 "
+	stop_daemon
+}

@@ -32,14 +32,16 @@ static void
 check_ok(const char *buf, size_t size, const struct http_request *r)
 {
 	struct http_request	 again;
+	int			 in_head;
 
+	/* An absolute-form target without a path is the static "/". */
+	in_head = r->path >= buf && r->path + r->path_len <= buf + r->head_len;
 	if (r->head_len == 0 || r->head_len > size ||
 	    r->head_len > HTTP_HEAD_MAX || r->method_len == 0 ||
 	    r->method_text < buf ||
 	    r->method_text + r->method_len > buf + r->head_len ||
-	    r->path_len == 0 || r->path < buf ||
-	    r->path + r->path_len > buf + r->head_len || r->path[0] != '/' ||
-	    (r->minor != 0 && r->minor != 1))
+	    r->path_len == 0 || (!in_head && r->path_len != 1) ||
+	    r->path[0] != '/' || (r->minor != 0 && r->minor != 1))
 		abort();
 	if (http_parse(buf, r->head_len, &again) != 0 ||
 	    again.head_len != r->head_len || again.path != r->path ||

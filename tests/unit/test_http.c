@@ -111,6 +111,15 @@ test_target(void)
 	ok(parse("GET /%41~!$&'()*+,;=:@[]{}\"<>\\^`|# HTTP/1.0\r\n\r\n",
 	    &r) == 0 && r.path_len == 30,
 	    "any visible ASCII byte is allowed in the target");
+	ok(parse("GET http://a:8080/health?x HTTP/1.0\r\n\r\n", &r) == 0 &&
+	    span_is(r.path, r.path_len, "/health"),
+	    "the absolute-form is served by its path");
+	ok(parse("GET HTTPS://a HTTP/1.0\r\n\r\n", &r) == 0 &&
+	    span_is(r.path, r.path_len, "/"),
+	    "an absolute-form without a path means /");
+	ok(parse("GET http://a?q HTTP/1.0\r\n\r\n", &r) == 0 &&
+	    span_is(r.path, r.path_len, "/"),
+	    "an absolute-form with only a query means /");
 	ok(parse("GET //x HTTP/1.0\r\n\r\n", &r) == 0 &&
 	    span_is(r.path, r.path_len, "//x"), "an empty first segment");
 }
@@ -252,7 +261,7 @@ static const struct want line_errors[] = {
 	W("GET" END, 400, "a method alone"),
 	W("GET HTTP/1.1" END, 400, "no target"),
 	W("GET * HTTP/1.1" END, 400, "asterisk-form"),
-	W("GET http://a/ HTTP/1.1" END, 400, "absolute-form"),
+	W("GET ftp://a/ HTTP/1.1" END, 400, "absolute-form of another scheme"),
 	W("CONNECT a:443 HTTP/1.1" END, 400, "authority-form"),
 	W("GET a/b HTTP/1.1" END, 400, "a target without a leading /"),
 	W("GET /\x01 HTTP/1.1" END, 400, "a control byte in the target"),
