@@ -443,7 +443,8 @@ take_pidfile(void)
 	if ((ag.statepath = state_path(ag.pidpath)) == NULL)
 		daemonize_fatalx("out of memory");
 	/* A holder that is draining may need its whole shutdown_timeout. */
-	deadline = loop_now_fresh() + HOLDER_WAIT_MS + ag.cfg->shutdown_timeout_ms;
+	deadline = loop_now_fresh() + HOLDER_WAIT_MS +
+	    ag.cfg->shutdown_timeout_ms;
 	while ((ag.pf = pidfile_open(ag.pidpath, &other, err,
 	    sizeof(err))) == NULL) {
 		if (errno != EEXIST)

@@ -39,7 +39,7 @@ static struct {
 	struct loop_timer	 deadline;	/* timeout, then KILL grace */
 	struct loop_io		 pipe;
 	pid_t			 pid;		/* running check, 0 if none */
-	int			 timed_out, killed;
+	int			 timed_out;
 	struct timespec		 t0;		/* monotonic start */
 	double			 started;	/* Unix time of the start */
 	char			 out[CHECK_OUTPUT_MAX];
@@ -158,10 +158,8 @@ on_deadline(struct loop_timer *t)
 		    "group", (unsigned long long)ck.cfg->check_timeout_ms);
 		kill(-ck.pid, SIGTERM);
 		loop_timer_set(t, KILL_GRACE_MS + 1);
-	} else {
-		ck.killed = 1;
+	} else
 		kill(-ck.pid, SIGKILL);
-	}
 }
 
 static void
@@ -200,7 +198,7 @@ start_run(struct loop_timer *t)
 	setpgid(pid, pid);	/* both sides: no race with kill(-pid) */
 	close(p[1]);
 	ck.pid = pid;
-	ck.timed_out = ck.killed = 0;
+	ck.timed_out = 0;
 	ck.outlen = 0;
 	ck.started = loop_wallclock();
 	clock_gettime(CLOCK_MONOTONIC, &ck.t0);

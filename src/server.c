@@ -10,6 +10,7 @@
  * the input buffer is answered into the output buffer, until that holds
  * OUT_HIGH bytes; then reading pauses until the client has taken them.
  */
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/epoll.h>
 #include <arpa/inet.h>
@@ -246,10 +247,28 @@ conn_free(struct conn *c)
 		on_resume(&resume_timer);
 }
 
+static void	answer_error(struct conn *, const struct http_request *, int);
+static void	flush(struct conn *);
+
+/*
+ * idle_timeout: a silent connection is simply closed; one that started a
+ * request head and did not finish it is told so (408) first.  The next
+ * expiry, during the answer or its lingering close, ends it for good.
+ */
 static void
 on_timer(struct loop_timer *t)
 {
-	conn_free(t->arg);
+	struct http_request none = { .method_len = 0 };
+	struct conn *c = t->arg;
+
+	if (c->state != CONN_OPEN || c->inlen == 0 || c->close_after ||
+	    c->out.len > 0) {
+		conn_free(c);
+		return;
+	}
+	answer_error(c, &none, 408);
+	loop_timer_set(&c->timer, LINGER_MS);
+	flush(c);
 }
 
 static void
@@ -482,8 +501,6 @@ process(struct conn *c)
 
 /* --- I/O --------------------------------------------------------------- */
 
-static void	flush(struct conn *);
-
 static void
 finish_output(struct conn *c)
 {
@@ -604,6 +621,7 @@ server_stop_accepting(void)
 {
 	struct conn *c, *next;
 	size_t i;
+	int unread;
 
 	stopping = 1;
 	for (i = 0; i < ncur; i++) {
@@ -613,10 +631,14 @@ server_stop_accepting(void)
 	}
 	ncur = 0;
 	loop_timer_cancel(&resume_timer);
-	/* Idle keep-alive connections go now; busy ones after answering. */
+	/*
+	 * Idle keep-alive connections go now; busy ones after answering.  A
+	 * request the kernel holds but we have not read yet is in flight too.
+	 */
 	for (c = conns; c != NULL; c = next) {
 		next = c->next;
-		if (c->inlen == 0 && c->out.len == 0)
+		if (c->inlen == 0 && c->out.len == 0 &&
+		    (ioctl(c->io.fd, FIONREAD, &unread) == -1 || unread == 0))
 			conn_free(c);
 		else
 			c->close_after = c->inlen == 0 ? 1 : c->close_after;

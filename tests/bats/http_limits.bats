@@ -131,7 +131,7 @@ while True:                     # one more byte each, now and then
 	stop_daemon
 }
 
-@test "idle_timeout = 1s closes a silent connection, a kept-alive one and a half-sent request" {
+@test "idle_timeout = 1s closes a silent and a kept-alive connection, and answers a half-sent request 408" {
 	write_config "idle_timeout = 1s"
 	start_daemon
 	run python3 -c "$PYLIB"'
@@ -155,11 +155,14 @@ until_eof(half, "half")
 ' "$PORT"
 	assert_success
 	assert_line "kept answer: HTTP/1.1 200 OK"
-	for what in silent kept half; do
+	for what in silent kept; do
 		line=$(grep "^$what: " <<< "$output")
 		assert_regex "$line" "^$what: closed [0-9.]+\$"
 		between 0.8 3 "${line##* }"
 	done
+	line=$(grep "^half: " <<< "$output")
+	assert_regex "$line" "^half: b'HTTP/1.1 408 Request Timeout"
+	between 0.8 3 "${line##* }"
 	assert alive "$DAEMON_PID"
 	stop_daemon
 }
@@ -460,29 +463,31 @@ except ConnectionResetError:
 	log_has 'shutdown_timeout reached'
 }
 
-@test "a client trickling its request one byte at a time is cut after idle_timeout" {
+@test "a client trickling its request one byte at a time gets 408 after idle_timeout" {
 	write_config "idle_timeout = 1s"
 	start_daemon
 	run python3 -c 'import socket, sys, time
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
 t0 = time.monotonic()
-try:
-    for b in b"GET /health HTTP/1.1\r\nHost: x" * 10:
-        s.sendall(bytes([b]))
-        time.sleep(0.2)
-        s.setblocking(False)
-        try:
-            if s.recv(1) == b"":
-                break
-        except BlockingIOError:
-            pass
-        s.setblocking(True)
-except (BrokenPipeError, ConnectionResetError):
-    pass
-print(round(time.monotonic() - t0, 1))' "$PORT"
+answer = b""
+for b in b"GET /health HTTP/1.1\r\nHost: x" * 10:
+    s.sendall(bytes([b]))
+    time.sleep(0.2)
+    s.setblocking(False)
+    try:
+        answer = s.recv(4096)
+    except BlockingIOError:
+        pass
+    s.setblocking(True)
+    if answer:
+        break
+print(round(time.monotonic() - t0, 1))
+print(answer.split(b"\r\n")[0].decode())' "$PORT"
 	assert_success
-	# Closed about 1 s after the first byte, although a byte came every 0.2 s.
-	assert awk -v t="$output" 'BEGIN { exit !(t < 2.5) }'
+	# Answered about 1 s after the first byte, although one came every 0.2 s.
+	assert awk -v t="${lines[0]}" 'BEGIN { exit !(t < 2.5) }'
+	assert_equal "${lines[1]}" "HTTP/1.1 408 Request Timeout"
+	assert_equal "$(metric_value 'mydaemon_http_requests_total{code="408"}')" 1
 	health_is 200
 	stop_daemon
 }
