@@ -116,8 +116,7 @@ lock_holder() {
 	write_config "shutdown_timeout = 2s"
 	start_daemon
 	old=$DAEMON_PID
-	exec 5<>"/dev/tcp/127.0.0.1/$PORT"
-	printf 'GET /health HTTP/1.1\r\n' >&5	# keeps it draining
+	in_flight	# a request in flight keeps the daemon draining
 	kill -TERM "$old"
 	wait_for 5 log_has 'received SIGTERM, shutting down'
 	run "$MYDAEMON" -c "$CONF"

@@ -188,9 +188,7 @@ open(sys.argv[2], "w").close(); time.sleep(30)' "$busy" "$T/bound" &
 @test "a SIGHUP during the shutdown drain is ignored: no listener comes back" {
 	write_config "shutdown_timeout = 3s"
 	start_daemon
-	# A request in flight keeps the daemon draining after SIGTERM.
-	exec 5<>"/dev/tcp/127.0.0.1/$PORT"
-	printf 'GET /health HTTP/1.1\r\n' >&5
+	in_flight	# a request in flight keeps the daemon draining
 	kill -TERM "$DAEMON_PID"
 	wait_for 5 log_has 'received SIGTERM, shutting down'
 	kill -HUP "$DAEMON_PID"

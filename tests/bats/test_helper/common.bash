@@ -238,3 +238,16 @@ open_to_nobody() {
 	setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups \
 		test -x "$1" || skip "user nobody cannot reach $1"
 }
+
+# in_flight: open fd 5 to the daemon, have one request answered on it
+# (so the daemon has surely accepted it), then send the first line of a
+# second request and stop there: a request in flight, for drain tests.
+# Finish it with: printf 'Host: x\r\n\r\n' >&5; close with exec 5>&-.
+in_flight() {
+	local line
+	exec 5<>"/dev/tcp/127.0.0.1/$PORT"
+	printf 'GET /health HTTP/1.1\r\nHost: x\r\n\r\n' >&5
+	while IFS= read -r -t 5 line <&5 && [ "$line" != $'\r' ]; do :; done
+	read -r -t 5 -N 3 line <&5	# the body, "ok\n"
+	printf 'GET /health HTTP/1.1\r\n' >&5
+}
