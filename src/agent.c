@@ -3,169 +3,124 @@
  *
  * Start-up follows daemon(7) and ends with the readiness report; after
  * that every piece of work is a callback of the one loop.  A reload
- * builds everything new (config, log sink, listeners) on the side and
+ * builds everything new (config, log sinks, listeners) on the side and
  * swaps only when all of it succeeded, like nginx's cycle.
  */
-#include <sys/stat.h>
 #include <sys/epoll.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "agent.h"
+#include "buf.h"
+#include "build.h"
 #include "check.h"
 #include "config.h"
+#include "confload.h"
 #include "daemonize.h"
+#include "health.h"
+#include "instance.h"
+#include "listener.h"
 #include "log.h"
+#include "logsink.h"
 #include "loop.h"
-#include "pidfile.h"
 #include "privs.h"
+#include "proc.h"
 #include "server.h"
 #include "signals.h"
 #include "state.h"
-#include "status.h"
 
-#define CONFIG_MAX_SIZE	(1024 * 1024)
-#define HOLDER_POLL_MS	10
 #define HOLDER_WAIT_MS	10000
 
 static struct {
 	const struct agent_opts	*opts;
 	struct config		*cfg;
 	struct privs		 privs;
-	struct pidfile		*pf;
-	char			*pidpath;
-	char			*statepath;
-	int			 statefd;
 	struct state_info	 st;
 	struct loop_io		 sigio;
 	struct loop_timer	 drain;
 	int			 stopping, drained;
+	unsigned long		 hups_ignored;	/* during the shutdown */
 	double			 start_time;	/* Unix time */
+	double			 config_time;	/* when cfg was applied */
+	char			 host[256];
 	struct log_sink		*access;	/* the access log, or NULL */
 	uint64_t		 access_dropped; /* by access logs closed */
-} ag = { .statefd = -1 };
-
-static int
-read_file(const char *path, char **buf, size_t *len, char *err, size_t errlen)
-{
-	struct stat st;
-	ssize_t n;
-	int fd;
-
-	*buf = NULL;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) == -1 ||
-	    fstat(fd, &st) == -1) {
-		snprintf(err, errlen, "cannot read %s: %s", path,
-		    strerror(errno));
-		if (fd != -1)
-			close(fd);
-		return -1;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size > CONFIG_MAX_SIZE) {
-		snprintf(err, errlen, "cannot read %s: %s", path,
-		    S_ISREG(st.st_mode) ? "file too large" :
-		    "not a regular file");
-		close(fd);
-		return -1;
-	}
-	if ((*buf = malloc((size_t)st.st_size + 1)) == NULL ||
-	    (n = read(fd, *buf, (size_t)st.st_size + 1)) == -1) {
-		snprintf(err, errlen, "cannot read %s: %s", path,
-		    strerror(errno));
-		free(*buf);
-		close(fd);
-		return -1;
-	}
-	close(fd);
-	*len = (size_t)n;
-	return 0;
-}
-
-/* user/group are checked against the system, with the key's line. */
-static int
-check_identity(const char *file, struct config *cfg, char *err,
-    size_t errlen)
-{
-	struct privs p;
-	char why[256];
-	int which = 0;
-
-	if (privs_lookup(cfg->user, cfg->group, &p, &which, why,
-	    sizeof(why)) == -1) {
-		snprintf(err, errlen, "%s:%d: %s", file, which == 'g' ?
-		    cfg->group_line : cfg->user_line, why);
-		return -1;
-	}
-	privs_free(&p);
-	return 0;
-}
-
-struct config *
-agent_load_config(const char *file, int foreground, int print, char *reason,
-    size_t reasonlen)
-{
-	struct config_errors errs = { NULL, 0 };
-	struct config *cfg = NULL;
-	char *text;
-	size_t len, i;
-
-	if (read_file(file, &text, &len, reason, reasonlen) == -1) {
-		if (print)
-			fprintf(stderr, "mydaemon: %s\n", reason);
-		return NULL;
-	}
-	cfg = config_parse(file, text, len, MYDAEMON_PIDFILE,
-	    foreground ? "stderr" : MYDAEMON_LOGFILE, &errs);
-	free(text);
-	if (cfg == NULL && errs.n == 0)
-		snprintf(reason, reasonlen, "%s: %s", file, strerror(errno));
-	else if (cfg == NULL)
-		snprintf(reason, reasonlen, errs.n > 1 ? "%s (and %zu more)" :
-		    "%s", errs.msg[0], errs.n - 1);
-	else if (check_identity(file, cfg, reason, reasonlen) == -1) {
-		config_free(cfg);
-		cfg = NULL;
-	}
-	if (print && cfg == NULL && errs.n == 0)
-		fprintf(stderr, "%s\n", reason);
-	for (i = 0; print && i < errs.n; i++)
-		fprintf(stderr, "%s\n", errs.msg[i]);
-	config_errors_free(&errs);
-	return cfg;
-}
-
-char *
-agent_find_pidfile(const char *file, int *none)
-{
-	char err[512], *text, *v = NULL;
-	size_t len;
-
-	*none = 0;
-	if (read_file(file, &text, &len, err, sizeof(err)) == 0) {
-		v = config_peek(text, len, "pidfile");
-		free(text);
-	}
-	if (v != NULL && strcasecmp(v, "none") == 0) {
-		*none = 1;
-		free(v);
-		return NULL;
-	}
-	return v != NULL ? v : strdup(MYDAEMON_PIDFILE);
-}
+	const char		*verdict;	/* last logged: "ok", ... */
+} ag;
 
 static void
 save_state(void)
 {
-	if (ag.statefd != -1 && state_write(ag.statefd, &ag.st) == -1)
-		log_warn("cannot write state file %s", ag.statepath);
+	instance_save(&ag.st);
+}
+
+static void
+read_host(void)
+{
+	if (gethostname(ag.host, sizeof(ag.host) - 1) == -1)
+		snprintf(ag.host, sizeof(ag.host), "localhost");
+}
+
+/* The snapshot /health, /status and /metrics are rendered from. */
+static void
+fill_status(struct status_info *si, int what)
+{
+	si->version = MYDAEMON_VERSION;
+	si->host = ag.host;
+	si->pid = ag.st.pid;
+	si->start_time = ag.start_time;
+	si->now = loop_wallclock();
+	si->config_file = ag.opts->conffile;
+	si->generation = ag.st.generation;
+	si->maint_config = ag.cfg->maintenance;
+	si->maint_since = ag.cfg->maintenance ? ag.config_time : 0;
+	check_list(&si->checks, &si->nchecks, &si->checks_running);
+	si->names_in_text = !(si->nchecks == 1 &&
+	    strcmp(si->checks[0]->name, "main") == 0);
+	si->reloads_ok = ag.st.reload_ok;
+	si->reloads_failed = ag.st.reload_failed;
+	si->log_reopens = ag.st.reopens;
+	si->log_reopen_failed = ag.st.reopen_failed;
+	/* Lines lost by the main log and by every access log so far. */
+	si->log_dropped = log_dropped() + ag.access_dropped +
+	    logsink_dropped(ag.access);
+	server_counters(&si->connections, &si->requests,
+	    si->requests_by_code);
+	if (what & ANSWER_PROCESS)
+		proc_read(&si->proc);
+}
+
+/* The host's verdict changed (a check, maintenance): say so once. */
+static void
+log_verdict(void)
+{
+	struct status_info si;
+	struct buf text = { 0 };
+	const char *state, *was = ag.verdict;
+	int code;
+
+	answer_invalidate();	/* /health may say something else now */
+	memset(&si, 0, sizeof(si));
+	fill_status(&si, 0);
+	code = health_effective(&si, NULL, &state);
+	if (was != NULL && strcmp(was, state) == 0)
+		return;
+	ag.verdict = state;
+	if (was == NULL)
+		return;		/* the first verdict is no change */
+	health_text(&si, NULL, &text);
+	if (code == 200 && strcmp(state, "warning") != 0)
+		log_notice("health: %s -> %s%s%s", was, state,
+		    text.len ? ": " : "", text.len ? text.data : "");
+	else
+		log_warnx("health: %s -> %s%s%s", was, state,
+		    text.len ? ": " : "", text.len ? text.data : "");
+	buf_free(&text);
 }
 
 /* pidfile, user and group are only read at start: keep the old ones. */
@@ -217,44 +172,43 @@ open_pending(struct pending *p, char *why, size_t whylen)
 {
 	struct config *n = p->cfg;
 
-	if (log_target_changed(n) && (p->log = log_sink_open(n->log_file,
+	if (log_target_changed(n) && (p->log = logsink_open(n->log_file,
 	    n->syslog_facility, ag.privs.uid, ag.privs.gid, why,
 	    whylen)) == NULL)
 		return -1;
 	p->access_changed = !same_str(n->access_log, ag.cfg->access_log);
 	if (p->access_changed && n->access_log != NULL &&
-	    (p->access = log_sink_open(n->access_log, 0, ag.privs.uid,
+	    (p->access = logsink_open(n->access_log, 0, ag.privs.uid,
 	    ag.privs.gid, why, whylen)) == NULL)
 		return -1;
-	return server_prepare(n, why, whylen);
+	return listener_prepare(n, 0, why, whylen);
 }
 
 static void
 close_pending(struct pending *p)
 {
-	if (p->log != NULL)
-		log_sink_close(p->log);
-	if (p->access != NULL)
-		log_sink_close(p->access);
+	logsink_close(p->log);
+	logsink_close(p->access);
 	config_free(p->cfg);
 }
 
 static void
 commit_reload(struct pending *p)
 {
-	server_commit();
+	listener_commit();
 	server_set_config(p->cfg);
 	check_configure(p->cfg);
 	if (p->log != NULL)
-		log_sink_close(log_swap_sink(p->log));
+		logsink_close(log_set_sink(p->log));
 	if (p->access_changed) {
 		server_set_access_log(p->access);
-		if (ag.access != NULL)
-			ag.access_dropped += log_sink_dropped(ag.access);
-		log_sink_close(ag.access);
+		ag.access_dropped += logsink_dropped(ag.access);
+		logsink_close(ag.access);
 		ag.access = p->access;
 	}
 	log_set_level(p->cfg->log_level);
+	if (p->cfg->maintenance != ag.cfg->maintenance)
+		ag.config_time = loop_wallclock();
 	config_free(ag.cfg);
 	ag.cfg = p->cfg;
 	ag.st.generation++;
@@ -263,6 +217,13 @@ commit_reload(struct pending *p)
 	ag.st.reason[0] = '\0';
 	log_notice("configuration %s reloaded (generation %lu)",
 	    ag.opts->conffile, ag.st.generation);
+	log_verdict();
+}
+
+static void
+log_warning(const char *msg)
+{
+	log_warnx("%s", msg);
 }
 
 static void
@@ -274,13 +235,15 @@ reload(void)
 	ag.st.reload_started++;
 	save_state();
 	log_info("received SIGHUP, reloading %s", ag.opts->conffile);
-	p.cfg = agent_load_config(ag.opts->conffile, ag.opts->foreground, 0,
-	    why, sizeof(why));
+	read_host();
+	p.cfg = confload(ag.opts->conffile, ag.opts->foreground, 0, why,
+	    sizeof(why));
 	if (p.cfg != NULL)
 		keep_restart_keys(p.cfg);
-	if (p.cfg != NULL && open_pending(&p, why, sizeof(why)) == 0)
+	if (p.cfg != NULL && open_pending(&p, why, sizeof(why)) == 0) {
+		confload_warnings(p.cfg, ag.opts->conffile, log_warning);
 		commit_reload(&p);
-	else {
+	} else {
 		close_pending(&p);
 		ag.st.reload_failed++;
 		snprintf(ag.st.last_reload, sizeof(ag.st.last_reload),
@@ -307,7 +270,7 @@ reopen(void)
 		    "%s", why);
 	}
 	if (ag.access != NULL &&
-	    log_sink_reopen(ag.access, why, sizeof(why)) == -1) {
+	    logsink_reopen(ag.access, why, sizeof(why)) == -1) {
 		failed = 1;
 		snprintf(ag.st.reopen_reason, sizeof(ag.st.reopen_reason),
 		    "%s", why);
@@ -342,13 +305,14 @@ begin_shutdown(int signo)
 	save_state();
 	log_notice("received %s, shutting down", signals_name(signo));
 	check_shutdown();
+	listener_close_all();
 	server_stop_accepting();
 	ag.drain.cb = on_drain_timeout;
 	loop_timer_set(&ag.drain, ag.cfg->shutdown_timeout_ms);
 }
 
 static void
-on_signal(struct loop_io *io, uint32_t events)
+on_signals(struct loop_io *io, uint32_t events)
 {
 	int signo;
 
@@ -357,9 +321,10 @@ on_signal(struct loop_io *io, uint32_t events)
 	while ((signo = signals_next()) != 0) {
 		switch (signo) {
 		case SIGHUP:
-			if (ag.stopping)
+			/* A flood of them is one line, and one at exit. */
+			if (ag.stopping && ag.hups_ignored++ == 0)
 				log_notice("shutting down: SIGHUP ignored");
-			else
+			else if (!ag.stopping)
 				reload();
 			break;
 		case SIGUSR1:
@@ -376,107 +341,17 @@ on_signal(struct loop_io *io, uint32_t events)
 	}
 }
 
-/* The snapshot /health, /status and /metrics are rendered from. */
-static void
-fill_status(struct status_info *si)
-{
-	si->version = PACKAGE_VERSION;
-	si->pid = ag.st.pid;
-	si->start_time = ag.start_time;
-	si->now = loop_wallclock();
-	si->config_file = ag.opts->conffile;
-	si->generation = ag.st.generation;
-	si->maintenance = ag.cfg->maintenance;
-	check_fill(si);
-	si->reloads_ok = ag.st.reload_ok;
-	si->reloads_failed = ag.st.reload_failed;
-	si->log_reopens = ag.st.reopens;
-	si->log_reopen_failed = ag.st.reopen_failed;
-	/* Lines lost by the main log and by every access log so far. */
-	si->log_dropped = log_dropped() + ag.access_dropped +
-	    (ag.access != NULL ? log_sink_dropped(ag.access) : 0);
-	server_counters(&si->connections, &si->requests,
-	    si->requests_by_code);
-}
-
-/* Leave nothing behind: called on clean exit and from atexit(). */
-static void
-cleanup_files(void)
-{
-	if (ag.statefd != -1) {
-		if (unlink(ag.statepath) == -1 && ftruncate(ag.statefd, 0) == -1)
-			log_warn("cannot remove state file %s", ag.statepath);
-		close(ag.statefd);
-		ag.statefd = -1;
-	}
-	pidfile_remove(ag.pf);
-	ag.pf = NULL;
-}
-
-/* The instance holding the lock has finished its start-up. */
-static int
-holder_ready(pid_t pid)
-{
-	struct state_info si;
-
-	return state_read(ag.statepath, &si) == 0 && si.pid == (long)pid &&
-	    !si.stopping;
-}
-
-/*
- * Lock the pidfile.  When another instance holds it, starting again is
- * not an error (LSB: start on a running service succeeds) once that
- * instance is ready; if it dies before that, try to take over.
- */
-static void
-take_pidfile(void)
-{
-	char err[512];
-	uint64_t deadline;
-	pid_t other;
-
-	ag.pidpath = ag.opts->no_pidfile ? NULL : ag.opts->pidfile ?
-	    strdup(ag.opts->pidfile) : ag.cfg->pidfile ?
-	    strdup(ag.cfg->pidfile) : NULL;
-	if (ag.pidpath == NULL)
-		return;
-	if ((ag.statepath = state_path(ag.pidpath)) == NULL)
-		daemonize_fatalx("out of memory");
-	/* A holder that is draining may need its whole shutdown_timeout. */
-	deadline = loop_now_fresh() + HOLDER_WAIT_MS +
-	    ag.cfg->shutdown_timeout_ms;
-	while ((ag.pf = pidfile_open(ag.pidpath, &other, err,
-	    sizeof(err))) == NULL) {
-		if (errno != EEXIST)
-			daemonize_fatalx("%s", err);
-		if (holder_ready(other))
-			daemonize_exit_ok("already running (pid %ld)",
-			    (long)other);
-		if (loop_now_fresh() >= deadline)
-			daemonize_fatalx("%s, but it is not ready", err);
-		nanosleep(&(struct timespec){ 0, HOLDER_POLL_MS * 1000000L },
-		    NULL);
-	}
-	atexit(cleanup_files);
-	if (pidfile_write(ag.pf) == -1)
-		daemonize_fatalx("cannot write pidfile %s: %s", ag.pidpath,
-		    strerror(errno));
-	if ((ag.statefd = state_open(ag.statepath)) == -1)
-		daemonize_fatalx("cannot open state file %s: %s",
-		    ag.statepath, strerror(errno));
-}
-
 static void
 open_log(void)
 {
 	struct log_sink *sink;
 	char err[512];
 
-	sink = log_sink_open(ag.cfg->log_file, ag.cfg->syslog_facility,
+	sink = logsink_open(ag.cfg->log_file, ag.cfg->syslog_facility,
 	    ag.privs.uid, ag.privs.gid, err, sizeof(err));
 	if (sink == NULL)
 		daemonize_fatalx("%s", err);
-	log_sink_close(log_swap_sink(sink));
+	logsink_close(log_set_sink(sink));
 	log_set_level(ag.cfg->log_level);
 	if (strcmp(ag.cfg->log_file, "stderr") != 0)
 		daemonize_log_opened();
@@ -495,30 +370,56 @@ start_up(void)
 		daemonize_fatalx("cannot set up the event loop: %s",
 		    strerror(errno));
 	ag.sigio.fd = sfd;
-	ag.sigio.cb = on_signal;
+	ag.sigio.cb = on_signals;
 	loop_add(&ag.sigio, EPOLLIN);
-	take_pidfile();
+	/* A holder that is draining may need its whole shutdown_timeout. */
+	instance_claim(ag.opts->no_pidfile ? NULL : ag.opts->pidfile ?
+	    ag.opts->pidfile : ag.cfg->pidfile,
+	    HOLDER_WAIT_MS + ag.cfg->shutdown_timeout_ms);
 	open_log();
 	if (ag.cfg->access_log != NULL) {
-		if ((ag.access = log_sink_open(ag.cfg->access_log, 0,
+		if ((ag.access = logsink_open(ag.cfg->access_log, 0,
 		    ag.privs.uid, ag.privs.gid, err, sizeof(err))) == NULL)
 			daemonize_fatalx("%s", err);
 		server_set_access_log(ag.access);
 	}
+	server_init();
 	server_set_config(ag.cfg);
 	server_set_status(fill_status);
-	if (server_prepare(ag.cfg, err, sizeof(err)) == -1)
+	if (listener_prepare(ag.cfg, 1, err, sizeof(err)) == -1)
 		daemonize_fatalx("%s", err);
-	server_commit();
+	listener_commit();
 	if (privs_drop(&ag.privs, err, sizeof(err)) == -1)
 		daemonize_fatalx("%s", err);
+	read_host();
 	ag.st.pid = (long)getpid();
-	ag.start_time = loop_wallclock();
+	ag.start_time = ag.config_time = loop_wallclock();
 	ag.st.generation = 1;
 	snprintf(ag.st.last_reload, sizeof(ag.st.last_reload), "none");
 	save_state();
-	check_init();
+	confload_warnings(ag.cfg, ag.opts->conffile, log_warning);
+	check_init(log_verdict);
 	check_configure(ag.cfg);
+	log_verdict();
+}
+
+static void
+shut_down(void)
+{
+	if (ag.hups_ignored > 1)
+		log_notice("%lu more SIGHUPs ignored while shutting down",
+		    ag.hups_ignored - 1);
+	server_close_all();
+	listener_close_all();
+	server_set_access_log(NULL);
+	logsink_close(ag.access);
+	instance_release();
+	log_notice("exiting");
+	config_free(ag.cfg);
+	privs_free(&ag.privs);
+	loop_fini();
+	signals_fini();
+	logsink_close(log_set_sink(NULL));
 }
 
 int
@@ -531,31 +432,20 @@ agent_run(const struct agent_opts *opts, struct config *cfg)
 	else
 		daemonize_detach();
 	start_up();
-	log_notice("mydaemon %s started (pid %ld, config %s)", PACKAGE_VERSION,
-	    (long)getpid(), opts->conffile);
+	log_notice("mydaemon %s started (pid %ld, config %s)",
+	    MYDAEMON_VERSION, (long)getpid(), opts->conffile);
 	/*
 	 * A SIGTERM during start-up: the starter must not report a daemon
 	 * that is already on its way out as started.  (In the foreground
 	 * there is no starter: it is a clean shutdown like any other.)
 	 */
-	on_signal(&ag.sigio, 0);
+	on_signals(&ag.sigio, 0);
 	if (ag.stopping && !opts->foreground)
 		daemonize_fatalx("stopped by a signal during start-up");
 	daemonize_ready();
 	while (!ag.stopping || (server_busy() && !ag.drained))
 		if (loop_run_once() == -1)
 			log_warn("epoll_wait");
-	server_close_all();
-	server_set_access_log(NULL);
-	log_sink_close(ag.access);
-	cleanup_files();
-	log_notice("exiting");
-	config_free(ag.cfg);
-	privs_free(&ag.privs);
-	free(ag.pidpath);
-	free(ag.statepath);
-	loop_fini();
-	signals_fini();
-	log_sink_close(log_swap_sink(NULL));
+	shut_down();
 	return 0;
 }

@@ -1,368 +1,446 @@
 /*
- * check.c - the check runner (see check.h).
+ * check.c - scheduling the checks and keeping their state (see check.h).
  *
- * A run is: fork; in the child a new process group, default signals,
- * stdin /dev/null, stdout and stderr into a non-blocking pipe, no other
- * descriptor, an environment of PATH and LANG=C, exec without a shell.
- * The parent reads the pipe from the loop (keeping the first 4 KiB and
- * dropping the rest, so a chatty check never blocks on a full pipe), and
- * learns of the exit from SIGCHLD.  A timeout sends TERM to the whole
- * group and KILL shortly after, so grandchildren that ignore TERM die
- * too; as child subreaper the daemon reaps them as well.
+ * Each check has a timer for its next start, one interval after the
+ * previous start.  When it fires and a slot is free, the check starts;
+ * when all max_parallel_checks slots are taken it waits in a queue, and
+ * a check whose turn comes again while it is still running or waiting
+ * skips that turn (counted).  A finished run frees its slot for the
+ * first one waiting.
  */
-#include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 
 #include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "check.h"
+#include "checkrun.h"
 #include "config.h"
-#include "daemonize.h"
+#include "health.h"
 #include "log.h"
 #include "loop.h"
-#include "signals.h"
 
-#define KILL_GRACE_MS	500
-#define TEXT_MAX	512	/* /health shows at most 200 bytes of it */
+#define MAX(a, b)	((a) > (b) ? (a) : (b))
+#define SPREAD_MS	5	/* between first starts ... */
+#define SPREAD_MAX_MS	1000	/* ... all of them within a second */
+
+struct check {
+	struct check_status	 st;		/* what the endpoints show */
+	char			 name[CONFIG_NAME_MAX + 1];
+	const struct config_check *conf;	/* in the current config */
+	struct checkrun		 run;
+	char			*run_command;	/* of the run going on */
+	struct loop_timer	 tick;		/* the next start */
+	struct check		*next_waiting;
+	int			 waiting;
+	unsigned int		 streak;	/* for rise/fall */
+	unsigned int		 skips;		/* turns skipped in a row */
+	/* what st points to */
+	char			*command, *output;
+	char			 text[CHECK_TEXT_MAX];
+	struct perf_item	*perf;
+	char			*arena;
+};
 
 static struct {
-	const struct config	*cfg;
-	struct loop_timer	 next;		/* the next start */
-	struct loop_timer	 deadline;	/* timeout, then KILL grace */
-	struct loop_io		 pipe;
-	pid_t			 pid;		/* running check, 0 if none */
-	int			 timed_out;
-	struct timespec		 t0;		/* monotonic start */
-	double			 started;	/* Unix time of the start */
-	char			 out[CHECK_OUTPUT_MAX];
-	size_t			 outlen;
+	struct check			**v;
+	const struct check_status	**view;	/* &v[i]->st, for snapshots */
+	size_t				  n;
+	struct check			 *wait_head, *wait_tail;
+	unsigned int			  running, max_running;
+	void				(*changed)(void);
+	int				  configured;
+	int				  said_none;	/* "no check" logged */
+} ck;
 
-	/* the last finished run */
-	int			 ran;
-	int			 exit_code;
-	enum health_state	 result;
-	char			 last_out[CHECK_OUTPUT_MAX];
-	size_t			 last_outlen;
-	double			 last_started, last_duration;
-	char			*last_command;
-	uint64_t		 runs, timeouts, skipped;
-
-	/* the health state, after rise/fall */
-	enum health_state	 health;
-	char			 text[TEXT_MAX];
-	unsigned int		 streak;
-} ck = { .pipe = { .fd = -1 } };
-
-static void	start_run(struct loop_timer *);
-
-static int
-healthy(enum health_state h)
-{
-	return h == HEALTH_OK || h == HEALTH_WARNING;
-}
-
-enum health_state
-check_next_state(enum health_state cur, enum health_state result,
-    unsigned int *streak, unsigned int rise, unsigned int fall, int first)
-{
-	if (first || healthy(result) == healthy(cur)) {
-		*streak = 0;
-		return result;
-	}
-	if (++*streak < (healthy(result) ? rise : fall))
-		return cur;
-	*streak = 0;
-	return result;
-}
+static void	on_tick(struct loop_timer *);
+static void	on_done(struct checkrun *);
 
 void
-check_init(void)
+check_init(void (*changed)(void))
 {
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
 		log_warn("cannot become the reaper of check processes");
-	ck.next.cb = start_run;
-	ck.health = HEALTH_UNKNOWN;
-	snprintf(ck.text, sizeof(ck.text), "no check result yet");
+	ck.changed = changed;
 }
 
 static void
-close_pipe(void)
+start(struct check *c)
 {
-	if (ck.pipe.fd == -1)
+	if (checkrun_start(&c->run, c->conf->argv, c->conf->timeout_ms) ==
+	    -1) {
+		log_warn("check %s: cannot start", c->name);
 		return;
-	loop_del(&ck.pipe);
-	close(ck.pipe.fd);
-	ck.pipe.fd = -1;
+	}
+	free(c->run_command);
+	c->run_command = strdup(c->conf->command);
+	c->skips = 0;
+	ck.running++;
+	log_debug("check %s started (pid %ld): %s", c->name,
+	    (long)c->run.pid, c->conf->command);
 }
 
-/* Read what the check wrote: keep the first 4 KiB, drop the rest. */
 static void
-on_output(struct loop_io *io, uint32_t events)
+enqueue(struct check *c)
 {
-	char drop[4096];
-	ssize_t n;
+	c->waiting = 1;
+	c->next_waiting = NULL;
+	if (ck.wait_tail != NULL)
+		ck.wait_tail->next_waiting = c;
+	else
+		ck.wait_head = c;
+	ck.wait_tail = c;
+}
 
-	(void)events;
-	for (;;) {
-		if (ck.outlen < sizeof(ck.out))
-			n = read(io->fd, ck.out + ck.outlen,
-			    sizeof(ck.out) - ck.outlen);
+static void
+dequeue(struct check *c)
+{
+	struct check **pp, *prev = NULL;
+
+	for (pp = &ck.wait_head; *pp != NULL; prev = *pp,
+	    pp = &(*pp)->next_waiting) {
+		if (*pp != c)
+			continue;
+		*pp = c->next_waiting;
+		if (ck.wait_tail == c)
+			ck.wait_tail = prev;
+		break;
+	}
+	c->waiting = 0;
+}
+
+/* Free slots go to the checks waiting, first come first served. */
+static void
+start_waiting(void)
+{
+	struct check *c;
+
+	while (ck.running < ck.max_running && (c = ck.wait_head) != NULL) {
+		dequeue(c);
+		start(c);
+	}
+}
+
+static void
+on_tick(struct loop_timer *t)
+{
+	struct check *c = t->arg;
+
+	loop_timer_set(t, c->conf->interval_ms);
+	if (c->run.pid != 0 || c->waiting) {
+		c->st.skipped++;
+		if (c->skips++ == 0)
+			log_warnx("check %s: still %s after its interval: this "
+			    "run is skipped", c->name, c->waiting ?
+			    "waiting for a slot (max_parallel_checks)" :
+			    "running");
 		else
-			n = read(io->fd, drop, sizeof(drop));
-		if (n > 0 && ck.outlen < sizeof(ck.out))
-			ck.outlen += (size_t)n;
-		if (n > 0)
-			continue;
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == 0 || errno != EAGAIN)
-			close_pipe();
+			log_debug("check %s: run skipped (%u in a row)",
+			    c->name, c->skips);
 		return;
 	}
+	if (ck.running < ck.max_running)
+		start(c);
+	else
+		enqueue(c);
+}
+
+/* Keep this run's output, text and performance data in the check. */
+static void
+keep_result(struct check *c, const struct checkrun *r)
+{
+	static char arena[3 * CHECK_OUTPUT_MAX + 1];
+	struct perf_item items[PERFDATA_MAX];
+	size_t n, i, used = 0;
+
+	free(c->output);
+	free(c->perf);
+	free(c->arena);
+	c->perf = NULL;
+	c->arena = NULL;
+	if ((c->output = malloc(r->outlen + 1)) != NULL)
+		memcpy(c->output, r->out, r->outlen);
+	n = perfdata_parse(r->out, r->outlen, items, PERFDATA_MAX, arena,
+	    sizeof(arena));
+	/* The strings went to one scratch arena: keep only what is used. */
+	for (i = 0; i < n; i++) {
+		used = MAX(used, (size_t)(items[i].label - arena) +
+		    strlen(items[i].label) + 1);
+		if (items[i].unit >= arena && items[i].unit < arena +
+		    sizeof(arena))
+			used = MAX(used, (size_t)(items[i].unit - arena) +
+			    strlen(items[i].unit) + 1);
+	}
+	if (n > 0 && ((c->perf = malloc(n * sizeof(*c->perf))) == NULL ||
+	    (c->arena = malloc(used)) == NULL)) {
+		free(c->perf);
+		c->perf = NULL;
+		n = 0;
+	}
+	if (n > 0)
+		memcpy(c->arena, arena, used);
+	for (i = 0; i < n; i++) {
+		c->perf[i] = items[i];
+		c->perf[i].label = c->arena + (items[i].label - arena);
+		if (items[i].unit >= arena && items[i].unit < arena +
+		    sizeof(arena))
+			c->perf[i].unit = c->arena + (items[i].unit - arena);
+	}
+	c->st.output = c->output;
+	c->st.output_len = c->output != NULL ? r->outlen : 0;
+	c->st.perf = c->perf;
+	c->st.nperf = n;
 }
 
 static void
-child(const struct config *cfg, int out)
+log_change(const struct check *c, enum health_state was, int first)
 {
-	char *env[] = { DAEMONIZE_PATH, "LANG=C", NULL };
-	int null;
+	int worse = health_rank(c->st.state) > health_rank(was);
+	const char *sep = c->text[0] != '\0' ? ": " : "";
 
-	setpgid(0, 0);
-	signals_reset();
-	if ((null = open("/dev/null", O_RDONLY)) == -1 ||
-	    dup2(null, 0) == -1 || dup2(out, 1) == -1 || dup2(out, 2) == -1)
-		_exit(127);
-	closefrom(3);
-	execvpe(cfg->check_argv[0], cfg->check_argv, env);
-	dprintf(1, "cannot execute %s: %s\n", cfg->check_argv[0],
-	    strerror(errno));
-	_exit(127);
+	if (first && worse)
+		log_warnx("check %s: %s%s%s", c->name,
+		    health_name(c->st.state), sep, c->text);
+	else if (first)
+		log_notice("check %s: %s%s%s", c->name,
+		    health_name(c->st.state), sep, c->text);
+	else if (worse)
+		log_warnx("check %s: %s -> %s%s%s", c->name, health_name(was),
+		    health_name(c->st.state), sep, c->text);
+	else
+		log_notice("check %s: %s -> %s%s%s", c->name, health_name(was),
+		    health_name(c->st.state), sep, c->text);
+}
+
+/* Is pid a check's process that is running (for checkrun_sweep)? */
+static int
+is_running(pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < ck.n; i++)
+		if (ck.v[i]->run.pid == pid)
+			return 1;
+	return 0;
 }
 
 static void
-on_deadline(struct loop_timer *t)
+on_done(struct checkrun *r)
 {
-	if (ck.pid == 0)
-		return;
-	if (!ck.timed_out) {
-		ck.timed_out = 1;
-		log_warnx("check timed out after %llu ms, killing its process "
-		    "group", (unsigned long long)ck.cfg->check_timeout_ms);
-		kill(-ck.pid, SIGTERM);
-		loop_timer_set(t, KILL_GRACE_MS + 1);
-	} else
-		kill(-ck.pid, SIGKILL);
+	struct check *c = r->arg;
+	enum health_state was = c->st.state;
+	/* The first result of a check, or of its new command, is taken as
+	   it is, whatever rise and fall say. */
+	int first = !c->st.ran || c->st.previous;
+
+	ck.running--;
+	keep_result(c, r);
+	free(c->command);
+	c->command = c->run_command;
+	c->run_command = NULL;
+	c->st.command = c->command;
+	c->st.result = r->result;
+	c->st.exit_code = r->exit_code;
+	c->st.started = r->started;
+	c->st.duration = r->duration;
+	c->st.runs++;
+	c->st.timeouts += (uint64_t)r->timed_out;
+	c->st.state = health_next_state(c->st.state, r->result, &c->streak,
+	    c->conf->rise, c->conf->fall, first);
+	if (c->st.state == r->result)
+		snprintf(c->text, sizeof(c->text), "%s", r->text);
+	c->st.ran = 1;
+	c->st.pending = 0;
+	c->st.previous = 0;
+	log_debug("check %s finished: %s in %.3f s%s%s", c->name,
+	    health_name(r->result), r->duration, r->text[0] ? ": " : "",
+	    r->text);
+	if (first || c->st.state != was)
+		log_change(c, was, first);
+	checkrun_sweep(is_running);
+	start_waiting();
+	if (ck.changed != NULL)
+		ck.changed();
+}
+
+/* Stop whatever the check is doing: its run, its place in the queue. */
+static void
+halt(struct check *c)
+{
+	if (c->run.pid != 0) {
+		checkrun_abort(&c->run);
+		ck.running--;
+	}
+	if (c->waiting)
+		dequeue(c);
 }
 
 static void
-start_run(struct loop_timer *t)
+destroy(struct check *c)
 {
-	int p[2] = { -1, -1 };
-	pid_t pid;
+	halt(c);
+	loop_timer_cancel(&c->tick);
+	free(c->run_command);
+	free(c->command);
+	free(c->output);
+	free(c->perf);
+	free(c->arena);
+	free(c);
+}
 
-	if (ck.cfg == NULL || ck.cfg->check_argv == NULL)
-		return;
-	loop_timer_set(t, ck.cfg->check_interval_ms);
-	if (ck.pid != 0) {
-		ck.skipped++;
-		log_warnx("check still running after check_interval: "
-		    "skipping this run");
-		return;
+static struct check *
+create(const struct config_check *conf, int pending)
+{
+	struct check *c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	snprintf(c->name, sizeof(c->name), "%s", conf->name);
+	snprintf(c->text, sizeof(c->text), "no check result yet");
+	c->conf = conf;
+	c->st.name = c->name;
+	c->st.command = conf->command;
+	c->st.state = HEALTH_UNKNOWN;
+	c->st.text = c->text;
+	c->st.exit_code = -1;
+	c->st.pending = pending;
+	c->st.affects_health = conf->affects_health;
+	c->tick.cb = on_tick;
+	c->tick.arg = c;
+	c->run.done = on_done;
+	c->run.arg = c;
+	c->run.pipe.fd = -1;
+	return c;
+}
+
+static struct check *
+find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ck.n; i++)
+		if (ck.v[i] != NULL && strcmp(ck.v[i]->name, name) == 0)
+			return ck.v[i];
+	return NULL;
+}
+
+/* A check kept across a reload takes its new settings. */
+static void
+update(struct check *c, const struct config_check *conf)
+{
+	int cmd = strcmp(c->conf->command, conf->command) != 0;
+
+	if (cmd || c->conf->interval_ms != conf->interval_ms ||
+	    c->conf->timeout_ms != conf->timeout_ms) {
+		halt(c);	/* an old command's run tells nothing now */
+		if (cmd && c->st.ran)
+			c->st.previous = 1;
+		if (!c->st.ran)
+			c->st.command = conf->command;
+		loop_timer_set(&c->tick, 0);
 	}
-	/* Only our end is non-blocking: the check writes as it pleases. */
-	if (pipe2(p, O_CLOEXEC) == -1 ||
-	    fcntl(p[0], F_SETFL, O_NONBLOCK) == -1) {
-		log_warn("check: pipe");
-		if (p[0] != -1) {
-			close(p[0]);
-			close(p[1]);
-		}
-		return;
-	}
-	if ((pid = fork()) == -1) {
-		log_warn("check: fork");
-		close(p[0]);
-		close(p[1]);
-		return;
-	}
-	if (pid == 0)
-		child(ck.cfg, p[1]);
-	setpgid(pid, pid);	/* both sides: no race with kill(-pid) */
-	close(p[1]);
-	ck.pid = pid;
-	ck.timed_out = 0;
-	ck.outlen = 0;
-	ck.started = loop_wallclock();
-	clock_gettime(CLOCK_MONOTONIC, &ck.t0);
-	ck.pipe.fd = p[0];
-	ck.pipe.cb = on_output;
-	loop_add(&ck.pipe, EPOLLIN);
-	ck.deadline.cb = on_deadline;
-	/* +1: the loop's clock is in whole ms; never fire early. */
-	loop_now_fresh();
-	loop_timer_set(&ck.deadline, ck.cfg->check_timeout_ms + 1);
-	free(ck.last_command);
-	ck.last_command = strdup(ck.cfg->check_command);
-	log_debug("check started (pid %ld): %s", (long)pid,
-	    ck.cfg->check_command);
+	c->conf = conf;
+	c->st.affects_health = conf->affects_health;
+	if (!c->st.ran && !c->st.previous)
+		c->st.command = conf->command;
 }
 
 void
 check_configure(const struct config *cfg)
 {
-	int had = ck.cfg != NULL && ck.cfg->check_argv != NULL;
+	const struct check_status **view = NULL;
+	struct check **v = NULL, *c;
+	int initial = !ck.configured;
+	uint64_t step, due;
+	size_t i, j, k = 0;
 
-	ck.cfg = cfg;
-	if (cfg->check_argv == NULL) {
-		loop_timer_cancel(&ck.next);
+	if (cfg->nchecks > 0 &&
+	    ((v = calloc(cfg->nchecks, sizeof(*v))) == NULL ||
+	    (view = calloc(cfg->nchecks, sizeof(*view))) == NULL)) {
+		log_warnx("checks: out of memory, keeping the old ones");
+		free(v);
 		return;
 	}
-	if (!had)			/* first start, or newly configured */
-		loop_timer_set(&ck.next, 0);
-	else if (loop_timer_armed(&ck.next) &&
-	    ck.next.due_ms > loop_now() + cfg->check_interval_ms)
-		loop_timer_set(&ck.next, cfg->check_interval_ms);
-}
+	/* At start-up the first runs go a few ms apart, not all at once. */
+	step = cfg->nchecks * SPREAD_MS > SPREAD_MAX_MS ?
+	    SPREAD_MAX_MS / cfg->nchecks : SPREAD_MS;
+	for (i = 0; i < cfg->nchecks; i++) {
+		const struct config_check *conf = &cfg->checks[i];
 
-/* The first line of the output, without Nagios performance data. */
-static void
-first_line(char *dst, size_t size, const char *out, size_t len)
-{
-	size_t n = 0;
-
-	while (n < len && n + 1 < size && out[n] != '\n' && out[n] != '|')
-		n++;
-	memcpy(dst, out, n);
-	while (n > 0 && (dst[n - 1] == ' ' || dst[n - 1] == '\t' ||
-	    dst[n - 1] == '\r'))
-		n--;
-	dst[n] = '\0';
-}
-
-/* Turn a wait status into a Nagios result and the text /health shows. */
-static enum health_state
-judge(int status, char *text, size_t size)
-{
-	char line[TEXT_MAX / 2];
-	int code;
-
-	first_line(line, sizeof(line), ck.out, ck.outlen);
-	ck.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-	if (ck.timed_out) {
-		snprintf(text, size, "check timed out after %llu ms",
-		    (unsigned long long)ck.cfg->check_timeout_ms);
-		return HEALTH_UNKNOWN;
+		if ((c = find(conf->name)) != NULL) {
+			for (j = 0; j < ck.n; j++)	/* it stays */
+				if (ck.v[j] == c)
+					ck.v[j] = NULL;
+			update(c, conf);
+		} else if ((c = create(conf, !initial)) != NULL) {
+			due = initial ? i * step : 0;
+			loop_timer_set(&c->tick, due < conf->interval_ms ? due :
+			    conf->interval_ms);
+		} else {
+			log_warnx("check %s: out of memory", conf->name);
+			continue;
+		}
+		v[k] = c;
+		view[k++] = &c->st;
 	}
-	if (WIFSIGNALED(status)) {
-		snprintf(text, size, "check killed by signal %d",
-		    WTERMSIG(status));
-		return HEALTH_UNKNOWN;
+	for (j = 0; j < ck.n; j++) {
+		if (ck.v[j] == NULL)
+			continue;
+		log_info("check %s removed", ck.v[j]->name);
+		destroy(ck.v[j]);
 	}
-	code = ck.exit_code;
-	if (code >= 0 && code <= 3) {
-		snprintf(text, size, "%s", line);
-		return (enum health_state)code;
-	}
-	snprintf(text, size, "check exited with code %d%s%s", code,
-	    line[0] ? ": " : "", line);
-	return HEALTH_UNKNOWN;
-}
-
-static void
-finish(int status)
-{
-	char text[TEXT_MAX];
-	struct timespec t1;
-	enum health_state r;
-
-	on_output(&ck.pipe, 0);		/* what is left in the pipe */
-	close_pipe();
-	kill(-ck.pid, SIGKILL);		/* stragglers of its group */
-	loop_timer_cancel(&ck.deadline);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	r = judge(status, text, sizeof(text));
-	ck.last_duration = (double)(t1.tv_sec - ck.t0.tv_sec) +
-	    (double)(t1.tv_nsec - ck.t0.tv_nsec) / 1e9;
-	ck.last_started = ck.started;
-	memcpy(ck.last_out, ck.out, ck.outlen);
-	ck.last_outlen = ck.outlen;
-	ck.result = r;
-	ck.runs++;
-	ck.timeouts += ck.timed_out;
-	ck.health = check_next_state(ck.health, r, &ck.streak,
-	    ck.cfg->check_rise, ck.cfg->check_fall, !ck.ran);
-	if (ck.health == r)
-		snprintf(ck.text, sizeof(ck.text), "%s", text);
-	ck.ran = 1;
-	ck.pid = 0;
-	log_info("check finished: %s in %.3f s%s%s", status_health_name(r),
-	    ck.last_duration, text[0] ? ": " : "", text);
+	free(ck.v);
+	free(ck.view);
+	ck.v = v;
+	ck.view = view;
+	ck.n = k;
+	ck.max_running = cfg->max_parallel_checks;
+	ck.configured = 1;
+	start_waiting();
+	if (k == 0 && !ck.said_none)
+		log_notice("no check is configured: nothing is checked, "
+		    "/health answers ok unless in maintenance");
+	ck.said_none = k == 0;
+	if (!initial && ck.changed != NULL)
+		ck.changed();
 }
 
 void
 check_reap(void)
 {
 	pid_t pid;
+	size_t i;
 	int status;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
-		if (pid == ck.pid)
-			finish(status);
+		for (i = 0; i < ck.n; i++)
+			if (checkrun_reaped(&ck.v[i]->run, pid, status))
+				break;
 }
 
 void
 check_shutdown(void)
 {
-	struct timespec pause = { 0, 10 * 1000 * 1000 };
-	int i, status;
-	pid_t pid;
+	size_t i;
 
-	loop_timer_cancel(&ck.next);
-	if (ck.pid == 0)
-		return;
-	log_notice("killing the running check (pid %ld)", (long)ck.pid);
-	kill(-ck.pid, SIGKILL);
-	/* Bounded: reap the group's members, which are ours as subreaper. */
-	for (i = 0; i < 100; i++) {
-		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
-			if (pid == ck.pid)
-				ck.pid = 0;
-		if (ck.pid == 0 && pid == -1 && errno == ECHILD)
-			break;
-		nanosleep(&pause, NULL);
+	for (i = 0; i < ck.n; i++) {
+		loop_timer_cancel(&ck.v[i]->tick);
+		if (ck.v[i]->run.pid != 0)
+			log_notice("killing the running check %s (pid %ld)",
+			    ck.v[i]->name, (long)ck.v[i]->run.pid);
+		halt(ck.v[i]);
 	}
-	close_pipe();
-	loop_timer_cancel(&ck.deadline);
+	checkrun_sweep(is_running);
 }
 
 void
-check_fill(struct status_info *si)
+check_list(const struct check_status *const **checks, size_t *n,
+    unsigned int *running)
 {
-	si->has_check = ck.cfg != NULL && ck.cfg->check_argv != NULL;
-	if (!si->has_check) {
-		si->health = HEALTH_OK;
-		si->health_text = NULL;
-		return;
-	}
-	si->health = ck.health;
-	si->health_text = ck.text;
-	si->check_ran = ck.ran;
-	si->check_command = ck.ran ? ck.last_command : ck.cfg->check_command;
-	si->check_exit_code = ck.ran ? ck.exit_code : -1;
-	si->check_result = ck.result;
-	si->check_output = ck.last_out;
-	si->check_output_len = ck.last_outlen;
-	si->check_started = ck.last_started;
-	si->check_duration = ck.last_duration;
-	si->check_runs = ck.runs;
-	si->check_timeouts = ck.timeouts;
-	si->check_skipped = ck.skipped;
+	*checks = ck.view;
+	*n = ck.n;
+	*running = ck.running;
 }

@@ -1,45 +1,45 @@
 /*
- * check.h - the check runner: one Nagios-style command at a time, on the
- * loop's timers, sandboxed, feeding the health state.
+ * check.h - the checks: each named check runs on its own timer, at most
+ * max_parallel_checks at a time, and its results go through rise/fall
+ * into the state that the endpoints show.  One run's process is
+ * checkrun.c's business; the verdict over all checks is health.c's.
  */
 #ifndef MYDAEMON_CHECK_H
 #define MYDAEMON_CHECK_H
 
-#include "status.h"
+#include <stddef.h>
+
+#include "snapshot.h"
 
 struct config;
 
-#define CHECK_OUTPUT_MAX	4096	/* bytes of output kept */
-
 /*
- * Make the daemon the reaper of its checks' orphans, so a check's
- * grandchildren are ours to kill and reap.  Call once after start-up.
+ * Make the daemon the reaper of its checks' orphans, so what a check
+ * leaves behind is ours to kill and reap.  Call once after start-up;
+ * `changed` is called after any check's state changed.
  */
-void	check_init(void);
+void	check_init(void (*changed)(void));
 
 /*
- * Use this configuration from now on (start-up and every reload).  A
- * new or changed command, interval or timeout applies from the next run;
- * the first check starts at once.  cfg must outlive the next call.
+ * Use the checks of this configuration from now on (start-up and every
+ * reload; cfg must outlive the next call).  At start-up every check runs
+ * at once, their starts a few milliseconds apart.  On reload a new
+ * check, or one whose command, interval or timeout changed, runs at
+ * once; until its first result a changed check keeps its state (marked
+ * as the previous command's) and a new one is pending, not counted by
+ * /health.  A check that keeps its command keeps its state and counters;
+ * a removed one is stopped and forgotten.
  */
 void	check_configure(const struct config *cfg);
 
-/* SIGCHLD: reap every child that has exited; finish a check that ended. */
+/* SIGCHLD: reap every child that has exited; finish the runs that did. */
 void	check_reap(void);
 
-/* Shutdown: kill a running check's whole process group and reap it. */
+/* Shutdown: no more runs; kill the running ones and what they started. */
 void	check_shutdown(void);
 
-/* Health and the last check's details, for the status snapshot. */
-void	check_fill(struct status_info *si);
-
-/*
- * Pure: the health state after `result` when the state is `cur` and
- * `*streak` results of the other kind (healthy vs. not) came before;
- * `first` for the very first result, which is taken as it is.
- */
-enum health_state	check_next_state(enum health_state cur,
-			    enum health_state result, unsigned int *streak,
-			    unsigned int rise, unsigned int fall, int first);
+/* The checks as the endpoints show them, in the order of the file. */
+void	check_list(const struct check_status *const **checks, size_t *n,
+	    unsigned int *running);
 
 #endif /* MYDAEMON_CHECK_H */

@@ -2,10 +2,14 @@
  * config.h - the configuration file: a pure parser, text in, struct out.
  *
  * config_parse() never logs, never touches the clock, the network or the
- * user database: every problem it finds comes back as a "FILE:LINE: message"
- * string, so that `mydaemon -t`, start-up and SIGHUP all report the same
- * words.  A struct config is immutable once parsed; a reload parses a whole
- * new one and swaps pointers.
+ * user database: every problem it finds comes back as a "FILE:LINE:
+ * message" string, so that `mydaemon -t`, start-up and SIGHUP all report
+ * the same words.  A struct config is immutable once parsed; a reload
+ * parses a whole new one and swaps pointers.
+ *
+ * Keys before the first section are global; each "[check NAME]" section
+ * holds one check's keys.  The flat check_* keys of older files define
+ * the check named "main".
  */
 #ifndef MYDAEMON_CONFIG_H
 #define MYDAEMON_CONFIG_H
@@ -15,7 +19,8 @@
 #include <stdint.h>
 
 #define CONFIG_MAX_LISTEN	16
-#define CONFIG_MAX_ARGS		64
+#define CONFIG_MAX_CHECKS	1024
+#define CONFIG_NAME_MAX		32	/* bytes of a check name */
 
 struct config_listen {
 	char			 text[64];	/* as written: "127.0.0.1:8080" */
@@ -23,10 +28,24 @@ struct config_listen {
 	socklen_t		 addrlen;
 };
 
+struct config_check {
+	char		 name[CONFIG_NAME_MAX + 1];
+	char		*command;		/* as written */
+	char		**argv;			/* split, NULL-terminated */
+	uint64_t	 interval_ms;
+	uint64_t	 timeout_ms;
+	unsigned int	 rise, fall;
+	int		 affects_health;	/* 0 or 1 */
+	int		 line;			/* of its section; 0: flat keys */
+	int		 command_line;		/* of its command */
+};
+
 struct config {
-	/* listen: nlisten == 0 means "none" (HTTP disabled) */
+	/* nlisten == 0 means "none" (HTTP disabled) */
 	struct config_listen	 listen[CONFIG_MAX_LISTEN];
 	size_t			 nlisten;
+	struct config_listen	 agent_listen[CONFIG_MAX_LISTEN];
+	size_t			 nagent_listen;
 
 	char			*pidfile;	/* absolute path, or NULL = none */
 	char			*user;		/* NULL = unset */
@@ -38,13 +57,12 @@ struct config {
 	int			 syslog_facility; /* LOG_DAEMON, LOG_LOCAL0, ... */
 	char			*access_log;	/* absolute path, or NULL = off */
 	int			 maintenance;	/* 0 or 1 */
+	char			*maintenance_file; /* absolute path */
+	unsigned int		 agent_warning_weight;	/* percent */
 
-	char			*check_command;	/* as written, NULL = unset */
-	char			**check_argv;	/* split words, NULL-terminated */
-	uint64_t		 check_interval_ms;
-	uint64_t		 check_timeout_ms;
-	unsigned int		 check_rise;
-	unsigned int		 check_fall;
+	struct config_check	*checks;	/* in the order of the file */
+	size_t			 nchecks;
+	unsigned int		 max_parallel_checks;
 
 	unsigned int		 max_connections;
 	uint64_t		 idle_timeout_ms;
@@ -57,58 +75,35 @@ struct config_errors {
 	size_t			 n;
 };
 
-/*
- * Fill *cfg with every default.  Paths that depend on configure's
- * directories are passed in so that this module stays free of them.
- * Returns 0, or -1 with errno = ENOMEM.
- */
-int	config_defaults(struct config *cfg, const char *default_pidfile,
-	    const char *default_log_file);
+/* Paths that depend on configure's directories, passed in; NULL: none. */
+struct config_paths {
+	const char	*pidfile;
+	const char	*log_file;
+	const char	*maintenance_file;
+};
 
 /*
  * Parse `len` bytes of `text` (need not be NUL-terminated) read from
- * `file` (used only in messages) on top of the defaults given above.
- * Returns a new config, or NULL when there is any error; every error
- * found (not just the first) is appended to *errs.  On ENOMEM returns
- * NULL with errno set and possibly no message.
+ * `file` (used only in messages) on top of the defaults.  Returns a new
+ * config, or NULL when there is any error; every error found (not just
+ * the first) is appended to *errs.  On ENOMEM returns NULL with errno
+ * set and possibly no message.
  */
 struct config	*config_parse(const char *file, const char *text, size_t len,
-		    const char *default_pidfile, const char *default_log_file,
-		    struct config_errors *errs);
+		    const struct config_paths *paths, struct config_errors *errs);
 
 void	config_free(struct config *cfg);
 void	config_errors_free(struct config_errors *errs);
 
-/*
- * Durations: a decimal number with an optional suffix ms, s, m or h; a
- * bare number is seconds.  Returns 0 and stores milliseconds, or -1.
- */
-int	config_parse_duration(const char *s, uint64_t *ms);
+/* The check called name, or NULL. */
+const struct config_check *config_check(const struct config *cfg,
+		    const char *name);
 
 /*
- * Listen addresses: "A.B.C.D:PORT", "[IPv6]:PORT" or "*:PORT" (all IPv4
- * addresses).  Returns 0, or -1.
- */
-int	config_parse_listen(const char *s, struct config_listen *out);
-
-/*
- * Split a command line into words like a POSIX shell does for quoting
- * only: 'single quotes', "double quotes" (where backslash escapes only
- * $ ` " \ and newline), and backslash outside quotes.  No expansion, no
- * globbing, no operators.  Returns a NULL-terminated malloc'ed vector
- * (free with config_argv_free), or NULL with *why set to a static
- * message ("unterminated quote", "no command", ...) or errno ENOMEM.
- */
-char	**config_split_words(const char *s, const char **why);
-void	config_argv_free(char **argv);
-
-/*
- * The value of the last "key = value" line for `key`, ignoring anything
- * else wrong with the text; malloc'ed, or NULL when there is none.
+ * The value of the last well-formed global "key = value" line for `key`,
+ * ignoring anything else wrong with the text (`-s stop` must work with a
+ * broken file); malloc'ed, or NULL when there is none.
  */
 char	*config_peek(const char *text, size_t len, const char *key);
-
-/* Names of levels and facilities, for messages and /status. */
-const char	*config_level_name(int level);
 
 #endif /* MYDAEMON_CONFIG_H */

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "loop.h"
 #include "pidfile.h"
 #include "state.h"
 
@@ -28,19 +29,16 @@ pause_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
-static long
+static uint64_t
 deadline_ms(unsigned int s)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L + (long)s * 1000L;
+	return loop_now_fresh() + (uint64_t)s * 1000;
 }
 
 static int
-past(long deadline)
+past(uint64_t deadline)
 {
-	return deadline_ms(0) >= deadline;
+	return loop_now_fresh() >= deadline;
 }
 
 /* Signal the lock holder; 0, or an exit code after a message. */
@@ -71,7 +69,7 @@ signal_holder(const char *pidfile, int sig, pid_t *pid)
  * raced us) a new instance holds it now, which is not ours to stop.
  */
 static int
-wait_gone(const char *pidfile, pid_t pid, long deadline)
+wait_gone(const char *pidfile, pid_t pid, uint64_t deadline)
 {
 	pid_t holder;
 
@@ -84,22 +82,33 @@ wait_gone(const char *pidfile, pid_t pid, long deadline)
 	return 0;
 }
 
-/* The daemon is gone: remove its files, unless a new one holds them. */
-static int
+/*
+ * Nothing runs: remove the pidfile and the state file, unless a new
+ * instance holds them by now.  Failing to remove them does not make the
+ * stop a failure (nothing runs, which is what was asked), so it is only
+ * a warning: a daemon that could not unlink its own pidfile emptied it,
+ * which reads as "stopped" too.
+ */
+static void
 remove_files(const char *pidfile)
 {
 	char *sp = state_path(pidfile);
-	int r = 0;
+	pid_t pid;
+	int e;
 
-	if (sp == NULL)
-		return 1;
-	if (pidfile_remove_stale(pidfile, sp) == -1 && errno != EBUSY) {
-		fprintf(stderr, "mydaemon: cannot remove %s: %s\n", pidfile,
-		    strerror(errno));
-		r = errno == EACCES || errno == EPERM ? 4 : 1;
+	if (sp == NULL || pidfile_remove_stale(pidfile, sp) == 0 ||
+	    errno == EBUSY) {
+		free(sp);
+		return;
 	}
+	e = errno;
+	if (pidfile_query(pidfile, &pid) == PIDFILE_STOPPED)
+		fprintf(stderr, "mydaemon: the empty pidfile %s is left for "
+		    "root to remove (%s)\n", pidfile, strerror(e));
+	else
+		fprintf(stderr, "mydaemon: warning: nothing runs, but pidfile "
+		    "%s cannot be removed: %s\n", pidfile, strerror(e));
 	free(sp);
-	return r;
 }
 
 static int
@@ -108,11 +117,10 @@ do_stop(const char *pidfile, unsigned int wait_s)
 	pid_t pid, holder;
 	int r;
 
-	if (pidfile_query(pidfile, &pid) != PIDFILE_RUNNING)
-		return remove_files(pidfile);
-	if ((r = signal_holder(pidfile, SIGTERM, &pid)) != 0)
-		return pidfile_query(pidfile, &holder) == PIDFILE_RUNNING ? r :
-		    remove_files(pidfile);
+	if (pidfile_query(pidfile, &pid) == PIDFILE_RUNNING &&
+	    (r = signal_holder(pidfile, SIGTERM, &pid)) != 0 &&
+	    pidfile_query(pidfile, &holder) == PIDFILE_RUNNING)
+		return r;
 	if (wait_gone(pidfile, pid, deadline_ms(wait_s)) == -1) {
 		fprintf(stderr, "mydaemon: pid %ld did not stop within %us, "
 		    "sending SIGKILL\n", (long)pid, wait_s);
@@ -125,7 +133,8 @@ do_stop(const char *pidfile, unsigned int wait_s)
 			return 1;
 		}
 	}
-	return remove_files(pidfile);
+	remove_files(pidfile);
+	return 0;
 }
 
 /*
@@ -140,7 +149,7 @@ signal_and_wait(const char *pidfile, int sig, unsigned int wait_s,
 	struct state_info before;
 	char *sp = NULL;
 	pid_t pid;
-	long deadline = deadline_ms(wait_s);
+	uint64_t deadline = deadline_ms(wait_s);
 	int r = 1;
 
 	if (pidfile_query(pidfile, &pid) != PIDFILE_RUNNING) {

@@ -14,12 +14,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "build.h"
 #include "daemonize.h"
 #include "log.h"
 #include "signals.h"
 
 extern char	**environ;
 
+static char	safe_path[] = "PATH=" MYDAEMON_SAFE_PATH;
 static int	ready_fd = -1;		/* write end, in the daemon */
 static int	log_opened;
 
@@ -75,7 +77,7 @@ clean_environment(void)
 	for (e = environ; e != NULL && *e != NULL; e++)
 		explicit_bzero(*e, strlen(*e));
 	clearenv();
-	putenv(DAEMONIZE_PATH);
+	putenv(safe_path);
 }
 
 void

@@ -7,9 +7,6 @@
 
 #include <stdnoreturn.h>
 
-/* The environment a daemon runs with, whoever started it. */
-#define DAEMONIZE_PATH	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-
 /*
  * Steps 1-3 of daemon(7), done first thing in main(): close every
  * inherited descriptor above 2 (and make sure 0-2 are open), reset all

@@ -14,6 +14,9 @@
  * lenient reading could make ambiguous (obs-fold, a space before ':', a
  * body, two Hosts) is refused rather than guessed at.
  */
+#include <sys/socket.h>
+#include <arpa/inet.h>
+
 #include <stddef.h>
 #include <string.h>
 #include <strings.h>
@@ -34,6 +37,8 @@ struct fields {
 	size_t		 cl_len;
 	int		 close;		/* Connection: close */
 	int		 keep;		/* Connection: keep-alive */
+	const char	*accept;	/* the last Accept field */
+	size_t		 accept_len;
 };
 
 static int
@@ -177,15 +182,68 @@ parse_version(const char *s, size_t n, int *minor)
 	return 0;
 }
 
+static int
+is_hex(unsigned char c)
+{
+	return is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+}
+
+/*
+ * uri-host [":" port] (RFC 3986 3.2.2, 3.2.3): an IP-literal in brackets
+ * or a reg-name of unreserved, sub-delims and %HH.  RFC 9112 3.2 wants a
+ * 400 for an invalid Host; an empty one is allowed.
+ */
+static int
+authority_ok(const char *v, size_t n)
+{
+	static const char	 ok[] = "-._~!$&'()*+,;=";
+	char			 ip[64], a6[16];
+	size_t			 i = 0, end;
+
+	if (n > 0 && v[0] == '[') {
+		for (end = 1; end < n && v[end] != ']'; end++)
+			;
+		if (end == n || end - 1 >= sizeof(ip))
+			return 0;
+		memcpy(ip, v + 1, end - 1);
+		ip[end - 1] = '\0';
+		if (inet_pton(AF_INET6, ip, a6) != 1)
+			return 0;
+		i = end + 1;
+	} else {
+		for (; i < n && v[i] != ':'; i++) {
+			unsigned char c = (unsigned char)v[i];
+
+			if (c == '%' && i + 2 < n &&
+			    is_hex((unsigned char)v[i + 1]) &&
+			    is_hex((unsigned char)v[i + 2]))
+				i += 2;
+			else if (!is_alnum(c) &&
+			    memchr(ok, c, sizeof(ok) - 1) == NULL)
+				return 0;
+		}
+	}
+	if (i == n)
+		return 1;
+	if (v[i] != ':')
+		return 0;
+	for (i++; i < n; i++)
+		if (!is_digit((unsigned char)v[i]))
+			return 0;
+	return 1;
+}
+
 /*
  * The absolute-form "http://host:port/path" (RFC 9112 3.2.2: a server
  * MUST accept it): the offset of the path after the authority, the
- * target's length when there is no path, or -1 for any other form.
+ * target's length when there is no path, or -1 for any other form and
+ * for an authority that is empty (RFC 9110 4.2.1), holds userinfo (4.2.4)
+ * or is no valid host.
  */
 static long
 absolute_path(const char *s, size_t n)
 {
-	size_t	 i;
+	size_t	 i, start;
 
 	if (n > 7 && strncasecmp(s, "http://", 7) == 0)
 		i = 7;
@@ -193,8 +251,10 @@ absolute_path(const char *s, size_t n)
 		i = 8;
 	else
 		return -1;
-	while (i < n && s[i] != '/' && s[i] != '?')
-		i++;
+	for (start = i; i < n && s[i] != '/' && s[i] != '?'; i++)
+		;
+	if (i == start || !authority_ok(s + start, i - start))
+		return -1;
 	return (long)i;
 }
 
@@ -215,8 +275,9 @@ parse_request_line(const char *s, size_t n, struct http_request *req)
 	m = tchar_span(s, n);
 	if (m == 0 || m == n || s[m] != ' ')
 		return ST_BAD_REQUEST;
+	/* No '#' either: a request target has no fragment. */
 	for (t = m + 1; t < n && (unsigned char)s[t] > 0x20 &&
-	    (unsigned char)s[t] < 0x7f; t++)
+	    (unsigned char)s[t] < 0x7f && s[t] != '#'; t++)
 		;
 	if (t == m + 1 || t == n || s[t] != ' ')
 		return ST_BAD_REQUEST;
@@ -246,25 +307,6 @@ parse_request_line(const char *s, size_t n, struct http_request *req)
 	}
 	req->minor = minor;
 	return rc;
-}
-
-/*
- * RFC 9112 3.2 wants a 400 for an invalid Host value.  Checking the
- * characters of uri-host [":" port] (RFC 3986) keeps spaces, controls
- * and raw UTF-8 out without a full URI grammar.
- */
-static int
-host_ok(const char *v, size_t n)
-{
-	static const char	 extra[] = "-._~!$&'()*+,;=:[]%";
-	size_t			 i;
-
-	for (i = 0; i < n; i++)
-		if (!is_alnum((unsigned char)v[i]) &&
-		    memchr(extra, (unsigned char)v[i], sizeof(extra) - 1) ==
-		    NULL)
-			return 0;
-	return 1;
 }
 
 /*
@@ -318,7 +360,7 @@ apply_field(const char *name, size_t k, const char *v, size_t n,
     struct fields *f)
 {
 	if (token_is(name, k, "host")) {
-		if (++f->hosts > 1 || !host_ok(v, n))
+		if (++f->hosts > 1 || !authority_ok(v, n))
 			return ST_BAD_REQUEST;
 	} else if (token_is(name, k, "content-length"))
 		return content_length(v, n, f);
@@ -326,6 +368,10 @@ apply_field(const char *name, size_t k, const char *v, size_t n,
 		f->te = 1;
 	else if (token_is(name, k, "connection"))
 		connection(v, n, f);
+	else if (token_is(name, k, "accept")) {
+		f->accept = v;
+		f->accept_len = n;
+	}
 	return 0;
 }
 
@@ -374,6 +420,8 @@ finish(const struct fields *f, int vrc, struct http_request *req)
 		req->keep_alive = !f->close;
 	else
 		req->keep_alive = f->keep && !f->close;
+	req->accept = f->accept;
+	req->accept_len = f->accept_len;
 	return 0;
 }
 
@@ -431,25 +479,85 @@ http_parse(const char *buf, size_t len, struct http_request *req)
 	return parse_head(buf, pos, end, req);
 }
 
+/* q=0 (or 0.0, 0.00, 0.000) in a media range's parameters: refused. */
+static int
+q_zero(const char *p, size_t n)
+{
+	const char	*q;
+	size_t		 i;
+
+	for (i = 0; i + 1 < n; i++) {
+		if (p[i] != ';')
+			continue;
+		q = p + i + 1;
+		while (q < p + n && (*q == ' ' || *q == '\t'))
+			q++;
+		if (p + n - q < 3 || (q[0] != 'q' && q[0] != 'Q') ||
+		    q[1] != '=')
+			continue;
+		q += 2;
+		if (*q != '0')
+			return 0;
+		for (q++; q < p + n && (*q == '.' || *q == '0'); q++)
+			;
+		return q == p + n || *q == ';' || *q == ' ' || *q == '\t';
+	}
+	return 0;
+}
+
+int
+http_accepts(const struct http_request *req, const char *type)
+{
+	const char	*v = req->accept, *r;
+	size_t		 n = req->accept_len, i = 0, j, len, tl = strlen(type);
+
+	while (v != NULL && i < n) {
+		for (j = i; j < n && v[j] != ','; j++)
+			;
+		r = v + i;
+		len = j - i;
+		trim_ows(&r, &len);
+		/* the type, up to its parameters */
+		for (i = 0; i < len && r[i] != ';' && r[i] != ' ' &&
+		    r[i] != '\t'; i++)
+			;
+		if (i == tl && token_is(r, i, type) && !q_zero(r, len))
+			return 1;
+		i = j + 1;
+	}
+	return 0;
+}
+
 static const struct {
 	int		 code;
 	const char	*reason;
-} reasons[] = {
-	{ 200, "OK" }, { 400, "Bad Request" }, { 404, "Not Found" },
-	{ 405, "Method Not Allowed" }, { 408, "Request Timeout" },
-	{ 413, "Content Too Large" },
-	{ 431, "Request Header Fields Too Large" },
-	{ 500, "Internal Server Error" }, { 503, "Service Unavailable" },
-	{ 505, "HTTP Version Not Supported" }
+} statuses[HTTP_NSTATUS] = {
+#define HTTP_STATUS_ENTRY(code, reason)	{ code, reason },
+	HTTP_STATUS_TABLE(HTTP_STATUS_ENTRY)
+#undef HTTP_STATUS_ENTRY
 };
+
+int
+http_status_index(int code)
+{
+	int	 i;
+
+	for (i = 0; i < HTTP_NSTATUS; i++)
+		if (statuses[i].code == code)
+			return i;
+	return -1;
+}
+
+int
+http_status_code(int index)
+{
+	return index >= 0 && index < HTTP_NSTATUS ? statuses[index].code : 0;
+}
 
 const char *
 http_reason(int code)
 {
-	size_t	 i;
+	int	 i = http_status_index(code);
 
-	for (i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
-		if (reasons[i].code == code)
-			return reasons[i].reason;
-	return "Unknown";
+	return i >= 0 ? statuses[i].reason : "Unknown";
 }

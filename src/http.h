@@ -25,6 +25,8 @@ struct http_request {
 	int			 minor;		/* HTTP/1.<minor>: 0 or 1 */
 	int			 keep_alive;	/* after this answer */
 	size_t			 head_len;	/* bytes up to the blank line */
+	const char		*accept;	/* the Accept value, or NULL */
+	size_t			 accept_len;
 };
 
 /*
@@ -42,6 +44,39 @@ struct http_request {
  */
 int	http_parse(const char *buf, size_t len, struct http_request *req);
 
+/*
+ * Does the request's Accept name this media type (exactly, with a q
+ * above 0)?  Ranges such as * / * do not count: a probe that sends no
+ * Accept, or any, gets the plain text it always got.
+ */
+int	http_accepts(const struct http_request *req, const char *type);
+
+/*
+ * Every status code we send, with its reason phrase: one table, from
+ * which the answers' status lines and the counters of /metrics both come.
+ */
+#define HTTP_STATUS_TABLE(X)						\
+	X(200, "OK")							\
+	X(400, "Bad Request")						\
+	X(404, "Not Found")						\
+	X(405, "Method Not Allowed")					\
+	X(408, "Request Timeout")					\
+	X(413, "Content Too Large")					\
+	X(431, "Request Header Fields Too Large")			\
+	X(500, "Internal Server Error")					\
+	X(503, "Service Unavailable")					\
+	X(505, "HTTP Version Not Supported")
+
+enum http_status_index {
+#define HTTP_STATUS_INDEX(code, reason)	HTTP_S##code,
+	HTTP_STATUS_TABLE(HTTP_STATUS_INDEX)
+#undef HTTP_STATUS_INDEX
+	HTTP_NSTATUS
+};
+
+/* The index of a code in the table, or -1; the code at an index. */
+int		 http_status_index(int code);
+int		 http_status_code(int index);
 /* The reason phrase of a status code we send ("Not Found"). */
 const char	*http_reason(int code);
 

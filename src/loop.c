@@ -25,6 +25,7 @@ static struct loop_timer	**heap;
 static size_t			 heap_len, heap_cap;
 static struct epoll_event	 batch[LOOP_BATCH];
 static int			 batch_len, batch_pos;
+static uint64_t			 timer_seq;	/* one more per arming */
 
 uint64_t
 loop_now_fresh(void)
@@ -167,6 +168,7 @@ loop_timer_set(struct loop_timer *t, uint64_t ms)
 		heap_cap = heap_cap ? heap_cap * 2 : 64;
 	}
 	t->due_ms = loop_now() + ms;
+	t->seq = ++timer_seq;
 	heap_place(heap_len, t);
 	heap_up(heap_len++);
 	return 0;
@@ -192,13 +194,19 @@ next_timeout(void)
 	return (int)(heap[0]->due_ms - now);
 }
 
+/*
+ * Fire the timers that are due, but only those armed before this call:
+ * one that a callback arms again for 0 ms waits for the next turn, so
+ * the loop always gets back to its descriptors.
+ */
 static void
 run_timers(void)
 {
 	struct loop_timer *t;
-	uint64_t now = loop_now_fresh();
+	uint64_t now = loop_now_fresh(), last = timer_seq;
 
-	while (heap_len > 0 && heap[0]->due_ms <= now) {
+	while (heap_len > 0 && heap[0]->due_ms <= now &&
+	    heap[0]->seq <= last) {
 		t = heap[0];
 		loop_timer_cancel(t);
 		t->cb(t);

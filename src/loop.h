@@ -27,6 +27,7 @@ struct loop_timer {
 	loop_timer_cb	*cb;
 	void		*arg;
 	size_t		 slot;		/* index in the heap + 1, 0 = idle */
+	uint64_t	 seq;		/* when it was armed, in armings */
 };
 
 /* Create the epoll instance (close-on-exec).  Returns 0 or -1. */
@@ -38,7 +39,10 @@ int		loop_add(struct loop_io *io, uint32_t events);
 int		loop_mod(struct loop_io *io, uint32_t events);
 void		loop_del(struct loop_io *io);
 
-/* Arm (or re-arm) a timer to fire `ms` from now; disarm it. */
+/*
+ * Arm (or re-arm) a timer to fire `ms` from now; disarm it.  A timer
+ * armed from a timer callback fires at the earliest in the next turn.
+ */
 int		loop_timer_set(struct loop_timer *t, uint64_t ms);
 void		loop_timer_cancel(struct loop_timer *t);
 int		loop_timer_armed(const struct loop_timer *t);

@@ -11,12 +11,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "agent.h"
 #include "config.h"
+#include "confload.h"
 #include "control.h"
 #include "daemonize.h"
+#include "build.h"
 #include "log.h"
 
 #define DEFAULT_WAIT_S	10
@@ -111,7 +114,7 @@ parse_options(int argc, char **argv, struct options *o)
 		case 't': o->test = 1; break;
 		case 's': o->action = optarg; break;
 		case 'w': o->wait_s = parse_wait(optarg); break;
-		case 'V': printf("mydaemon %s\n", PACKAGE_VERSION); exit(0);
+		case 'V': printf("mydaemon %s\n", MYDAEMON_VERSION); exit(0);
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); exit(2);
 		}
@@ -127,7 +130,7 @@ static int
 control(struct options *o)
 {
 	char *pidfile;
-	int r, none;
+	int r;
 
 	if (o->agent.no_pidfile) {
 		fprintf(stderr, "mydaemon: -s needs a pidfile\n");
@@ -135,14 +138,26 @@ control(struct options *o)
 	}
 	if (o->agent.pidfile != NULL)
 		return control_run(o->action, o->agent.pidfile, o->wait_s);
-	if ((pidfile = agent_find_pidfile(o->agent.conffile, &none)) == NULL) {
-		fprintf(stderr, "mydaemon: %s\n", none ? "the configuration "
-		    "sets no pidfile; use -p" : "out of memory");
-		return none ? 2 : 1;
+	pidfile = confload_peek(o->agent.conffile, "pidfile");
+	if (pidfile != NULL && strcasecmp(pidfile, "none") == 0) {
+		fprintf(stderr, "mydaemon: the configuration sets no pidfile; "
+		    "use -p\n");
+		free(pidfile);
+		return 2;
+	}
+	if (pidfile == NULL && (pidfile = strdup(MYDAEMON_PIDFILE)) == NULL) {
+		fprintf(stderr, "mydaemon: out of memory\n");
+		return 1;
 	}
 	r = control_run(o->action, pidfile, o->wait_s);
 	free(pidfile);
 	return r;
+}
+
+static void
+print_warning(const char *msg)
+{
+	fprintf(stderr, "%s\n", msg);
 }
 
 int
@@ -158,11 +173,12 @@ main(int argc, char **argv)
 	parse_options(argc, argv, &o);
 	if (o.action != NULL)
 		return control(&o);
-	cfg = agent_load_config(o.agent.conffile, o.agent.foreground, 1,
-	    reason, sizeof(reason));
+	cfg = confload(o.agent.conffile, o.agent.foreground, 1, reason,
+	    sizeof(reason));
 	if (cfg == NULL)
 		return 1;
 	if (o.test) {
+		confload_warnings(cfg, o.agent.conffile, print_warning);
 		printf("mydaemon: configuration %s is valid\n",
 		    o.agent.conffile);
 		config_free(cfg);

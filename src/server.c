@@ -1,14 +1,21 @@
 /*
- * server.c - listeners and HTTP connections (see server.h).
+ * server.c - the connections (see server.h).
  *
  * Everything is non-blocking and driven by the one loop.  A connection
- * holds one fixed input buffer (a request head is at most 8 KiB) and one
- * output buffer that grows to the largest answer it ever sent and is then
- * reused: after warm-up, answering a request allocates nothing.
+ * costs little while it is idle: its struct and nothing else.  Bytes are
+ * read into one scratch buffer and answered from there; only a request
+ * head that is not complete yet gets a buffer of its connection's own,
+ * and only answers the client has not taken yet are copied out of the
+ * shared output buffer.  A read that brings several requests (pipelining)
+ * is answered with one send.
  *
- * Requests are answered in order (pipelining): every complete head in
- * the input buffer is answered into the output buffer, until that holds
- * OUT_HIGH bytes; then reading pauses until the client has taken them.
+ * No timer per connection: every open connection is on one list in the
+ * order of its last exchange (the first byte of a request head counts,
+ * later bytes of the same head do not, so a head must be whole within
+ * idle_timeout of its first byte), so the oldest is at the head, and one
+ * timer for the head serves them all.  The list also says which idle
+ * connection to close for a new one at max_connections.  Lingering
+ * closes and agent-check peers have lists of their own.
  */
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -20,255 +27,137 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "agentcheck.h"
+#include "buf.h"
 #include "config.h"
 #include "http.h"
+#include "httpscan.h"
+#include "listener.h"
 #include "log.h"
+#include "logsink.h"
 #include "loop.h"
 #include "server.h"
-#include "status.h"
 
-#define OUT_HIGH	(64 * 1024)
-#define OUT_KEEP	(16 * 1024)	/* larger buffers are freed when idle */
-#define EMFILE_PAUSE_MS	100
-#define EMFILE_LOG_MS	10000	/* say so at most this often */
+#define SCRATCH_SIZE	(16 * 1024)
+#define OUT_HIGH	(64 * 1024)	/* stop answering until it is sent */
+#define IN_FIRST	512		/* first size of a partial head's buffer */
 #define LINGER_MS	2000
-#define LISTEN_BACKLOG	511
-#define ACCEPT_BATCH	32
+#define AGENT_WAIT_MS	50		/* for HAProxy's agent-send string */
+#define AGENT_SENT_MAX	64
 
-struct listener {
-	struct loop_io		io;
-	struct config_listen	addr;
+enum list_id { L_OPEN, L_LINGER, L_AGENT, NLISTS };
+
+/* A request head that is not complete yet, and how far it was scanned. */
+struct inbuf {
+	struct http_scan scan;
+	size_t		 len, cap;
+	char		 data[];
 };
 
-enum conn_state { CONN_OPEN, CONN_LINGER };
+/* What the client has not taken yet. */
+struct outbuf {
+	size_t		 len, pos;
+	char		 data[];
+};
 
 struct conn {
-	struct loop_io		 io;
-	struct loop_timer	 timer;
-	struct conn		*prev, *next;
-	enum conn_state		 state;
-	int			 close_after;	/* then a lingering close */
-	int			 peer_done;	/* the client shut down */
-	uint32_t		 events;	/* registered with epoll */
-	struct timespec		 req_start;	/* first byte of a request */
-	struct sockaddr_storage	 peer;
-	size_t			 inlen, outpos;
-	struct status_buf	 out;
-	char			 in[HTTP_HEAD_MAX];
+	struct loop_io	 io;
+	struct conn	*prev, *next;	/* on lists[list] */
+	uint64_t	 since;		/* ms, the list's clock for it */
+	struct inbuf	*in;
+	struct outbuf	*out;
+	uint32_t	 events;	/* registered with epoll */
+	uint8_t		 list;
+	uint8_t		 kind;		/* enum listener_kind */
+	uint8_t		 close_after;	/* then a lingering close */
+	uint8_t		 peer_done;	/* the client shut down */
 };
 
-static struct listener	 cur[CONFIG_MAX_LISTEN], pend[CONFIG_MAX_LISTEN];
-static int		 pend_new[CONFIG_MAX_LISTEN];
-static size_t		 ncur, npend;
-static int		 accepting = 1, stopping;
-static struct loop_timer resume_timer;
-static uint64_t		 emfile_logged;
-static struct conn	*conns;
-static size_t		 nconns;
-static uint64_t		 nrequests, by_code[STATUS_NCODES];
+static struct conn_list {
+	struct conn		*head, *tail;
+	struct loop_timer	 timer;
+} lists[NLISTS];
+
 static const struct config *conf;
-static server_status_fn	*fill_status;
 static struct log_sink	*access_sink;
-static struct status_buf body;		/* scratch, reused by every answer */
+static answer_status_fn	*fill;
+static int		 stopping;
+static size_t		 nconns, nhttp;
+static uint64_t		 nrequests, by_code[HTTP_NSTATUS];
+static char		 scratch[SCRATCH_SIZE];
+static struct buf	 outq;		/* answers of the current batch */
 
-static void	on_accept(struct loop_io *, uint32_t);
 static void	on_conn(struct loop_io *, uint32_t);
-static void	on_resume(struct loop_timer *);
-static void	set_accepting(int);
+static void	emit(struct conn *);
 
-/* --- listeners ------------------------------------------------------- */
+/* --- lists and their timers ------------------------------------------ */
 
-static int
-open_listener(const struct config_listen *a)
+static uint64_t
+ttl(enum list_id l)
 {
-	int fd, one = 1, saved;
-
-	fd = socket(a->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, 0);
-	if (fd == -1)
-		return -1;
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ==
-	    -1 || (a->addr.ss_family == AF_INET6 && setsockopt(fd,
-	    IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) == -1) ||
-	    bind(fd, (const struct sockaddr *)&a->addr, a->addrlen) == -1 ||
-	    listen(fd, LISTEN_BACKLOG) == -1) {
-		saved = errno;
-		close(fd);
-		errno = saved;
-		return -1;
-	}
-	return fd;
-}
-
-static struct listener *
-find_current(const struct config_listen *a)
-{
-	size_t i;
-
-	for (i = 0; i < ncur; i++)
-		if (cur[i].addr.addrlen == a->addrlen &&
-		    memcmp(&cur[i].addr.addr, &a->addr, a->addrlen) == 0)
-			return &cur[i];
-	return NULL;
-}
-
-int
-server_prepare(const struct config *cfg, char *err, size_t errlen)
-{
-	struct listener *old;
-	size_t i;
-
-	npend = 0;
-	for (i = 0; i < cfg->nlisten; i++, npend++) {
-		pend[i].addr = cfg->listen[i];
-		pend[i].io.cb = on_accept;
-		old = find_current(&cfg->listen[i]);
-		pend_new[i] = old == NULL;
-		pend[i].io.fd = old ? old->io.fd :
-		    open_listener(&cfg->listen[i]);
-		if (pend[i].io.fd == -1) {
-			snprintf(err, errlen, "cannot listen on %s: %s",
-			    cfg->listen[i].text, strerror(errno));
-			server_abort();
-			return -1;
-		}
-	}
-	return 0;
-}
-
-void
-server_abort(void)
-{
-	size_t i;
-
-	for (i = 0; i < npend; i++)
-		if (pend_new[i] && pend[i].io.fd != -1)
-			close(pend[i].io.fd);
-	npend = 0;
-}
-
-static uint32_t
-listen_events(void)
-{
-	return accepting && !stopping ? EPOLLIN : 0;
-}
-
-void
-server_commit(void)
-{
-	size_t i, j;
-	int kept;
-
-	for (i = 0; i < ncur; i++) {
-		for (kept = 0, j = 0; j < npend; j++)
-			kept |= !pend_new[j] && pend[j].io.fd == cur[i].io.fd;
-		if (!kept) {
-			loop_del(&cur[i].io);
-			close(cur[i].io.fd);
-			log_info("stopped listening on %s", cur[i].addr.text);
-		}
-	}
-	for (i = 0; i < npend; i++) {
-		cur[i] = pend[i];
-		if (pend_new[i]) {
-			loop_add(&cur[i].io, listen_events());
-			log_info("listening on %s", cur[i].addr.text);
-		} else	/* its struct moved: tell epoll the new address */
-			loop_mod(&cur[i].io, listen_events());
-	}
-	ncur = npend;
-	npend = 0;
-}
-
-void
-server_set_config(const struct config *cfg)
-{
-	conf = cfg;
-	if (nconns >= cfg->max_connections)	/* a lowered limit, at once */
-		set_accepting(0);
-	else if (!stopping && !accepting && !loop_timer_armed(&resume_timer))
-		on_resume(&resume_timer);
-}
-
-void
-server_set_status(server_status_fn *fn)
-{
-	fill_status = fn;
-}
-
-void
-server_set_access_log(struct log_sink *s)
-{
-	access_sink = s;
+	return l == L_OPEN ? conf->idle_timeout_ms : l == L_LINGER ?
+	    LINGER_MS : AGENT_WAIT_MS;
 }
 
 static void
-set_accepting(int on)
+arm(enum list_id l)
 {
-	size_t i;
+	struct conn_list *cl = &lists[l];
+	uint64_t due, now = loop_now();
 
-	if (accepting == on)
+	if (cl->head == NULL) {
+		loop_timer_cancel(&cl->timer);
 		return;
-	accepting = on;
-	for (i = 0; i < ncur; i++)
-		loop_mod(&cur[i].io, listen_events());
+	}
+	due = cl->head->since + ttl(l);
+	loop_timer_set(&cl->timer, due > now ? due - now : 0);
 }
 
 static void
-on_resume(struct loop_timer *t)
+unlink_conn(struct conn *c)
 {
-	(void)t;
-	if (nconns < conf->max_connections)
-		set_accepting(1);
-}
+	struct conn_list *cl = &lists[c->list];
+	int was_head = cl->head == c;
 
-/* --- connections ----------------------------------------------------- */
-
-/* One function frees everything a client holds (slowcgi's rule). */
-static void
-conn_free(struct conn *c)
-{
-	loop_del(&c->io);
-	loop_timer_cancel(&c->timer);
-	close(c->io.fd);
 	if (c->prev)
 		c->prev->next = c->next;
 	else
-		conns = c->next;
+		cl->head = c->next;
 	if (c->next)
 		c->next->prev = c->prev;
-	status_buf_free(&c->out);
-	free(c);
-	nconns--;
-	if (!accepting && !loop_timer_armed(&resume_timer))
-		on_resume(&resume_timer);
+	else
+		cl->tail = c->prev;
+	c->prev = c->next = NULL;
+	if (was_head)
+		arm(c->list);
 }
 
-static void	answer_error(struct conn *, const struct http_request *, int);
-static void	flush(struct conn *);
-
-/*
- * idle_timeout: a silent connection is simply closed; one that started a
- * request head and did not finish it is told so (408) first.  The next
- * expiry, during the answer or its lingering close, ends it for good.
- */
+/* To the tail of list l, with its clock at now. */
 static void
-on_timer(struct loop_timer *t)
+put(struct conn *c, enum list_id l)
 {
-	struct http_request none = { .method_len = 0 };
-	struct conn *c = t->arg;
+	struct conn_list *cl = &lists[l];
 
-	if (c->state != CONN_OPEN || c->inlen == 0 || c->close_after ||
-	    c->out.len > 0) {
-		conn_free(c);
-		return;
-	}
-	answer_error(c, &none, 408);
-	loop_timer_set(&c->timer, LINGER_MS);
-	flush(c);
+	c->since = loop_now();
+	c->list = (uint8_t)l;
+	c->prev = cl->tail;
+	c->next = NULL;
+	if (cl->tail)
+		cl->tail->next = c;
+	else
+		cl->head = c;
+	cl->tail = c;
+	if (cl->head == c)
+		arm(l);
+}
+
+static void
+touch(struct conn *c, enum list_id l)
+{
+	unlink_conn(c);
+	put(c, l);
 }
 
 static void
@@ -278,72 +167,78 @@ watch(struct conn *c, uint32_t events)
 		c->events = events;
 }
 
-/* Accept one client; -1 when there is none left to accept now. */
-static int
-accept_one(int lfd)
+/* One function frees everything a client holds (slowcgi's rule). */
+static void
+conn_free(struct conn *c)
 {
-	struct sockaddr_storage peer;
-	socklen_t plen = sizeof(peer);
-	struct conn *c;
-	int fd, saved;
+	unlink_conn(c);
+	loop_del(&c->io);
+	close(c->io.fd);
+	free(c->in);
+	free(c->out);
+	if (c->kind == LISTENER_HTTP)
+		nhttp--;
+	free(c);
+	nconns--;
+	if (!stopping)
+		listener_accepting(1);
+}
 
-	fd = accept4(lfd, (struct sockaddr *)&peer, &plen,
-	    SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (fd == -1) {
-		saved = errno;
-		if (saved == EMFILE || saved == ENFILE || saved == ENOBUFS ||
-		    saved == ENOMEM) {
-			/* Out of descriptors: pause instead of spinning. */
-			if (loop_now() - emfile_logged >= EMFILE_LOG_MS) {
-				log_warnx("accept: %s: retrying every %d ms",
-				    strerror(saved), EMFILE_PAUSE_MS);
-				emfile_logged = loop_now();
-			}
-			log_debug("pausing accept for %d ms: %s",
-			    EMFILE_PAUSE_MS, strerror(saved));
-			set_accepting(0);
-			resume_timer.cb = on_resume;
-			loop_timer_set(&resume_timer, EMFILE_PAUSE_MS);
-		}
-		return saved == EINTR || saved == ECONNABORTED ? 0 : -1;
-	}
+/* --- accepting ------------------------------------------------------- */
+
+/* The connection idle the longest with no request in progress, or NULL. */
+static struct conn *
+oldest_idle(void)
+{
+	struct conn *c;
+
+	for (c = lists[L_OPEN].head; c != NULL; c = c->next)
+		if (c->in == NULL && c->out == NULL && !c->close_after)
+			return c;
+	return NULL;
+}
+
+/* Room for one more, if need be by closing an idle one (see take()). */
+static int
+room(void)
+{
+	return nconns < conf->max_connections || oldest_idle() != NULL;
+}
+
+static void
+take(int fd, enum listener_kind kind)
+{
+	struct conn *c, *old;
+
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		close(fd);
-		return 0;
+		return;
 	}
-	c->peer = peer;
 	c->io.fd = fd;
 	c->io.cb = on_conn;
 	c->io.arg = c;
-	c->timer.cb = on_timer;
-	c->timer.arg = c;
+	c->kind = (uint8_t)kind;
 	c->events = EPOLLIN;
 	if (loop_add(&c->io, EPOLLIN) == -1) {
 		close(fd);
 		free(c);
-		return 0;
+		return;
 	}
-	loop_timer_set(&c->timer, conf->idle_timeout_ms);
-	if ((c->next = conns) != NULL)
-		conns->prev = c;
-	conns = c;
-	if (++nconns >= conf->max_connections)
-		set_accepting(0);
-	return 0;
+	/*
+	 * At the limit, the idle one goes now that the new one is really
+	 * here (room() only looked: the accept may have found no one).
+	 */
+	if (nconns >= conf->max_connections && (old = oldest_idle()) != NULL) {
+		log_debug("max_connections reached: closing the connection "
+		    "idle the longest");
+		conn_free(old);
+	}
+	put(c, kind == LISTENER_AGENT ? L_AGENT : L_OPEN);
+	nconns++;
+	nhttp += kind == LISTENER_HTTP;
 }
 
-static void
-on_accept(struct loop_io *io, uint32_t events)
-{
-	int i;
-
-	(void)events;
-	for (i = 0; i < ACCEPT_BATCH && accepting && !stopping; i++)
-		if (io->fd == -1 || accept_one(io->fd) == -1)
-			return;
-}
-
-/* --- answers ---------------------------------------------------------- */
+/* --- answers ----------------------------------------------------------- */
 
 /* "GET", "/health" of a request for logs; "-" when there is none. */
 static void
@@ -363,165 +258,195 @@ static void
 access_log(struct conn *c, const struct http_request *req, int code,
     size_t bytes)
 {
-	char line[512], host[INET6_ADDRSTRLEN], ts[40];
+	char line[512], host[INET6_ADDRSTRLEN] = "?", ts[40];
+	struct sockaddr_storage peer;
+	socklen_t plen = sizeof(peer);
 	const char *m, *p;
-	struct timespec now;
-	int port, n, mlen, plen, v6 = c->peer.ss_family == AF_INET6;
-	const void *a;
-	double ms;
+	int port = 0, n, mlen, pl, v6 = 0;
+	double ms = (double)(loop_now_fresh() - c->since);
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	ms = (double)(now.tv_sec - c->req_start.tv_sec) * 1e3 +
-	    (double)(now.tv_nsec - c->req_start.tv_nsec) / 1e6;
-	a = v6 ? (const void *)&((struct sockaddr_in6 *)&c->peer)->sin6_addr :
-	    (const void *)&((struct sockaddr_in *)&c->peer)->sin_addr;
-	port = ntohs(v6 ? ((struct sockaddr_in6 *)&c->peer)->sin6_port :
-	    ((struct sockaddr_in *)&c->peer)->sin_port);
-	if (inet_ntop(c->peer.ss_family, a, host, sizeof(host)) == NULL)
-		snprintf(host, sizeof(host), "?");
+	if (getpeername(c->io.fd, (struct sockaddr *)&peer, &plen) == 0) {
+		v6 = peer.ss_family == AF_INET6;
+		inet_ntop(peer.ss_family, v6 ?
+		    (const void *)&((struct sockaddr_in6 *)&peer)->sin6_addr :
+		    (const void *)&((struct sockaddr_in *)&peer)->sin_addr,
+		    host, sizeof(host));
+		port = ntohs(v6 ? ((struct sockaddr_in6 *)&peer)->sin6_port :
+		    ((struct sockaddr_in *)&peer)->sin_port);
+	}
 	log_timestamp(ts, sizeof(ts));
-	request_words(req, &mlen, &m, &plen, &p);
+	request_words(req, &mlen, &m, &pl, &p);
 	/* The parser let through visible ASCII only: safe to print. */
 	n = snprintf(line, sizeof(line), "%s %s%s%s:%d %.*s %.*s %d %zu "
 	    "%.3fms\n", ts, v6 ? "[" : "", host, v6 ? "]" : "", port, mlen, m,
-	    plen, p, code, bytes, ms);
+	    pl, p, code, bytes, ms);
 	if (n > 0 && (size_t)n >= sizeof(line))
 		line[(n = sizeof(line) - 1) - 1] = '\n';
 	if (n > 0)
-		log_sink_write(access_sink, line, (size_t)n);
+		logsink_write(access_sink, line, (size_t)n);
 }
 
 static void
-count(int code)
+answered(struct conn *c, const struct http_request *req, int code,
+    size_t bytes)
 {
-	int i = status_code_index(code);
+	int i = http_status_index(code), mlen, plen;
+	const char *m, *p;
 
 	nrequests++;
 	if (i >= 0)
 		by_code[i]++;
-}
-
-/*
- * Queue one answer: the head, then (unless HEAD) the body in `body`.
- * `keep` says whether the connection stays open afterwards.
- */
-static void
-queue_answer(struct conn *c, const struct http_request *req, int code,
-    const char *ctype, int keep)
-{
-	int head_only = req != NULL && req->method == HTTP_HEAD;
-	const char *m, *p;
-	int mlen, plen;
-
-	status_buf_printf(&c->out, "HTTP/1.1 %d %s\r\n"
-	    "Content-Type: %s\r\nContent-Length: %zu\r\n"
-	    "Cache-Control: no-store\r\n%s"
-	    "Connection: %s\r\n\r\n", code, http_reason(code), ctype,
-	    body.len, code == 405 ? "Allow: GET, HEAD\r\n" : "",
-	    keep ? "keep-alive" : "close");
-	if (!head_only)
-		status_buf_append(&c->out, body.data, body.len);
-	count(code);
 	request_words(req, &mlen, &m, &plen, &p);
 	log_debug("answered %d to %.*s %.*s", code, mlen, m, plen, p);
 	if (access_sink != NULL)
-		access_log(c, req, code, head_only ? 0 : body.len);
-	if (!keep)
-		c->close_after = 1;
-}
-
-static void
-answer_error(struct conn *c, const struct http_request *req, int code)
-{
-	status_buf_reset(&body);
-	status_buf_printf(&body, "%s\n", http_reason(code));
-	queue_answer(c, req->method_len ? req : NULL, code,
-	    "text/plain; charset=utf-8", 0);
+		access_log(c, req, code, bytes);
 }
 
 static void
 answer(struct conn *c, const struct http_request *req)
 {
-	struct status_info si;
-	const char *ctype = "text/plain; charset=utf-8";
-	int code = 200;
+	int keep = req->keep_alive && !stopping && !c->peer_done, code;
+	size_t n;
 
-	status_buf_reset(&body);
-	memset(&si, 0, sizeof(si));
-	if (req->method == HTTP_OTHER) {
-		code = 405;
-		status_buf_printf(&body, "%s\n", http_reason(code));
-	} else if (req->path_len == 7 && memcmp(req->path, "/health", 7) == 0) {
-		fill_status(&si);
-		code = status_health(&si, &body);
-	} else if (req->path_len == 7 && memcmp(req->path, "/status", 7) == 0) {
-		fill_status(&si);
-		status_json(&si, &body);
-		ctype = "application/json";
-	} else if (req->path_len == 8 && memcmp(req->path, "/metrics", 8) == 0) {
-		fill_status(&si);
-		status_metrics(&si, &body);
-		ctype = "text/plain; version=0.0.4; charset=utf-8";
-	} else {
-		code = 404;
-		status_buf_printf(&body, "%s\n", http_reason(code));
-	}
-	if (body.failed || c->out.failed) {
-		status_buf_reset(&body);
-		code = 500;
-	}
-	queue_answer(c, req, code, ctype, req->keep_alive && !stopping &&
-	    !c->peer_done);
+	code = answer_http(req, keep, &outq, &n);
+	answered(c, req, code, req->method == HTTP_HEAD ? 0 : n);
+	if (!keep)
+		c->close_after = 1;
 }
 
-/* Answer every complete request in the input buffer, in order. */
 static void
-process(struct conn *c)
+answer_err(struct conn *c, const struct http_request *req, int code)
+{
+	size_t n;
+
+	if (req != NULL && req->method_len == 0)
+		req = NULL;
+	answer_error(req, code, &outq, &n);
+	answered(c, req, code, req != NULL && req->method == HTTP_HEAD ? 0 :
+	    n);
+	c->close_after = 1;
+}
+
+/* Keep len bytes as the start of a head (scan: how far it was seen). */
+static int
+keep_head(struct conn *c, const char *data, size_t len,
+    const struct http_scan *scan)
+{
+	struct inbuf *in = c->in;
+	size_t cap = in != NULL ? in->cap : IN_FIRST;
+
+	/*
+	 * A head takes at most HTTP_HEAD_MAX + 1 (the scan says 431 then);
+	 * requests that wait for the output to drain may take more.
+	 */
+	while (cap < len)
+		cap *= 2;
+	if (cap > HTTP_HEAD_MAX + 1 && len <= HTTP_HEAD_MAX + 1)
+		cap = HTTP_HEAD_MAX + 1;
+	if (in == NULL || in->cap < cap) {
+		if ((in = malloc(sizeof(*in) + cap)) == NULL)
+			return -1;
+		in->cap = cap;
+	}
+	if (len > 0 && data != in->data)
+		memmove(in->data, data, len);
+	if (in != c->in)
+		free(c->in);
+	in->len = len;
+	in->scan = *scan;
+	c->in = in;
+	return 0;
+}
+
+/* More room for a head that goes on (at most HTTP_HEAD_MAX + 1). */
+static int
+grow_in(struct conn *c)
+{
+	struct inbuf *in;
+	size_t cap = c->in->cap * 2;
+
+	if (cap > HTTP_HEAD_MAX + 1)
+		cap = HTTP_HEAD_MAX + 1;
+	if (cap == c->in->cap || (in = realloc(c->in, sizeof(*in) + cap)) ==
+	    NULL)
+		return -1;
+	in->cap = cap;
+	c->in = in;
+	return 0;
+}
+
+/*
+ * Answer every complete request in data, in order, into outq; keep what
+ * is left (the start of the next head) in c->in.  A head that cannot be
+ * valid is answered at its first bad byte.
+ */
+static void
+process(struct conn *c, char *data, size_t len)
 {
 	struct http_request req;
+	struct http_scan scan = { 0, 0, 0 };
+	size_t off = 0;
 	int r;
 
-	while (!c->close_after && c->inlen > 0 && c->out.len < OUT_HIGH) {
-		memset(&req, 0, sizeof(req));
-		if ((r = http_parse(c->in, c->inlen, &req)) == -1)
-			break;
+	if (c->in != NULL && data == c->in->data) {
+		/* The rest of a head: look at its new bytes only. */
+		scan = c->in->scan;
+		if ((r = http_scan(&scan, data, len)) == -1) {
+			c->in->scan = scan;
+			return;
+		}
 		if (r != 0) {
-			answer_error(c, &req, r);
+			answer_err(c, NULL, r);
+			len = 0;
+		}
+		memset(&scan, 0, sizeof(scan));
+	}
+	while (off < len && !c->close_after && outq.len < OUT_HIGH) {
+		if ((r = http_parse(data + off, len - off, &req)) == -1) {
+			if ((r = http_scan(&scan, data + off, len - off)) == -1)
+				break;	/* may still become a valid head */
+			if (r == 0)	/* cannot be: both find the same end */
+				r = 400;
+		}
+		if (r != 0) {
+			answer_err(c, &req, r);
 			break;
 		}
 		answer(c, &req);
-		c->inlen -= req.head_len;
-		memmove(c->in, c->in + req.head_len, c->inlen);
-		if (c->inlen > 0)
-			clock_gettime(CLOCK_MONOTONIC, &c->req_start);
+		off += req.head_len;
 	}
-	if (c->peer_done && c->out.len == 0 && !c->close_after)
-		c->close_after = 1;	/* EOF with no complete request */
+	if (off < len && !c->close_after) {
+		if (keep_head(c, data + off, len - off, &scan) == -1) {
+			c->close_after = 1;	/* out of memory: end it */
+			free(c->in);
+			c->in = NULL;
+		}
+	} else {
+		free(c->in);
+		c->in = NULL;
+	}
+}
+
+/* The agent-check line for what the peer sent (n bytes), then close. */
+static void
+agent_reply(struct conn *c, const char *sent, size_t n)
+{
+	struct status_info si;
+
+	memset(&si, 0, sizeof(si));
+	fill(&si, 0);
+	agentcheck_line(&si, sent, n, conf->agent_warning_weight, &outq);
+	c->close_after = 1;
+	free(c->in);
+	c->in = NULL;
+	emit(c);
 }
 
 /* --- I/O --------------------------------------------------------------- */
 
 static void
-finish_output(struct conn *c)
+start_linger(struct conn *c)
 {
-	/* A burst of pipelined answers should not pin its memory forever. */
-	if (c->out.cap > OUT_KEEP)
-		status_buf_free(&c->out);
-	status_buf_reset(&c->out);
-	c->outpos = 0;
-	if (!c->close_after) {
-		/* The client has idle_timeout for its next request. */
-		loop_timer_set(&c->timer, conf->idle_timeout_ms);
-		process(c);	/* pipelined requests that waited */
-		if (c->out.len > 0) {
-			flush(c);
-			return;
-		}
-		if (!c->close_after) {
-			watch(c, EPOLLIN);
-			return;
-		}
-	}
 	/*
 	 * Closing with unread input makes the kernel send a reset, which can
 	 * destroy answers the client has not read yet: unless the client has
@@ -532,123 +457,296 @@ finish_output(struct conn *c)
 		return;
 	}
 	shutdown(c->io.fd, SHUT_WR);
-	c->state = CONN_LINGER;
 	watch(c, EPOLLIN);
-	loop_timer_set(&c->timer, LINGER_MS);
+	touch(c, L_LINGER);
 }
 
+/* All answers are with the client (or the kernel): what next. */
 static void
-flush(struct conn *c)
+output_done(struct conn *c)
 {
+	if (c->close_after) {
+		start_linger(c);
+		return;
+	}
+	if (c->in != NULL && c->in->scan.pos == 0) {
+		/* Requests that waited while the output was full. */
+		process(c, c->in->data, c->in->len);
+		if (outq.len > 0) {
+			emit(c);
+			return;
+		}
+	}
+	if (c->peer_done && c->in == NULL) {
+		conn_free(c);
+		return;
+	}
+	watch(c, EPOLLIN);
+	if (c->in == NULL) {
+		touch(c, L_OPEN);	/* idle from now */
+		if (!stopping)		/* and so a candidate to make room */
+			listener_accepting(1);
+	}
+}
+
+/* Send what is in c->out; 1 when all of it went, 0 to wait, -1 freed. */
+static int
+send_out(struct conn *c)
+{
+	struct outbuf *o = c->out;
 	ssize_t n;
 
-	while (c->outpos < c->out.len) {
-		n = send(c->io.fd, c->out.data + c->outpos,
-		    c->out.len - c->outpos, MSG_NOSIGNAL);
+	while (o->pos < o->len) {
+		n = send(c->io.fd, o->data + o->pos, o->len - o->pos,
+		    MSG_NOSIGNAL);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1 && errno == EAGAIN) {
 			watch(c, EPOLLOUT);
-			return;
+			return 0;
 		}
 		if (n <= 0) {
 			conn_free(c);
+			return -1;
+		}
+		o->pos += (size_t)n;
+		if (c->list == L_OPEN)
+			touch(c, L_OPEN);	/* the client is taking it */
+	}
+	free(c->out);
+	c->out = NULL;
+	return 1;
+}
+
+/*
+ * Send the answers of this batch (outq) with one send(2); what the
+ * kernel does not take now is copied to the connection's own buffer.
+ */
+static void
+emit(struct conn *c)
+{
+	ssize_t n = 0;
+
+	if (outq.failed) {
+		buf_reset(&outq);
+		conn_free(c);
+		return;
+	}
+	while (outq.len > 0 && (n = send(c->io.fd, outq.data, outq.len,
+	    MSG_NOSIGNAL)) == -1 && errno == EINTR)
+		;
+	if (outq.len > 0 && n == -1 && errno != EAGAIN) {
+		buf_reset(&outq);
+		conn_free(c);
+		return;
+	}
+	if (n < 0)
+		n = 0;
+	if ((size_t)n < outq.len) {
+		if ((c->out = malloc(sizeof(*c->out) + outq.len -
+		    (size_t)n)) == NULL) {
+			buf_reset(&outq);
+			conn_free(c);
 			return;
 		}
-		c->outpos += (size_t)n;
+		c->out->len = outq.len - (size_t)n;
+		c->out->pos = 0;
+		memcpy(c->out->data, outq.data + n, c->out->len);
 	}
-	finish_output(c);
+	buf_reset(&outq);
+	if (c->out != NULL)
+		watch(c, EPOLLOUT);
+	else
+		output_done(c);
 }
 
 static void
-read_input(struct conn *c)
+read_http(struct conn *c)
 {
-	char sink[4096];
+	char *p = scratch;
+	size_t room_left = sizeof(scratch);
 	ssize_t n;
 
-	if (c->state == CONN_LINGER) {
-		/* One read per wake-up: a flood cannot hog the loop. */
-		n = read(c->io.fd, sink, sizeof(sink));
-		if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR))
+	if (c->in != NULL) {
+		if (c->in->len == c->in->cap && grow_in(c) == -1) {
 			conn_free(c);
-		return;
+			return;
+		}
+		p = c->in->data + c->in->len;
+		room_left = c->in->cap - c->in->len;	/* > 0: see http_scan */
 	}
-	if (c->inlen == sizeof(c->in))
-		return;		/* the parser decides before this: defensive */
-	n = read(c->io.fd, c->in + c->inlen, sizeof(c->in) - c->inlen);
+	n = read(c->io.fd, p, room_left);
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n == -1) {
 		conn_free(c);
 		return;
 	}
-	if (n == 0)
+	if (n == 0) {
 		c->peer_done = 1;
-	else if (c->inlen == 0) {
-		/*
-		 * A whole request head must arrive within idle_timeout of its
-		 * first byte: a client trickling one byte at a time does not
-		 * get to hold its slot for ever.
-		 */
-		clock_gettime(CLOCK_MONOTONIC, &c->req_start);
-		loop_timer_set(&c->timer, conf->idle_timeout_ms);
+		if (c->in == NULL) {	/* EOF with no request begun */
+			conn_free(c);
+			return;
+		}
+	} else if (c->in == NULL)
+		touch(c, L_OPEN);	/* the first byte of a head */
+	if (c->in != NULL) {
+		c->in->len += (size_t)n;
+		process(c, c->in->data, c->in->len);
+	} else
+		process(c, scratch, (size_t)n);
+	if (c->peer_done && c->in != NULL && outq.len == 0) {
+		conn_free(c);		/* EOF in the middle of a head */
+		return;
 	}
-	c->inlen += (size_t)n;
-	process(c);
-	if (c->out.len > 0)
-		flush(c);
-	else if (c->close_after)
+	if (outq.len > 0)
+		emit(c);
+}
+
+static void
+read_agent(struct conn *c)
+{
+	struct http_scan none = { 0, 0, 0 };
+	char *nl;
+	ssize_t n;
+
+	if (c->in == NULL && keep_head(c, NULL, 0, &none) == -1) {
 		conn_free(c);
-	else if (c->peer_done)
+		return;
+	}
+	n = read(c->io.fd, c->in->data + c->in->len,
+	    AGENT_SENT_MAX + 1 - c->in->len);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n == -1) {
 		conn_free(c);
+		return;
+	}
+	c->in->len += (size_t)n;
+	c->peer_done = n == 0;
+	if ((nl = memchr(c->in->data, '\n', c->in->len)) != NULL)
+		agent_reply(c, c->in->data, (size_t)(nl - c->in->data));
+	else if (n == 0 || c->in->len > AGENT_SENT_MAX)
+		agent_reply(c, c->in->data, c->in->len);
 }
 
 static void
 on_conn(struct loop_io *io, uint32_t events)
 {
 	struct conn *c = io->arg;
+	char drop[4096];
+	ssize_t n;
 
-	if (c->out.len > c->outpos)
-		flush(c);
-	else if (events & (EPOLLIN | EPOLLHUP | EPOLLERR))
-		read_input(c);
+	if (c->out != NULL) {
+		if (send_out(c) == 1)
+			output_done(c);
+		return;
+	}
+	if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+		return;
+	if (c->list == L_LINGER) {
+		/* One read per wake-up: a flood cannot hog the loop. */
+		n = read(c->io.fd, drop, sizeof(drop));
+		if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR))
+			conn_free(c);
+	} else if (c->kind == LISTENER_AGENT)
+		read_agent(c);
+	else
+		read_http(c);
 }
 
-/* --- shutdown and counters ------------------------------------------- */
+/*
+ * A list's deadline: idle ones are closed, one that began a head and
+ * did not finish it is told so (408) first; an agent peer that sent no
+ * name gets the host's verdict; a lingering close ends.
+ */
+static void
+on_expiry(struct loop_timer *t)
+{
+	struct conn_list *cl = t->arg;
+	struct conn *c;
+	uint64_t now = loop_now();
+
+	while ((c = cl->head) != NULL && c->since + ttl(c->list) <= now) {
+		if (c->list == L_AGENT)
+			agent_reply(c, c->in != NULL ? c->in->data : "",
+			    c->in != NULL ? c->in->len : 0);
+		else if (c->list == L_OPEN && c->in != NULL && c->out == NULL &&
+		    !c->close_after) {
+			free(c->in);
+			c->in = NULL;
+			answer_err(c, NULL, 408);
+			touch(c, L_LINGER);	/* ends then, sent or not */
+			emit(c);
+		} else
+			conn_free(c);
+	}
+	arm((enum list_id)(cl - lists));
+}
+
+/* --- set-up, shutdown and counters ----------------------------------- */
+
+void
+server_init(void)
+{
+	size_t i;
+
+	for (i = 0; i < NLISTS; i++) {
+		lists[i].timer.cb = on_expiry;
+		lists[i].timer.arg = &lists[i];
+	}
+	listener_set_accept(room, take);
+}
+
+void
+server_set_config(const struct config *cfg)
+{
+	conf = cfg;
+	arm(L_OPEN);	/* a new idle_timeout, from each one's clock */
+	/* A lowered limit applies at once; a raised one lets more in. */
+	listener_accepting(nconns < cfg->max_connections);
+}
+
+void
+server_set_status(answer_status_fn *fn)
+{
+	fill = fn;
+	answer_set_status(fn);
+}
+
+void
+server_set_access_log(struct log_sink *s)
+{
+	access_sink = s;
+}
 
 void
 server_stop_accepting(void)
 {
 	struct conn *c, *next;
-	size_t i;
 	int unread;
 
 	stopping = 1;
-	for (i = 0; i < ncur; i++) {
-		loop_del(&cur[i].io);
-		close(cur[i].io.fd);
-		log_info("stopped listening on %s", cur[i].addr.text);
-	}
-	ncur = 0;
-	loop_timer_cancel(&resume_timer);
 	/*
 	 * Idle keep-alive connections go now; busy ones after answering.  A
 	 * request the kernel holds but we have not read yet is in flight too.
 	 */
-	for (c = conns; c != NULL; c = next) {
+	for (c = lists[L_OPEN].head; c != NULL; c = next) {
 		next = c->next;
-		if (c->inlen == 0 && c->out.len == 0 &&
+		if (c->in == NULL && c->out == NULL &&
 		    (ioctl(c->io.fd, FIONREAD, &unread) == -1 || unread == 0))
 			conn_free(c);
-		else
-			c->close_after = c->inlen == 0 ? 1 : c->close_after;
+		else if (c->in == NULL && c->out == NULL)
+			continue;	/* its request is read next turn */
+		else if (c->in == NULL)
+			c->close_after = 1;
 	}
 }
 
 int
 server_busy(void)
 {
-	return conns != NULL;
+	return nconns > 0;
 }
 
 void
@@ -656,22 +754,18 @@ server_close_all(void)
 {
 	size_t i;
 
-	while (conns != NULL)
-		conn_free(conns);
-	for (i = 0; i < ncur; i++) {
-		loop_del(&cur[i].io);
-		close(cur[i].io.fd);
-	}
-	ncur = 0;
-	loop_timer_cancel(&resume_timer);
-	status_buf_free(&body);
+	for (i = 0; i < NLISTS; i++)
+		while (lists[i].head != NULL)
+			conn_free(lists[i].head);
+	buf_free(&outq);
+	answer_free();
 }
 
 void
 server_counters(uint64_t *connections, uint64_t *requests,
-    uint64_t codes[STATUS_NCODES])
+    uint64_t codes[HTTP_NSTATUS])
 {
-	*connections = nconns;
+	*connections = nhttp;
 	*requests = nrequests;
 	memcpy(codes, by_code, sizeof(by_code));
 }

@@ -1,11 +1,14 @@
 /*
- * server.h - the HTTP listeners and connections.
+ * server.h - the connections: HTTP on the listen addresses and HAProxy's
+ * agent-check on the agent_listen ones.  The sockets themselves are
+ * listener.h's; what is answered is answer.h's and agentcheck.h's.
  *
- * Listeners are (re)built in two phases so that a reload is atomic:
- * server_prepare() binds every address of a new configuration, reusing
- * the socket of any address already bound, and server_commit() or
- * server_abort() then makes it current or throws it away.  A reload
- * therefore never closes a socket it keeps, and never half-applies.
+ * At most max_connections are open; when a new client comes at the
+ * limit, the connection idle the longest (one with no request in
+ * progress) is closed for it, as nginx reuses its idle connections, so
+ * that a crowd of silent clients can never keep a load balancer's probe
+ * out.  Only when every connection is busy do new ones wait in the
+ * kernel's backlog.
  */
 #ifndef MYDAEMON_SERVER_H
 #define MYDAEMON_SERVER_H
@@ -13,39 +16,36 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "status.h"
+#include "answer.h"
+#include "http.h"
 
 struct config;
 struct log_sink;
 
-/* Bind the listen set of cfg into a pending set.  0, or -1 with err. */
-int	server_prepare(const struct config *cfg, char *err, size_t errlen);
-/* Make the pending set current (start accepting), close dropped ones. */
-void	server_commit(void);
-/* Close what server_prepare() opened; the current set is untouched. */
-void	server_abort(void);
+/* Take connections from the listeners (call once, before the first). */
+void	server_init(void);
 
-/* The configuration answers are made with (limits, timeouts). */
+/* The configuration answers are made with (limits, timeouts, weight). */
 void	server_set_config(const struct config *cfg);
 
-/* Who fills the snapshot that /health, /status and /metrics render. */
-typedef void	server_status_fn(struct status_info *si);
-void		server_set_status(server_status_fn *fn);
+/* Who fills the snapshot that the answers are rendered from. */
+void	server_set_status(answer_status_fn *fn);
 
 /* Where each answer is logged (NULL: nowhere); the caller owns it. */
 void	server_set_access_log(struct log_sink *s);
 
 /*
- * Graceful shutdown: close the listeners and idle connections; busy ones
- * finish their answer and close.  server_busy() is 1 while any remain.
+ * Graceful shutdown: the listeners are closed (by the caller), idle
+ * connections now; busy ones finish their answer and close.
+ * server_busy() is 1 while any remain.
  */
 void	server_stop_accepting(void);
 int	server_busy(void);
-/* Close everything (listeners and connections). */
+/* Close every connection. */
 void	server_close_all(void);
 
 /* Counters for /status and /metrics. */
 void	server_counters(uint64_t *connections, uint64_t *requests,
-	    uint64_t codes[STATUS_NCODES]);
+	    uint64_t codes[HTTP_NSTATUS]);
 
 #endif /* MYDAEMON_SERVER_H */

@@ -5,17 +5,19 @@
  * compiled-in defaults send every report to a file under DIR, which CI
  * checks is empty.
  */
+#include "build.h"
+
 const char	*__asan_default_options(void);
 const char	*__ubsan_default_options(void);
 
 const char *
 __asan_default_options(void)
 {
-	return "log_path=" SAN_LOGDIR "/asan:detect_leaks=1";
+	return "log_path=" MYDAEMON_SAN_LOGDIR "/asan:detect_leaks=1";
 }
 
 const char *
 __ubsan_default_options(void)
 {
-	return "log_path=" SAN_LOGDIR "/ubsan:print_stacktrace=1";
+	return "log_path=" MYDAEMON_SAN_LOGDIR "/ubsan:print_stacktrace=1";
 }

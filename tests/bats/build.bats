@@ -100,3 +100,46 @@ EOF
 	assert_success
 	assert_output ""
 }
+
+# objects_newer_than FILE DIR: how many objects under DIR are newer than
+# FILE, and how many there are, as "NEWER/ALL".
+objects_newer_than() {
+	local all newer
+	all=$(find "$2" -name '*.o' | wc -l)
+	newer=$(find "$2" -name '*.o' -newer "$1" | wc -l)
+	echo "$newer/$all"
+}
+
+@test "a reconfigure rebuilds what it changed: paths and flags reach every object, an unchanged one rebuilds nothing" {
+	load test_helper/install
+	submake -C "$MYDAEMON_BUILDDIR" distdir distdir="$T/src" > /dev/null
+	mkdir "$T/build"
+	cd "$T/build"
+	"$T/src/configure" -q --prefix="$T/one" > /dev/null
+	submake -s -j2 src/mydaemon > /dev/null
+	run ./src/mydaemon -h
+	assert_output --partial "(default $T/one/etc/mydaemon.conf)"
+
+	# Another prefix: the binary must know it at once.
+	touch "$T/mark"
+	"$T/src/configure" -q --prefix="$T/two" > /dev/null
+	submake -s -j2 src/mydaemon > /dev/null
+	run ./src/mydaemon -h
+	assert_output --partial "(default $T/two/etc/mydaemon.conf)"
+
+	# The same options again: nothing is recompiled.
+	touch "$T/mark"
+	"$T/src/configure" -q --prefix="$T/two" > /dev/null
+	submake -s -j2 src/mydaemon > /dev/null
+	run objects_newer_than "$T/mark" src
+	assert_output --regexp '^0/[1-9][0-9]*$'
+
+	# Another flag: every object is compiled with it.
+	touch "$T/mark"
+	"$T/src/configure" -q --prefix="$T/two" --enable-werror > /dev/null
+	submake -s -j2 src/mydaemon > /dev/null
+	run objects_newer_than "$T/mark" src
+	[[ $output =~ ^([0-9]+)/([0-9]+)$ ]]
+	assert_equal "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}"
+	assert grep -q -- '-Werror' src/build.h
+}

@@ -83,9 +83,9 @@ line two"
 		"check_timeout = 10s"
 	start_daemon
 	assert_health 503 "unknown: no check result yet"
-	run metric_value mydaemon_check_result
+	run metric_value 'mydaemon_check_result{check="main"}'
 	assert_failure
-	assert_equal "$(metric_value mydaemon_check_runs_total)" 0
+	assert_equal "$(metric_value 'mydaemon_check_runs_total{check="main"}')" 0
 	run status_value check.command check.ran check.runs check.exit_code \
 		check.result check.started health
 	assert_output "$(printf '%s\n' "sleep 5" false 0 null null null unknown)"
@@ -163,8 +163,8 @@ step() {
 		"unknown: check exited with code 42: boom happened"
 	assert_equal "$(status_value check.exit_code check.result)" \
 		"$(printf '%s\n' 42 unknown)"
-	assert_equal "$(metric_value mydaemon_check_result)" 3
-	assert_equal "$(metric_value mydaemon_check_exit_code)" 42
+	assert_equal "$(metric_value 'mydaemon_check_result{check="main"}')" 3
+	assert_equal "$(metric_value 'mydaemon_check_exit_code{check="main"}')" 42
 	stop_daemon
 }
 
@@ -191,14 +191,14 @@ step() {
 	write_config "check_command = mydaemon-no-such-check-$$" \
 		"check_interval = 100ms"
 	kill -HUP "$DAEMON_PID"
-	wait_for 5 health_body_is 503 "unknown: check exited with code 127: cannot execute mydaemon-no-such-check-$$: No such file or directory"
+	wait_for 5 health_is 503 "unknown: check exited with code 127: cannot execute mydaemon-no-such-check-$$: No such file or directory"
 
 	# A file that is not executable.
 	echo 'echo never' > "$T/not-executable"
 	chmod 644 "$T/not-executable"
 	write_config "check_command = $T/not-executable" "check_interval = 100ms"
 	kill -HUP "$DAEMON_PID"
-	wait_for 5 health_body_is 503 "unknown: check exited with code 127: cannot execute $T/not-executable: Permission denied"
+	wait_for 5 health_is 503 "unknown: check exited with code 127: cannot execute $T/not-executable: Permission denied"
 	stop_daemon
 }
 
@@ -281,13 +281,13 @@ step() {
 	assert in_range "$started" "$(calc "$before - 0.01")" "$(calc "$after + 0.01")"
 	assert in_range "$duration" 0.2 3
 
-	assert_equal "$(metric_value mydaemon_check_result)" 1
-	assert_equal "$(metric_value mydaemon_check_exit_code)" 1
-	assert_equal "$(metric_value mydaemon_check_runs_total)" 1
-	assert_equal "$(metric_value mydaemon_check_timeouts_total)" 0
-	assert_equal "$(metric_value mydaemon_check_skipped_total)" 0
-	mdur=$(metric_value mydaemon_check_duration_seconds)
-	mlast=$(metric_value mydaemon_check_last_run_timestamp_seconds)
+	assert_equal "$(metric_value 'mydaemon_check_result{check="main"}')" 1
+	assert_equal "$(metric_value 'mydaemon_check_exit_code{check="main"}')" 1
+	assert_equal "$(metric_value 'mydaemon_check_runs_total{check="main"}')" 1
+	assert_equal "$(metric_value 'mydaemon_check_timeouts_total{check="main"}')" 0
+	assert_equal "$(metric_value 'mydaemon_check_skipped_total{check="main"}')" 0
+	mdur=$(metric_value 'mydaemon_check_duration_seconds{check="main"}')
+	mlast=$(metric_value 'mydaemon_check_last_run_timestamp_seconds{check="main"}')
 	# The same run: /status rounds to ms, /metrics to µs.
 	assert in_range "$mlast" "$(calc "$started - 0.001")" "$(calc "$started + 0.001")"
 	assert in_range "$mdur" "$(calc "$duration - 0.001")" "$(calc "$duration + 0.001")"
@@ -310,38 +310,35 @@ step() {
 	skipped=${lines[0]}
 	assert [ "$skipped" -ge 2 ]
 	assert_equal "${lines[1]}" 0
-	assert [ "$(metric_value mydaemon_check_skipped_total)" -ge "$skipped" ]
-	assert log_has 'check still running after check_interval: skipping this run'
+	assert [ "$(metric_value 'mydaemon_check_skipped_total{check="main"}')" -ge "$skipped" ]
+	assert log_has 'check main: still running after its interval: this run is skipped'
 	assert [ ! -e "$T/overlaps" ]
 	stop_daemon
 }
 
-@test "a reload that changes check_command applies from the next run" {
-	need_dummy
-	script old <<-EOF
-	#!/bin/sh
-	touch "$T/old-started"
-	sleep 0.6
-	echo old done
-	exit 1
-	EOF
-	write_config "check_command = $T/old" "check_interval = 1h"
+@test "a reload that changes check_command runs the new one at once; until its result the old state stays, marked as the previous command's" {
+	gate_script
+	write_config "check_command = sh -c 'echo old; exit 1'" \
+		"check_interval = 1h"
 	start_daemon
-	wait_for 5 test -e "$T/old-started"
-	write_config "check_command = $DUMMY 2 'new command'" \
-		"check_interval = 100ms"
+	wait_check_runs 1
+	assert_health 200 "warning: old"
+	write_config "check_command = $T/gate" "check_interval = 1h"
+	echo 2 > "$T/code"
 	kill -HUP "$DAEMON_PID"
 	wait_for 5 log_has 'reloaded \(generation 2\)'
-	# The reload did not touch the run in progress...
-	assert_equal "$(check_runs)" 0
-	wait_for 5 health_body_is 503 "critical: CRITICAL: new command"
-	# ...which finished as the old command, before the new one ran.
-	run grep -n 'check finished' "$LOG"
-	assert_line --index 0 --partial 'check finished: warning in '
-	assert_line --index 0 --partial ': old done'
-	assert_line --index 1 --partial 'check finished: critical in '
-	assert_line --index 1 --partial ': CRITICAL: new command'
-	assert_equal "$(status_value check.command)" "$DUMMY 2 'new command'"
+	# Running already (interval 1h: only the reload can have started
+	# it), waiting for its token; nothing flaps meanwhile.
+	wait_for 5 log_has "check main started \\(pid [0-9]+\\): $T/gate\$"
+	assert_health 200 "warning: old"
+	run status_value check.command check.previous_command check.state \
+		check.runs
+	assert_output "$(printf '%s\n' "sh -c 'echo old; exit 1'" true warning 1)"
+	touch "$T/go"
+	wait_check_runs 2
+	assert_health 503 "critical: exit 2"
+	run status_value check.command check.previous_command
+	assert_output "$(printf '%s\n' "$T/gate" false)"
 	stop_daemon
 }
 
@@ -349,10 +346,10 @@ step() {
 	need_dummy
 	write_config "check_command = $DUMMY 2 broken" "check_interval = 100ms"
 	start_daemon
-	wait_for 5 health_body_is 503 "critical: CRITICAL: broken"
+	wait_for 5 health_is 503 "critical: CRITICAL: broken"
 	write_config
 	kill -HUP "$DAEMON_PID"
-	wait_for 5 health_body_is 200 "ok"
+	wait_for 5 health_is 200 "ok"
 	assert_equal "$(status_value check)" null
 	assert_equal "$(json_value health)" ok
 	stop_daemon

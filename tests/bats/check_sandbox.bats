@@ -87,14 +87,14 @@ elapsed_ms() {
 	start_daemon
 	wait_check_runs 1
 	assert_health 503 "unknown: check timed out after 300 ms"
-	assert log_has "check started \(pid [0-9]+\): sleep $n\$"
+	assert log_has "check main started \(pid [0-9]+\): sleep $n\$"
 	run status_value check.exit_code check.result check.timeouts \
 		check.duration_seconds
 	assert_equal "${lines[*]:0:3}" "null unknown 1"
 	duration=${lines[3]}
 	assert in_range "$duration" 0.3 2
-	assert_equal "$(metric_value mydaemon_check_timeouts_total)" 1
-	run metric_value mydaemon_check_exit_code
+	assert_equal "$(metric_value 'mydaemon_check_timeouts_total{check="main"}')" 1
+	run metric_value 'mydaemon_check_exit_code{check="main"}'
 	assert_failure
 	assert not_running sleep "$n"
 	wait_for 2 no_children "$DAEMON_PID"

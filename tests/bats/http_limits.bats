@@ -196,7 +196,7 @@ print("done")
 	stop_daemon
 }
 
-@test "max_connections = 3 keeps a 4th client waiting until one of the 3 leaves" {
+@test "at max_connections = 3 a 4th client is served at once: the connection idle the longest makes room" {
 	write_config "max_connections = 3"
 	start_daemon
 	run python3 -c "$PYLIB"'
@@ -206,7 +206,39 @@ for i in range(3):
     s.sendall(GET)
     answer(s)
     held.append(s)
+    time.sleep(0.05)            # held[0] is the one idle the longest
 print("3 held")
+fourth = connect()
+fourth.sendall(GET_CLOSE)
+fourth.settimeout(2)
+status, hdrs, body = answer(fourth)
+print("4th: %s %r" % (status, body))
+held[0].settimeout(2)
+print("oldest closed: %r" % (held[0].recv(100) == b""))
+for s in held[1:]:
+    s.sendall(GET)
+    print("kept: %s" % answer(s)[0])
+' "$PORT"
+	assert_success
+	assert_output "3 held
+4th: HTTP/1.1 200 OK b'ok\\n'
+oldest closed: True
+kept: HTTP/1.1 200 OK
+kept: HTTP/1.1 200 OK"
+	stop_daemon
+}
+
+@test "at max_connections = 3 with every connection busy, a 4th client waits until one of them is done" {
+	write_config "max_connections = 3"
+	start_daemon
+	run python3 -c "$PYLIB"'
+held = []
+for i in range(3):
+    s = connect()
+    s.sendall(b"GET /health HTTP/1.1\r\n")      # a request in progress
+    held.append(s)
+time.sleep(0.2)
+print("3 busy")
 fourth = connect()              # the kernel completes the handshake
 fourth.sendall(GET_CLOSE)
 fourth.settimeout(0.5)
@@ -214,17 +246,17 @@ try:
     print("4th answered at once: %r" % fourth.recv(100))
 except socket.timeout:
     print("4th waits")
-held.pop().close()
+held[0].sendall(b"Host: x\r\nConnection: close\r\n\r\n")
+print("1st: %s" % answer(held[0])[0])
 fourth.settimeout(3)
 status, hdrs, body = answer(fourth)
 print("4th: %s %r" % (status, body))
 ' "$PORT"
 	assert_success
-	assert_output "3 held
+	assert_output "3 busy
 4th waits
+1st: HTTP/1.1 200 OK
 4th: HTTP/1.1 200 OK b'ok\\n'"
-	http_get /health
-	assert_equal "$status_code" 200
 	stop_daemon
 }
 
@@ -366,12 +398,13 @@ go()
 	inode=$(listen_inode "$PORT")
 	assert [ -n "$inode" ]
 	assert daemon_has_socket "$inode"
-	# One client holds the only slot; a second one waits in the backlog
-	# of the listening socket, where closing that socket would reset it.
+	# One client holds the only slot, a request in progress; a second
+	# one waits in the backlog of the listening socket, where closing
+	# that socket would reset it.
 	python3 -c "$PYLIB"'
 first, second = connect(), connect()
-first.sendall(GET)
-answer(first)
+first.sendall(b"GET /health HTTP/1.1\r\n")
+time.sleep(0.1)
 second.sendall(GET_CLOSE)
 ready(sys.argv[2])
 go()

@@ -388,7 +388,7 @@ body: ''"
 	t1=$(date +%s.%N)
 	run status_fields "$T/status.json"
 	assert_success
-	assert_line --index 0 "keys=name version pid uptime_seconds start_time config_file config_generation health health_text maintenance check reloads log connections requests"
+	assert_line --index 0 "keys=name version pid host uptime_seconds start_time config_file config_generation health health_text checks_health maintenance checks check checks_running reloads log connections requests"
 	version=$("$MYDAEMON" -V | awk '{ print $NF }')
 	assert_line 'name="mydaemon"'
 	assert_line "version=\"$version\""
@@ -397,8 +397,11 @@ body: ''"
 	assert_line "config_generation=1"
 	assert_line 'health="ok"'
 	assert_line "health_text=null"
-	assert_line "maintenance=false"
+	assert_line 'checks_health="ok"'
+	assert_line 'maintenance={"active": false, "source": null, "since": null, "reason": null}'
+	assert_line "checks=[]"
 	assert_line "check=null"
+	assert_line "host=\"$(hostname)\""
 	assert_line 'reloads={"ok": 0, "failed": 0}'
 	assert_line 'log={"reopens": 0, "reopen_failures": 0, "dropped_lines": 0}'
 	assert_line "connections=1"
@@ -459,7 +462,7 @@ mydaemon_healthy 1"
 	start_daemon
 	has_run() {
 		scrape "$T/metrics"
-		grep -q '^mydaemon_check_runs_total [1-9]' "$T/metrics"
+		grep -q '^mydaemon_check_runs_total{check="main"} [1-9]' "$T/metrics"
 	}
 	wait_for 5 has_run
 	run promtool check metrics < "$T/metrics"
@@ -469,7 +472,7 @@ mydaemon_healthy 1"
 		grep -q "^# TYPE $family " "$T/metrics" ||
 			fail "no family $family in /metrics"
 	done
-	assert grep -q '^mydaemon_check_exit_code 0$' "$T/metrics"
+	assert grep -q '^mydaemon_check_exit_code{check="main"} 0$' "$T/metrics"
 	stop_daemon
 }
 

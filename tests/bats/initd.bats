@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
-# The LSB init script, as `make install` puts it into a temporary prefix:
-# every action and exit code, the Linux-HA sequence under dash, bash and
-# busybox sh, without init-functions and start-stop-daemon, and storms of
-# concurrent actions.
+# The LSB init script at work, as `make install` puts it into a temporary
+# prefix: every action and exit code, the Linux-HA sequence under dash,
+# bash and busybox sh, without init-functions and start-stop-daemon, and
+# storms of concurrent actions.  (What make install puts where, and the
+# files' own checks, are install.bats'.)
 #
 # setup_file configures, builds and installs once; the tests share that
 # prefix one after the other (each rewrites the installed default file to
@@ -36,7 +37,7 @@ setup() {
 	# What an OS provides; what earlier tests left goes.
 	rm -rf "${P:?}/run" "${P:?}/var"
 	mkdir -p "$P/run" "$P/var/log"
-	cp "$SHIPPED/mydaemon.conf" "$P/etc/mydaemon.conf"
+	shipped_config > "$P/etc/mydaemon.conf"
 	if can_be_nobody; then
 		open_to_nobody "$T" "$T/run" "$T/log"
 	fi
@@ -53,15 +54,21 @@ teardown() {
 	[ ! -e "$DAEMON.away" ] || mv "$DAEMON.away" "$DAEMON"
 }
 
-# make_config [LINE...]: the shipped configuration (user = nobody, when
-# the tests run as root) on this test's port, pidfile and log, plus LINEs.
+# shipped_config: the shipped configuration with this suite's own user
+# (nobody when the tests run as root, none otherwise) for its user.
+shipped_config() {
+	if can_be_nobody; then
+		sed 's/^user[[:space:]]*=.*/user = nobody/' "$SHIPPED/mydaemon.conf"
+	else
+		grep -v '^user[[:space:]]*=' "$SHIPPED/mydaemon.conf"
+	fi
+}
+
+# make_config [LINE...]: the shipped configuration (see shipped_config)
+# on this test's port, pidfile and log, plus LINEs.
 make_config() {
 	{
-		if can_be_nobody; then
-			cat "$SHIPPED/mydaemon.conf"
-		else
-			grep -v '^user[[:space:]]*=' "$SHIPPED/mydaemon.conf"
-		fi
+		shipped_config
 		echo "listen = 127.0.0.1:$PORT"
 		echo "pidfile = $PIDFILE"
 		echo "log_file = $LOG"
@@ -136,85 +143,6 @@ lsb_sequence() {
 	assert_equal "$status" 3
 }
 
-# --- what make install put there --------------------------------------------
-
-@test "make install puts the script (0755), its settings and logrotate file, with configure's paths" {
-	assert_equal "$(stat -c %a "$INITD")" 755
-	assert_equal "$(stat -c %a "$P/etc/default/mydaemon")" 644
-	assert [ -f "$P/etc/logrotate.d/mydaemon" ]
-	run grep -h '@[a-z]*@' "$INITD" "$SHIPPED/default" \
-	    "$P/etc/logrotate.d/mydaemon" "$P/etc/mydaemon.conf"
-	assert_failure 1
-	run grep -c "$P/" "$INITD"
-	assert [ "$output" -ge 3 ]
-	assert grep -q "^DAEMON=$P/sbin/mydaemon\$" "$INITD"
-	assert grep -q "^CONFIG=$P/etc/mydaemon.conf\$" "$INITD"
-	assert grep -q "$P/etc/default/mydaemon" "$INITD"
-	assert grep -q "^$P/var/log/mydaemon/\\*.log {" "$P/etc/logrotate.d/mydaemon"
-}
-
-@test "the installed script is shellcheck -s sh clean" {
-	command -v shellcheck > /dev/null || skip "no shellcheck"
-	run shellcheck -s sh "$INITD"
-	assert_success
-	assert_output ""
-}
-
-@test "the LSB header is complete and insserv orders it in 2 3 4 5 / 0 1 6" {
-	header=$(sed -n '/^### BEGIN INIT INFO$/,/^### END INIT INFO$/p' "$INITD")
-	for line in 'Provides: *mydaemon$' \
-	    'Required-Start: *\$remote_fs \$syslog \$network$' \
-	    'Required-Stop: *\$remote_fs \$syslog \$network$' \
-	    'Default-Start: *2 3 4 5$' 'Default-Stop: *0 1 6$' \
-	    'Short-Description: .' 'Description: .'; do
-		assert grep -q "^# $line" <<< "$header"
-	done
-	command -v insserv > /dev/null ||
-		PATH=$PATH:/usr/sbin:/sbin command -v insserv > /dev/null ||
-		skip "no insserv"
-	mkdir -p "$T/root/etc/init.d"
-	cp "$INITD" "$T/root/etc/init.d/mydaemon"
-	run env PATH="$PATH:/usr/sbin:/sbin" insserv -n -s \
-	    -p "$T/root/etc/init.d" mydaemon
-	assert_success
-	assert_line --regexp '^S:[0-9]+:2 3 4 5:mydaemon$'
-	assert_line --regexp '^K:[0-9]+:0 1 6:mydaemon$'
-}
-
-@test "the man pages are installed, mandoc -T lint clean, with configure's paths" {
-	man8=$P/share/man/man8/mydaemon.8
-	man5=$P/share/man/man5/mydaemon.conf.5
-	assert [ -f "$man8" ]
-	assert [ -f "$man5" ]
-	for section in SIGNALS FILES 'EXIT STATUS' EXAMPLES; do
-		assert grep -qx ".Sh $section" "$man8"
-	done
-	assert grep -q "$P/etc/mydaemon.conf" "$man8"
-	assert grep -q "$P/run/mydaemon.pid" "$man5"
-	run grep -h '@[a-zA-Z]*@' "$man8" "$man5"
-	assert_failure 1
-	command -v mandoc > /dev/null || skip "no mandoc"
-	run mandoc -T lint -W warning "$man8" "$man5"
-	assert_success
-	assert_output ""
-	# Style too, but whether other pages are installed is not ours.
-	run --separate-stderr mandoc -T lint -W style "$man8" "$man5"
-	run grep -v -e 'referenced manual not found' -e 'mandoc\.db' <<< "$output"
-	assert_output ""
-}
-
-@test "the sample configuration documents every key with its default" {
-	for key in listen pidfile user group log_file log_level \
-	    syslog_facility access_log maintenance check_command \
-	    check_interval check_timeout check_rise check_fall \
-	    max_connections idle_timeout shutdown_timeout; do
-		assert grep -Eq "^#?$key =" "$SHIPPED/mydaemon.conf"
-		assert grep -q "^\\.It Cm $key" "$P/share/man/man5/mydaemon.conf.5"
-	done
-	assert grep -qx 'user = nobody' "$SHIPPED/mydaemon.conf"
-	run "$DAEMON" -t -c "$SHIPPED/mydaemon.conf"
-	assert_success
-}
 
 # --- start --------------------------------------------------------------------
 
@@ -226,12 +154,12 @@ lsb_sequence() {
 	assert_equal "$(cat "$PIDFILE")" "$DAEMON_PID"
 }
 
-@test "start when already running is a success and keeps the same daemon" {
+@test "start when already running is a success, says so on one line and keeps the same daemon" {
 	run initd start
 	started
 	run initd start
 	assert_success
-	assert_output --partial "already running (pid $DAEMON_PID)"
+	assert_output "Starting host health agent: mydaemon (already running, pid $DAEMON_PID)."
 	assert_equal "$(holder)" "$DAEMON_PID"
 	assert_equal "$(daemons_on "$CONF")" "$DAEMON_PID"
 }

@@ -10,36 +10,12 @@ reload() {
 	assert_success
 }
 
-# metric NAME: the value of the unlabelled sample NAME in /metrics.
-metric() {
-	curl -s --max-time 5 "http://127.0.0.1:$PORT/metrics" |
-		sed -n "s/^$1 //p"
-}
-
-# status_field KEY: a top-level scalar of /status, as it is in the JSON.
-status_field() {
-	http_get /status
-	sed -n "s/.*\"$1\":\\(\"[^\"]*\"\\|[^,}]*\\).*/\\1/p" <<< "$body"
-}
-
-# health_body_is CODE TEXT: /health answers CODE with body TEXT now.
-health_body_is() {
-	http_get /health
-	[ "$status_code" = "$1" ] && [ "$body" = "$2" ]
-}
-
-# assert_health CODE TEXT: the same, as an assertion.
-assert_health() {
-	http_get /health
-	assert_equal "$status_code $body" "$1 $2"
-}
-
 @test "maintenance = yes and a reload make /health answer 503 maintenance at once" {
 	write_config
 	start_daemon
 	assert_health 200 ok
-	assert_equal "$(status_field maintenance)" false
-	assert_equal "$(metric mydaemon_maintenance)" 0
+	assert_equal "$(status_value maintenance.active)" false
+	assert_equal "$(metric_value mydaemon_maintenance)" 0
 
 	write_config "maintenance = yes"
 	reload
@@ -47,9 +23,9 @@ assert_health() {
 	assert_health 503 maintenance
 	run curl -s --max-time 5 -I "http://127.0.0.1:$PORT/health"
 	assert_line --index 0 --regexp '^HTTP/1\.1 503 '
-	assert_equal "$(status_field maintenance)" true
-	assert_equal "$(metric mydaemon_maintenance)" 1
-	assert_equal "$(metric mydaemon_healthy)" 0
+	assert_equal "$(status_value maintenance.active)" true
+	assert_equal "$(metric_value mydaemon_maintenance)" 1
+	assert_equal "$(metric_value mydaemon_healthy)" 0
 	stop_daemon
 }
 
@@ -57,14 +33,14 @@ assert_health() {
 	write_config "maintenance = yes"
 	start_daemon
 	assert_health 503 maintenance
-	assert_equal "$(status_field maintenance)" true
+	assert_equal "$(status_value maintenance.active)" true
 
 	write_config "maintenance = no"
 	reload
 	assert_health 200 ok
-	assert_equal "$(status_field maintenance)" false
-	assert_equal "$(metric mydaemon_maintenance)" 0
-	assert_equal "$(metric mydaemon_healthy)" 1
+	assert_equal "$(status_value maintenance.active)" false
+	assert_equal "$(metric_value mydaemon_maintenance)" 0
+	assert_equal "$(metric_value mydaemon_healthy)" 1
 	stop_daemon
 }
 
@@ -72,17 +48,19 @@ assert_health() {
 	check="check_command = /bin/sh -c 'echo DISK CRITICAL - /var is full; exit 2'"
 	write_config "$check"
 	start_daemon
-	wait_for 5 health_body_is 503 "critical: DISK CRITICAL - /var is full"
+	wait_for 5 health_is 503 "critical: DISK CRITICAL - /var is full"
 
 	write_config "$check" "maintenance = yes"
 	reload
 	assert_health 503 maintenance
-	# /status and /metrics still tell the check's own verdict.
-	assert_equal "$(status_field health)" '"critical"'
-	assert_equal "$(status_field maintenance)" true
-	assert_equal "$(metric mydaemon_health_state)" 2
-	assert_equal "$(metric mydaemon_maintenance)" 1
-	assert_equal "$(metric mydaemon_healthy)" 0
+	# /status says what /health says, and still tells the checks' own
+	# verdict, as /metrics does.
+	run status_value health checks_health maintenance.active \
+		maintenance.source
+	assert_output "$(printf '%s\n' maintenance critical true config)"
+	assert_equal "$(metric_value 'mydaemon_health_state{state="critical"}')" 1
+	assert_equal "$(metric_value mydaemon_maintenance)" 1
+	assert_equal "$(metric_value mydaemon_healthy)" 0
 
 	write_config "$check" "maintenance = no"
 	reload
@@ -103,7 +81,8 @@ assert_health() {
 	write_config "check_command = /bin/false" "maintenance = yes"
 	reload
 	assert_health 503 maintenance
-	assert_equal "$(status_field health)" '"warning"'
+	run status_value health checks_health
+	assert_output "$(printf '%s\n' maintenance warning)"
 	stop_daemon
 }
 
@@ -112,7 +91,8 @@ assert_health() {
 		"maintenance = yes"
 	start_daemon
 	assert_health 503 maintenance
-	assert_equal "$(status_field health)" '"unknown"'
+	run status_value health checks_health
+	assert_output "$(printf '%s\n' maintenance unknown)"
 
 	write_config "check_command = /bin/sleep 30" "check_timeout = 20s"
 	reload

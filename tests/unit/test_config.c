@@ -3,7 +3,9 @@
  *
  * The messages are part of the interface (`mydaemon -t` prints them and
  * scripts and people match on them), so errors are compared word for
- * word, with file and line.
+ * word, with file and line.  Value syntax (durations, listen addresses)
+ * is internal to the parser and is tested through config_parse(), the
+ * way a user meets it.
  */
 #include <sys/socket.h>
 #include <netinet/in.h>
@@ -20,13 +22,16 @@
 #include "../../src/config.h"
 #include "tap.h"
 
-#define PIDFILE	"/run/mydaemon.pid"
-#define LOGFILE	"/var/log/mydaemon/mydaemon.log"
+#define PIDFILE		"/run/mydaemon.pid"
+#define LOGFILE		"/var/log/mydaemon/mydaemon.log"
+#define MAINTFILE	"/var/lib/mydaemon/maintenance"
+
+static const struct config_paths paths = { PIDFILE, LOGFILE, MAINTFILE };
 
 static struct config *
 parse_len(const char *text, size_t len, struct config_errors *e)
 {
-	return config_parse("t.conf", text, len, PIDFILE, LOGFILE, e);
+	return config_parse("t.conf", text, len, &paths, e);
 }
 
 static void
@@ -37,6 +42,7 @@ diag_errors(const struct config_errors *e)
 	for (i = 0; i < e->n; i++)
 		printf("#   error: %s\n", e->msg[i]);
 }
+
 
 /* Parse text that must be valid; one assertion. */
 static struct config *
@@ -52,13 +58,14 @@ good(const char *text, const char *name)
 	return cfg;
 }
 
-/* Text (of len bytes) that must fail with exactly one message. */
-static void
-bad_len(const char *text, size_t len, const char *want)
+/* The one message text (len bytes) is rejected with, or what happened. */
+static char *
+verdict(const char *text, size_t len)
 {
 	struct config_errors	 e = { NULL, 0 };
 	struct config		*cfg;
 	const char		*got;
+	char			*s;
 
 	cfg = parse_len(text, len, &e);
 	if (cfg != NULL)
@@ -67,11 +74,22 @@ bad_len(const char *text, size_t len, const char *want)
 		got = e.n == 0 ? "(no message)" : "(several messages)";
 	else
 		got = e.msg[0];
-	is_str(got, want, "rejects with: %s", want);
 	if (e.n > 1)
 		diag_errors(&e);
+	s = strdup(got);
 	config_free(cfg);
 	config_errors_free(&e);
+	return s;
+}
+
+/* Text (of len bytes) that must fail with exactly one message. */
+static void
+bad_len(const char *text, size_t len, const char *want)
+{
+	char	*got = verdict(text, len);
+
+	is_str(got, want, "rejects with: %s", want);
+	free(got);
 }
 
 static void
@@ -80,10 +98,44 @@ bad(const char *text, const char *want)
 	bad_len(text, strlen(text), want);
 }
 
+/* Whether text fails with exactly want, for ok(); says what it got. */
+static int
+verdict_is(const char *text, const char *want)
+{
+	char	*got = verdict(text, strlen(text));
+	int	 same = got != NULL && strcmp(got, want) == 0;
+
+	if (!same)
+		printf("#   got:  \"%s\"\n#   want: \"%s\"\n",
+		    got ? got : "(null)", want);
+	free(got);
+	return same;
+}
+
+/* Text that must fail with exactly these messages, in this order. */
+static void
+bad_all(const char *file, const char *text, const char *const *want,
+    size_t n, const char *name)
+{
+	struct config_errors	 e = { NULL, 0 };
+	struct config		*cfg;
+	size_t			 i;
+
+	cfg = config_parse(file, text, strlen(text), &paths, &e);
+	if (!ok(cfg == NULL && e.n == n, "%s: %zu messages", name, n))
+		diag_errors(&e);
+	for (i = 0; i < n && i < e.n; i++)
+		is_str(e.msg[i], want[i], "%s, #%zu", name, i + 1);
+	config_free(cfg);
+	config_errors_free(&e);
+}
+
 static void
 test_defaults(void)
 {
-	struct config		*cfg, *d;
+	static const struct config_paths none = { NULL, NULL, NULL };
+	struct config_errors	 e = { NULL, 0 };
+	struct config		*cfg;
 	struct sockaddr_in	*sin;
 
 	cfg = good("", "an empty file");
@@ -98,31 +150,34 @@ test_defaults(void)
 	    "default: listen sockaddr is 127.0.0.1 port 8080");
 	is_str(cfg->pidfile, PIDFILE, "default: pidfile passed in");
 	is_str(cfg->log_file, LOGFILE, "default: log_file passed in");
+	is_str(cfg->maintenance_file, MAINTFILE,
+	    "default: maintenance_file passed in");
 	ok(cfg->user == NULL && cfg->user_line == 0, "default: no user");
 	ok(cfg->group == NULL && cfg->group_line == 0, "default: no group");
 	ok(cfg->log_level == LOG_INFO, "default: log_level info");
 	ok(cfg->syslog_facility == LOG_DAEMON, "default: facility daemon");
 	ok(cfg->access_log == NULL, "default: access_log off");
 	ok(cfg->maintenance == 0, "default: maintenance no");
-	ok(cfg->check_command == NULL && cfg->check_argv == NULL,
-	    "default: no check_command");
-	ok(cfg->check_interval_ms == 10000, "default: check_interval 10s");
-	ok(cfg->check_timeout_ms == 5000, "default: check_timeout 5s");
-	ok(cfg->check_rise == 1 && cfg->check_fall == 1,
-	    "default: check_rise and check_fall 1");
+	ok(cfg->nchecks == 0, "default: no check");
+	ok(cfg->max_parallel_checks == 4, "default: max_parallel_checks 4");
+	ok(cfg->nagent_listen == 0, "default: agent_listen none");
+	ok(cfg->agent_warning_weight == 100,
+	    "default: agent_warning_weight 100%%");
 	ok(cfg->max_connections == 512, "default: max_connections 512");
 	ok(cfg->idle_timeout_ms == 10000, "default: idle_timeout 10s");
 	ok(cfg->shutdown_timeout_ms == 5000, "default: shutdown_timeout 5s");
 	config_free(cfg);
 
-	d = malloc(sizeof(*d));
-	ok(d != NULL && config_defaults(d, NULL, NULL) == 0 &&
-	    d->pidfile == NULL && strcmp(d->log_file, "stderr") == 0,
-	    "config_defaults: NULL pidfile is none, NULL log_file stderr");
-	config_free(d);
+	cfg = config_parse("t.conf", "", 0, &none, &e);
+	ok(cfg != NULL && cfg->pidfile == NULL &&
+	    strcmp(cfg->log_file, "stderr") == 0 &&
+	    cfg->maintenance_file == NULL,
+	    "NULL paths: pidfile none, log_file stderr, no maintenance_file");
+	config_free(cfg);
+	config_errors_free(&e);
 }
 
-/* Every key once, CRLF line ends, blanks and comments everywhere. */
+/* Every global and flat key once, CRLF, blanks and comments everywhere. */
 static const char full_text[] =
     "# a complete file\r\n"
     "\r\n"
@@ -143,12 +198,17 @@ static const char full_text[] =
     "check_fall = 100\r\n"
     "max_connections = 65536\r\n"
     "idle_timeout = 1h\r\n"
+    "agent_listen = *:9777\r\n"
+    "agent_warning_weight = 25%\r\n"
+    "maintenance_file = /var/tmp/drain\r\n"
+    "max_parallel_checks = 16\r\n"
     "shutdown_timeout = 0";			/* no final newline */
 
 static void
 test_full_file(void)
 {
-	struct config	*cfg;
+	struct config		*cfg;
+	struct config_check	*c;
 
 	cfg = good(full_text, "a file setting every key, with CRLF");
 	if (cfg == NULL)
@@ -166,18 +226,34 @@ test_full_file(void)
 	ok(cfg->syslog_facility == LOG_LOCAL3, "full: facility local3");
 	is_str(cfg->access_log, "/var/log/access.log", "full: access_log");
 	ok(cfg->maintenance == 1, "full: maintenance");
-	is_str(cfg->check_command, "/bin/echo \"a # b\" 'c d'",
-	    "full: check_command raw text keeps the quoted #");
-	ok(cfg->check_argv != NULL && cfg->check_argv[3] == NULL &&
-	    strcmp(cfg->check_argv[1], "a # b") == 0 &&
-	    strcmp(cfg->check_argv[2], "c d") == 0, "full: check_argv");
-	ok(cfg->check_interval_ms == 1500 && cfg->check_timeout_ms == 120000,
-	    "full: check_interval 1500ms, check_timeout 2m");
-	ok(cfg->check_rise == 3 && cfg->check_fall == 100,
-	    "full: check_rise, check_fall");
 	ok(cfg->max_connections == 65536, "full: max_connections 65536");
 	ok(cfg->idle_timeout_ms == 3600000, "full: idle_timeout 1h");
 	ok(cfg->shutdown_timeout_ms == 0, "full: shutdown_timeout 0");
+	ok(cfg->nagent_listen == 1 &&
+	    strcmp(cfg->agent_listen[0].text, "*:9777") == 0,
+	    "full: agent_listen");
+	ok(cfg->agent_warning_weight == 25, "full: agent_warning_weight 25%%");
+	is_str(cfg->maintenance_file, "/var/tmp/drain",
+	    "full: maintenance_file");
+	ok(cfg->max_parallel_checks == 16, "full: max_parallel_checks 16");
+
+	if (!ok(cfg->nchecks == 1 && strcmp(cfg->checks[0].name, "main") == 0,
+	    "full: the flat check_* keys make one check named main")) {
+		config_free(cfg);
+		return;
+	}
+	c = &cfg->checks[0];
+	is_str(c->command, "/bin/echo \"a # b\" 'c d'",
+	    "full: check_command raw text keeps the quoted #");
+	ok(c->argv != NULL && c->argv[3] == NULL &&
+	    strcmp(c->argv[1], "a # b") == 0 &&
+	    strcmp(c->argv[2], "c d") == 0, "full: check_command argv");
+	ok(c->interval_ms == 1500 && c->timeout_ms == 120000,
+	    "full: check_interval 1500ms, check_timeout 2m");
+	ok(c->rise == 3 && c->fall == 100, "full: check_rise, check_fall");
+	ok(c->affects_health == 1, "full: the main check affects health");
+	ok(c->line == 0 && c->command_line == 13,
+	    "full: main has no section line; command_line of check_command");
 	config_free(cfg);
 }
 
@@ -185,10 +261,11 @@ test_full_file(void)
 static struct config *
 one(const char *key, const char *value)
 {
-	char		 buf[256];
+	char		 text[256], name[256];
 
-	snprintf(buf, sizeof(buf), "%s = %s\n", key, value);
-	return good(buf, buf);
+	snprintf(text, sizeof(text), "%s = %s\n", key, value);
+	snprintf(name, sizeof(name), "%s = %s", key, value);
+	return good(text, name);
 }
 
 static const struct named { const char *v; int want; } lv[] = {
@@ -231,12 +308,6 @@ test_enums(void)
 		    "maintenance %s", bools[i].v);
 		config_free(cfg);
 	}
-	is_str(config_level_name(LOG_ERR), "error", "level name error");
-	is_str(config_level_name(LOG_WARNING), "warning", "level warning");
-	is_str(config_level_name(LOG_NOTICE), "notice", "level notice");
-	is_str(config_level_name(LOG_INFO), "info", "level name info");
-	is_str(config_level_name(LOG_DEBUG), "debug", "level name debug");
-	is_str(config_level_name(99), "unknown", "level name of nonsense");
 }
 
 static void
@@ -249,6 +320,10 @@ test_paths(void)
 	config_free(cfg);
 	cfg = one("log_file", "stderr");
 	ok(cfg && strcmp(cfg->log_file, "stderr") == 0, "log_file stderr");
+	config_free(cfg);
+	cfg = one("log_file", "SysLog");
+	ok(cfg && strcmp(cfg->log_file, "syslog") == 0,
+	    "log_file keyword in any case, kept as we spell it");
 	config_free(cfg);
 	cfg = one("log_file", "/var/log/x.log");
 	ok(cfg && strcmp(cfg->log_file, "/var/log/x.log") == 0,
@@ -289,6 +364,11 @@ test_errors(void)
 	    "cron, mail, news, lpr, uucp, ftp, syslog or local0 to local7)");
 	bad("maintenance = maybe\n", "t.conf:1: maintenance: invalid value "
 	    "\"maybe\" (expected yes, no, true, false, on, off, 1 or 0)");
+	bad("check_rise = 2\ncheck_rise = 3\n",
+	    "t.conf:2: duplicate key \"check_rise\" (first set on line 1)");
+	ok(verdict_is("check_command = /bin/a\ncheck_command = /bin/b\n",
+	    "t.conf:2: duplicate key \"check_command\" (first set on line 1)"),
+	    "a repeated check_command is a duplicate key");
 }
 
 static void
@@ -410,22 +490,22 @@ test_multiple_errors(void)
 	size_t			 i, n;
 
 	n = sizeof(multi_want) / sizeof(multi_want[0]);
-	cfg = config_parse("f.conf", multi_text, strlen(multi_text), PIDFILE,
-	    LOGFILE, &e);
+	cfg = config_parse("f.conf", multi_text, strlen(multi_text), &paths,
+	    &e);
 	if (!ok(cfg == NULL && e.n == n, "every error in a file is reported"))
 		diag_errors(&e);
 	for (i = 0; i < n && i < e.n; i++)
 		is_str(e.msg[i], multi_want[i], "multiple errors, #%zu", i + 1);
 	/* A second parse appends to the same list. */
-	cfg = config_parse(NULL, "x=1", 3, PIDFILE, LOGFILE, &e);
+	cfg = config_parse(NULL, "x=1", 3, &paths, &e);
 	ok(cfg == NULL && e.n == n + 1 &&
 	    strcmp(e.msg[n], "(config):1: unknown key \"x\"") == 0,
 	    "errors are appended; a NULL file name reads (config)");
 	config_errors_free(&e);
 	ok(e.n == 0 && e.msg == NULL, "config_errors_free empties the list");
 	errno = 0;
-	cfg = config_parse("f.conf", multi_text, strlen(multi_text), NULL,
-	    NULL, NULL);
+	cfg = config_parse("f.conf", multi_text, strlen(multi_text), &paths,
+	    NULL);
 	ok(cfg == NULL && errno == EINVAL, "NULL errs: still NULL, EINVAL");
 }
 
@@ -440,19 +520,23 @@ test_comments(void)
 	config_free(cfg);
 	cfg = good("check_command = /bin/echo a#b \\# 'c' # gone\n",
 	    "a # inside a word");
-	ok(cfg && strcmp(cfg->check_command, "/bin/echo a#b \\# 'c'") == 0,
+	ok(cfg && cfg->nchecks == 1 &&
+	    strcmp(cfg->checks[0].command, "/bin/echo a#b \\# 'c'") == 0,
 	    "# inside a word or escaped is not a comment");
-	ok(cfg && cfg->check_argv && strcmp(cfg->check_argv[1], "a#b") == 0 &&
-	    strcmp(cfg->check_argv[2], "#") == 0 &&
-	    strcmp(cfg->check_argv[3], "c") == 0 && !cfg->check_argv[4],
-	    "check_argv of a command with # characters");
+	ok(cfg && cfg->nchecks == 1 && cfg->checks[0].argv &&
+	    strcmp(cfg->checks[0].argv[1], "a#b") == 0 &&
+	    strcmp(cfg->checks[0].argv[2], "#") == 0 &&
+	    strcmp(cfg->checks[0].argv[3], "c") == 0 &&
+	    !cfg->checks[0].argv[4],
+	    "argv of a command with # characters");
 	config_free(cfg);
 	cfg = good("\357\273\277log_level = error\n", "a byte order mark");
 	ok(cfg && cfg->log_level == LOG_ERR, "a leading BOM is skipped");
 	config_free(cfg);
 	cfg = good("check_command = /bin/sh -c \"echo x=1 | wc\" # ok\n",
 	    "a command with = and |");
-	ok(cfg && strcmp(cfg->check_argv[2], "echo x=1 | wc") == 0,
+	ok(cfg && cfg->nchecks == 1 &&
+	    strcmp(cfg->checks[0].argv[2], "echo x=1 | wc") == 0,
 	    "only the first = separates key from value");
 	config_free(cfg);
 }
@@ -497,36 +581,79 @@ test_listen_config(void)
 	    "*:PORT)");
 }
 
-static void
-test_parse_listen(void)
+/* The one listen address of "listen = s", or NULL after failing. */
+static struct config *
+listen_one(const char *s)
 {
-	static const char *const invalid[] = {
-		":80", "1.2.3.4", "1.2.3.4:", "1.2.3.4:+80", "1.2.3.4:-1",
-		"::1:80", "[::1]80", "[::1", "[1.2.3.4]:80", "256.1.1.1:80",
-		"1.2.3:80", "[fe80::1%eth0]:80", "*:99999999999999999999",
+	struct config	*cfg;
+
+	cfg = one("listen", s);
+	if (cfg != NULL && cfg->nlisten != 1) {
+		config_free(cfg);
+		cfg = NULL;
+	}
+	return cfg;
+}
+
+static void
+test_listen_syntax(void)
+{
+	static const char *const bad_port[] = {
+		"1.2.3.4:", "1.2.3.4:+80", "1.2.3.4:-1",
+		"*:99999999999999999999"
+	}, *const bad_addr[] = {
+		":80", "1.2.3.4", "::1:80", "[::1]80", "[::1", "[1.2.3.4]:80",
+		"256.1.1.1:80", "1.2.3:80", "[fe80::1%eth0]:80",
 		"[0000:0000:0000:0000:0000:0000:0000:0000:0000:0001]:8080000",
-		""
+		/* 67 bytes: too long for the text field, cut in the message */
+		("11111111111111111111111111111111"
+		"11111111111111111111111111111111:80")
 	};
-	struct config_listen	 l;
-	struct sockaddr_in	*sin = (struct sockaddr_in *)&l.addr;
-	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)&l.addr;
+	struct config		*cfg;
+	struct sockaddr_in	*sin;
+	struct sockaddr_in6	*sin6;
+	char			 text[256], want[256];
 	size_t			 i;
 
-	ok(config_parse_listen("*:80", &l) == 0 &&
-	    sin->sin_family == AF_INET && sin->sin_addr.s_addr == INADDR_ANY &&
-	    ntohs(sin->sin_port) == 80 && strcmp(l.text, "*:80") == 0,
+	cfg = listen_one("*:80");
+	sin = cfg ? (struct sockaddr_in *)&cfg->listen[0].addr : NULL;
+	ok(sin && sin->sin_family == AF_INET &&
+	    sin->sin_addr.s_addr == INADDR_ANY && ntohs(sin->sin_port) == 80 &&
+	    strcmp(cfg->listen[0].text, "*:80") == 0,
 	    "listen *:80 is 0.0.0.0 port 80, text kept");
-	ok(config_parse_listen("[::1]:8080", &l) == 0 &&
-	    sin6->sin6_family == AF_INET6 && l.addrlen == sizeof(*sin6) &&
+	config_free(cfg);
+	cfg = listen_one("[::1]:8080");
+	sin6 = cfg ? (struct sockaddr_in6 *)&cfg->listen[0].addr : NULL;
+	ok(sin6 && sin6->sin6_family == AF_INET6 &&
+	    cfg->listen[0].addrlen == sizeof(*sin6) &&
 	    IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr) &&
 	    ntohs(sin6->sin6_port) == 8080, "listen [::1]:8080");
-	ok(config_parse_listen("[::ffff:10.0.0.1]:65535", &l) == 0 &&
-	    ntohs(sin6->sin6_port) == 65535, "listen v4-mapped, port 65535");
-	ok(config_parse_listen("10.1.2.3:0080", &l) == 0 &&
-	    ntohs(sin->sin_port) == 80, "listen port with leading zeros");
-	for (i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++)
-		ok(config_parse_listen(invalid[i], &l) == -1,
-		    "listen rejects \"%s\"", invalid[i]);
+	config_free(cfg);
+	cfg = listen_one("[::ffff:10.0.0.1]:65535");
+	sin6 = cfg ? (struct sockaddr_in6 *)&cfg->listen[0].addr : NULL;
+	ok(sin6 && ntohs(sin6->sin6_port) == 65535,
+	    "listen v4-mapped, port 65535");
+	config_free(cfg);
+	cfg = listen_one("10.1.2.3:0080");
+	sin = cfg ? (struct sockaddr_in *)&cfg->listen[0].addr : NULL;
+	ok(sin && ntohs(sin->sin_port) == 80 &&
+	    strcmp(cfg->listen[0].text, "10.1.2.3:0080") == 0,
+	    "listen port with leading zeros, text as written");
+	config_free(cfg);
+	for (i = 0; i < sizeof(bad_port) / sizeof(bad_port[0]); i++) {
+		snprintf(text, sizeof(text), "listen = %s\n", bad_port[i]);
+		snprintf(want, sizeof(want), "t.conf:1: listen: invalid port "
+		    "in \"%s\" (expected 1-65535)", bad_port[i]);
+		bad(text, want);
+	}
+	for (i = 0; i < sizeof(bad_addr) / sizeof(bad_addr[0]); i++) {
+		snprintf(text, sizeof(text), "listen = %s\n", bad_addr[i]);
+		snprintf(want, sizeof(want), "t.conf:1: listen: invalid "
+		    "address \"%.64s%s\" (expected A.B.C.D:PORT, [IPv6]:PORT "
+		    "or *:PORT)", bad_addr[i],
+		    strlen(bad_addr[i]) > 64 ? "..." : "");
+		bad(text, want);
+	}
 }
 
 static void
@@ -535,24 +662,45 @@ test_durations(void)
 	static const struct { const char *s; uint64_t ms; } valid[] = {
 		{ "0", 0 }, { "0ms", 0 }, { "10ms", 10 }, { "1500ms", 1500 },
 		{ "5", 5000 }, { "5s", 5000 }, { "010s", 10000 },
-		{ "2m", 120000 }, { "1h", 3600000 },
-		{ "18446744073709551615ms", UINT64_MAX }
+		{ "2m", 120000 }, { "1h", 3600000 }, { " 5s\t", 5000 }
 	};
+	/* Syntax errors; the overflows below are numbers out of range. */
 	static const char *const invalid[] = {
-		"", "s", "ms", "5 s", " 5s", "5s ", "-1", "+1", "1.5s", "10x",
-		"10S", "5sm", "1h30m", "99999999999999999999s",
+		"s", "ms", "5 s", "-1", "+1", "1.5s", "10x", "10S", "5sm",
+		"1h30m"
+	}, *const huge[] = {
+		"18446744073709551615ms", "99999999999999999999s",
 		"18446744073709551616ms", "18446744073709552s",
 		"5124095576030432h"
 	};
-	uint64_t	 ms;
+	struct config	*cfg;
+	char		 text[128], want[256];
 	size_t		 i;
 
-	for (i = 0; i < sizeof(valid) / sizeof(valid[0]); i++)
-		ok(config_parse_duration(valid[i].s, &ms) == 0 &&
-		    ms == valid[i].ms, "duration \"%s\"", valid[i].s);
-	for (i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++)
-		ok(config_parse_duration(invalid[i], &ms) == -1,
-		    "duration rejects \"%s\"", invalid[i]);
+	/* shutdown_timeout takes 0-1h: room for every unit. */
+	for (i = 0; i < sizeof(valid) / sizeof(valid[0]); i++) {
+		cfg = one("shutdown_timeout", valid[i].s);
+		ok(cfg && cfg->shutdown_timeout_ms == valid[i].ms,
+		    "duration \"%s\"", valid[i].s);
+		config_free(cfg);
+	}
+	for (i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++) {
+		snprintf(text, sizeof(text), "shutdown_timeout = %s\n",
+		    invalid[i]);
+		snprintf(want, sizeof(want), "t.conf:1: shutdown_timeout: "
+		    "invalid duration \"%s\" (expected a number with ms, s, m "
+		    "or h)", invalid[i]);
+		bad(text, want);
+	}
+	for (i = 0; i < sizeof(huge) / sizeof(huge[0]); i++) {
+		snprintf(text, sizeof(text), "shutdown_timeout = %s\n",
+		    huge[i]);
+		snprintf(want, sizeof(want), "t.conf:1: shutdown_timeout: %s "
+		    "is out of range (0-1h)", huge[i]);
+		bad(text, want);
+	}
+	bad("shutdown_timeout =\n", "t.conf:1: shutdown_timeout: missing "
+	    "value");
 }
 
 static void
@@ -563,9 +711,16 @@ test_duration_keys(void)
 	cfg = good("check_interval = 24h\ncheck_timeout = 10ms\n"
 	    "idle_timeout = 86400000ms\nshutdown_timeout = 1h\n",
 	    "durations at the top and bottom of their ranges");
-	ok(cfg && cfg->check_interval_ms == 86400000 &&
-	    cfg->check_timeout_ms == 10 && cfg->idle_timeout_ms == 86400000 &&
+	ok(cfg && cfg->idle_timeout_ms == 86400000 &&
 	    cfg->shutdown_timeout_ms == 3600000, "range limits are inclusive");
+	ok(cfg && cfg->nchecks == 0,
+	    "flat check_* keys without check_command make no check");
+	config_free(cfg);
+	cfg = good("check_command = /bin/true\ncheck_interval = 24h\n"
+	    "check_timeout = 10ms\n", "flat check durations at their limits");
+	ok(cfg && cfg->nchecks == 1 && cfg->checks[0].interval_ms ==
+	    86400000 && cfg->checks[0].timeout_ms == 10,
+	    "flat check range limits are inclusive");
 	config_free(cfg);
 	bad("check_interval = 5ms\n",
 	    "t.conf:1: check_interval: 5ms is out of range (10ms-24h)");
@@ -590,68 +745,467 @@ test_duration_keys(void)
 	    "invalid duration \"1.5s\" (expected a number with ms, s, m or h)");
 }
 
-/* Render argv as [w1][w2]... so that empty words show. */
-static const char *
-words(const char *s, char *buf, size_t size)
-{
-	const char	*why;
-	char		**v, **w;
-	size_t		 len = 0;
+/* Every section key once, and a section of defaults. */
+static const char sections_text[] =
+    "log_level = debug\n"				/* 1 */
+    "\n"						/* 2 */
+    "[check disk]   # the root file system\n"		/* 3 */
+    "command = /usr/lib/nagios/plugins/check_disk -w 10% -c 5% -p /\n"
+    "interval = 30s\n"					/* 5 */
+    "timeout = 10s\n"					/* 6 */
+    "  rise = 2\n"					/* 7 */
+    "\tfall = 3\n"					/* 8 */
+    "affects_health = no\n"				/* 9 */
+    "[ check\tload ]\n"					/* 10 */
+    "# everything else is a default\n"			/* 11 */
+    "command = check_load -w 5 'a # b'\n"		/* 12 */
+    "[check a-b_9]\r\n"					/* 13 */
+    "command = /bin/true\r\n"				/* 14 */
+    "affects_health = On\r\n";				/* 15 */
 
-	if ((v = config_split_words(s, &why)) == NULL)
-		return why;
-	buf[0] = '\0';
-	for (w = v; *w != NULL; w++)
-		len += (size_t)snprintf(buf + len, size - len, "[%s]", *w);
-	config_argv_free(v);
-	return buf;
+static void
+test_sections(void)
+{
+	const struct config_check	*d, *l;
+	struct config			*cfg;
+
+	cfg = good(sections_text, "three [check NAME] sections");
+	if (cfg == NULL)
+		return;
+	ok(cfg->log_level == LOG_DEBUG, "sections: global keys before them");
+	if (!ok(cfg->nchecks == 3 && strcmp(cfg->checks[0].name, "disk") == 0 &&
+	    strcmp(cfg->checks[1].name, "load") == 0 &&
+	    strcmp(cfg->checks[2].name, "a-b_9") == 0,
+	    "sections: three checks, in the order of the file")) {
+		config_free(cfg);
+		return;
+	}
+	d = &cfg->checks[0];
+	l = &cfg->checks[1];
+	is_str(d->command, "/usr/lib/nagios/plugins/check_disk -w 10% -c 5% "
+	    "-p /", "section: command as written");
+	ok(d->argv != NULL && strcmp(d->argv[0],
+	    "/usr/lib/nagios/plugins/check_disk") == 0 &&
+	    strcmp(d->argv[2], "10%") == 0 && strcmp(d->argv[6], "/") == 0 &&
+	    d->argv[7] == NULL, "section: command split into argv");
+	ok(d->interval_ms == 30000, "section: interval 30s");
+	ok(d->timeout_ms == 10000, "section: timeout 10s");
+	ok(d->rise == 2 && d->fall == 3, "section: rise 2, fall 3");
+	ok(d->affects_health == 0, "section: affects_health no");
+	ok(d->line == 3 && d->command_line == 4,
+	    "section: line of the header and of the command");
+	ok(l->interval_ms == 10000, "section default: interval 10s");
+	ok(l->timeout_ms == 5000, "section default: timeout 5s");
+	ok(l->rise == 1 && l->fall == 1, "section default: rise 1, fall 1");
+	ok(l->affects_health == 1, "section default: affects_health yes");
+	ok(l->line == 10 && l->command_line == 12,
+	    "section: blanks inside the brackets, a comment line");
+	ok(l->argv != NULL && strcmp(l->argv[0], "check_load") == 0 &&
+	    strcmp(l->argv[3], "a # b") == 0 && l->argv[4] == NULL,
+	    "section: a bare command name and a quoted #");
+	ok(cfg->checks[2].affects_health == 1 && cfg->checks[2].line == 13,
+	    "section: CRLF, affects_health On");
+
+	ok(config_check(cfg, "disk") == d && config_check(cfg, "load") == l,
+	    "config_check finds a check by name");
+	ok(config_check(cfg, "nope") == NULL, "config_check: no such name");
+	ok(config_check(cfg, "Disk") == NULL && config_check(cfg, "") == NULL,
+	    "config_check: names are exact; no check is named \"\"");
+	config_free(cfg);
 }
 
-static const struct { const char *in, *want; } split_cases[] = {
-	{ "/bin/echo hello  world", "[/bin/echo][hello][world]" },
-	{ " \ta\t b \n c ", "[a][b][c]" },
-	{ "'a b' c", "[a b][c]" }, { "\"a b\" c", "[a b][c]" },
-	{ "a'b'\"c\"d", "[abcd]" }, { "''", "[]" },
-	{ "a '' \"\" b", "[a][][][b]" }, { "'a\\b\"'", "[a\\b\"]" },
-	{ "\"\\$\\`\\\"\\\\\"", "[$`\"\\]" },
-	{ "\"a\\nb\\'\"", "[a\\nb\\']" }, { "\"a\\\nb\"", "[ab]" },
-	{ "a\\ b \\'x\\\" \\\\", "[a b]['x\"][\\]" },
-	{ "a\\\nb", "[ab]" }, { "a \\\n b", "[a][b]" },
-	{ "a;b|c&d<e>f ; x", "[a;b|c&d<e>f][;][x]" },
-	{ "$HOME *.c ~ `id`", "[$HOME][*.c][~][`id`]" },
-	{ "", "no command" }, { " \t\n", "no command" },
-	{ "\\\n", "no command" },
-	{ "'abc", "unterminated single quote" },
-	{ "a \"b", "unterminated double quote" },
-	{ "\"a\\\"", "unterminated double quote" },
-	{ "a\\", "trailing backslash" },
+static void
+test_section_values(void)
+{
+	struct config	*cfg;
+
+	cfg = good("[check abcdefghijabcdefghijabcdefghijab]\ncommand = /a\n",
+	    "a check name of 32 bytes");
+	ok(cfg && cfg->nchecks == 1 && strlen(cfg->checks[0].name) == 32,
+	    "a 32-byte name is kept whole");
+	config_free(cfg);
+	cfg = good("[check main]\ncommand = /bin/true\n",
+	    "a [check main] section without flat keys");
+	ok(cfg && cfg->nchecks == 1 && cfg->checks[0].line == 1,
+	    "[check main] alone is an ordinary section");
+	config_free(cfg);
+	cfg = good("[check a]\ncommand = /a\ninterval = 24h\ntimeout = 10ms\n"
+	    "rise = 100\nfall = 100\n", "section values at their limits");
+	ok(cfg && cfg->checks[0].interval_ms == 86400000 &&
+	    cfg->checks[0].timeout_ms == 10 && cfg->checks[0].rise == 100 &&
+	    cfg->checks[0].fall == 100, "section range limits are inclusive");
+	config_free(cfg);
+	cfg = good("[check a]\ncommand = /a\ninterval = 5s\nrise = 2\n"
+	    "[check b]\ncommand = /b\ninterval = 7s\nrise = 3\n",
+	    "the same keys in two sections");
+	ok(cfg && cfg->nchecks == 2 && cfg->checks[0].interval_ms == 5000 &&
+	    cfg->checks[1].interval_ms == 7000 && cfg->checks[1].rise == 3,
+	    "each section keeps its own values");
+	config_free(cfg);
+	cfg = good("check_command = /bin/a\n[check x]\ncommand = /bin/b\n",
+	    "flat keys and a section of another name");
+	ok(cfg && cfg->nchecks == 2 && strcmp(cfg->checks[0].name, "main") ==
+	    0 && strcmp(cfg->checks[1].name, "x") == 0 &&
+	    config_check(cfg, "main") == &cfg->checks[0],
+	    "the flat check main comes first, then the sections");
+	config_free(cfg);
+	cfg = good("check_interval = 5s\ncheck_rise = 2\n",
+	    "flat check_* keys without check_command");
+	ok(cfg && cfg->nchecks == 0 && config_check(cfg, "main") == NULL,
+	    "no check_command: no check main");
+	config_free(cfg);
+}
+
+static const char *const bad_command[] = {
+	"t.conf:1: [check d] missing command",
+	"t.conf:2: [check d] command: empty command name"
 };
 
 static void
-test_split_words(void)
+test_section_key_errors(void)
 {
-	char		 in[512], buf[1024], want[1024];
-	const char	*why = "x";
-	size_t		 i;
+	bad("[check d]\ncommand = /a\ninterval = 5ms\n", "t.conf:3: "
+	    "[check d] interval: 5ms is out of range (10ms-24h)");
+	bad("[check d]\ncommand = /a\ntimeout = 1.5s\n", "t.conf:3: "
+	    "[check d] timeout: invalid duration \"1.5s\" (expected a number "
+	    "with ms, s, m or h)");
+	bad("[check d]\ncommand = /a\nrise = 0\n", "t.conf:3: [check d] "
+	    "rise: 0 is out of range (1-100)");
+	bad("[check d]\ncommand = /a\nfall = x\n", "t.conf:3: [check d] "
+	    "fall: invalid number \"x\" (expected a decimal integer)");
+	bad("[check d]\naffects_health = maybe\ncommand = /a\n", "t.conf:2: "
+	    "[check d] affects_health: invalid value \"maybe\" (expected yes, "
+	    "no, true, false, on, off, 1 or 0)");
+	bad("[check d]\ncommand = /a\nbogus = 1\n",
+	    "t.conf:3: [check d] unknown key \"bogus\"");
+	/* The check is left without a command, and that is said too. */
+	bad_all("t.conf", "[check d]\ncommand = '' x\n", bad_command, 2,
+	    "a bad command in a section");
+	bad("[check d]\ncommand = /a\ninterval = 1s\ninterval = 2s\n",
+	    "t.conf:4: [check d] duplicate key \"interval\" (first set on "
+	    "line 3)");
+	bad("[check d]\ncommand = /a\naffects_health = no\n"
+	    "affects_health = no\n", "t.conf:4: [check d] duplicate key "
+	    "\"affects_health\" (first set on line 3)");
+	ok(verdict_is("[check d]\ncommand = /a\ncommand = /b\n",
+	    "t.conf:3: [check d] duplicate key \"command\" (first set on "
+	    "line 2)"), "a repeated command in a section is a duplicate key");
+	bad("log_level = info\n[check disk]\ninterval = 5s\n",
+	    "t.conf:2: [check disk] missing command");
+}
 
-	for (i = 0; i < sizeof(split_cases) / sizeof(split_cases[0]); i++)
-		is_str(words(split_cases[i].in, buf, sizeof(buf)),
-		    split_cases[i].want,
-		    "split #%zu", i + 1);
-	in[0] = want[0] = '\0';
-	for (i = 0; i < CONFIG_MAX_ARGS; i++) {
-		strcat(in, "w ");
-		strcat(want, "[w]");
+static void
+test_misplaced_keys(void)
+{
+	bad("command = /bin/true\n",
+	    "t.conf:1: \"command\" belongs in a [check NAME] section");
+	bad("interval = 5s\n",
+	    "t.conf:1: \"interval\" belongs in a [check NAME] section");
+	bad("affects_health = no\n",
+	    "t.conf:1: \"affects_health\" belongs in a [check NAME] section");
+	bad("[check d]\ncommand = /a\nlisten = *:80\n", "t.conf:3: [check d] "
+	    "unknown key \"listen\" in a check section (global keys go "
+	    "before the first section)");
+	bad("[check d]\ncommand = /a\nmax_parallel_checks = 2\n", "t.conf:3: "
+	    "[check d] unknown key \"max_parallel_checks\" in a check section "
+	    "(global keys go before the first section)");
+	bad("[check d]\ncommand = /a\ncheck_rise = 2\n", "t.conf:3: "
+	    "[check d] unknown key \"check_rise\" in a check section (flat "
+	    "check_* keys go before the first section)");
+	bad("check_command = /bin/true\n\n[check main]\ncommand = /bin/x\n",
+	    "t.conf:3: [check main] and the check_* keys (line 1) both "
+	    "define the check \"main\"");
+	bad("log_level = info\ncheck_interval = 5s\n[check main]\n"
+	    "command = /bin/x\n", "t.conf:3: [check main] and the check_* "
+	    "keys (line 2) both define the check \"main\"");
+}
+
+static void
+test_section_headers(void)
+{
+	bad("[check]\n", "t.conf:1: missing check name (expected "
+	    "[check NAME])");
+	bad("[ check\t]\n", "t.conf:1: missing check name (expected "
+	    "[check NAME])");
+	bad("[]\n", "t.conf:1: unknown section \"[]\" (expected "
+	    "[check NAME])");
+	bad("[checkdisk]\n", "t.conf:1: unknown section \"[checkdisk]\" "
+	    "(expected [check NAME])");
+	bad("[foo x]\n", "t.conf:1: unknown section \"[foo x]\" (expected "
+	    "[check NAME])");
+	bad("[check disk\n", "t.conf:1: expected \"[check NAME]\"");
+	bad("[check disk] extra\n", "t.conf:1: expected \"[check NAME]\"");
+	bad("[check Bad]\n", "t.conf:1: invalid check name \"Bad\" (expected "
+	    "1 to 32 of a-z, 0-9, '_' and '-')");
+	bad("[check a b]\n", "t.conf:1: invalid check name \"a b\" (expected "
+	    "1 to 32 of a-z, 0-9, '_' and '-')");
+	bad("[check a.b]\n", "t.conf:1: invalid check name \"a.b\" (expected "
+	    "1 to 32 of a-z, 0-9, '_' and '-')");
+	bad("[check abcdefghijabcdefghijabcdefghijabc]\n", "t.conf:1: invalid "
+	    "check name \"abcdefghijabcdefghijabcdefghijabc\" (expected 1 to "
+	    "32 of a-z, 0-9, '_' and '-')");
+	bad("[check disk]\ncommand = /a\n\n[check disk]\ncommand = /b\n",
+	    "t.conf:4: duplicate check \"disk\" (first on line 1)");
+}
+
+/* The keys of a section already reported do not add messages. */
+static void
+test_broken_sections(void)
+{
+	static const char *const heads[] = {
+		"[check Bad]", "[foo x]", "[check disk", "[check]",
+		"[check twice]"
+	};
+	static const char	 want[] = "t.conf:3: ";
+	char			 text[512], *msg;
+	size_t			 i;
+
+	for (i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
+		snprintf(text, sizeof(text), "[check twice]\ncommand = /a\n"
+		    "%s\ninterval = 5s\nrise = 2\naffects_health = no\n",
+		    heads[i]);
+		msg = verdict(text, strlen(text));
+		if (!ok(msg != NULL && strncmp(msg, want, sizeof(want) - 1) ==
+		    0, "only the header of \"%s\" is reported, not its keys",
+		    heads[i]))
+			printf("#   got: \"%s\"\n", msg ? msg : "(null)");
+		free(msg);
 	}
-	is_str(words(in, buf, sizeof(buf)), want, "split 64 words");
-	strcat(in, "''");
-	is_str(words(in, buf, sizeof(buf)), "too many words",
-	    "split 65 words is too many, even an empty last one");
+	bad("[check Bad]\ninterval = 5s\n[check ok]\ncommand = /a\n",
+	    "t.conf:1: invalid check name \"Bad\" (expected 1 to 32 of a-z, "
+	    "0-9, '_' and '-')");
+	bad("check_command = /a\n[check main]\ninterval = 1s\n",
+	    "t.conf:2: [check main] and the check_* keys (line 1) both "
+	    "define the check \"main\"");
+}
+
+/* Errors in and around sections, all of them, with their sections. */
+static const char sec_multi_text[] =
+    "max_parallel_checks = 0\n"		/* 1 */
+    "command = /bin/true\n"		/* 2 */
+    "[check disk]\n"			/* 3 */
+    "command = /bin/df\n"		/* 4 */
+    "interval = 10x\n"			/* 5 */
+    "rise = 0\n"			/* 6 */
+    "listen = *:80\n"			/* 7 */
+    "colour = blue\n"			/* 8 */
+    "rise = 2\n"			/* 9 */
+    "[check Disk]\n"			/* 10 */
+    "command = /bin/true\n"		/* 11 */
+    "[check disk]\n"			/* 12 */
+    "[check net\n"			/* 13 */
+    "[check idle]\n"			/* 14 */
+    "timeout = 1s\n"			/* 15 */
+    "affects_health = sometimes\n"	/* 16 */
+    "[check cmd]\n"			/* 17 */
+    "command = \"x\n";			/* 18 */
+static const char *const sec_multi_want[] = {
+    "f.conf:1: max_parallel_checks: 0 is out of range (1-1024)",
+    "f.conf:2: \"command\" belongs in a [check NAME] section",
+    ("f.conf:5: [check disk] interval: invalid duration \"10x\" (expected "
+    "a number with ms, s, m or h)"),
+    "f.conf:6: [check disk] rise: 0 is out of range (1-100)",
+    ("f.conf:7: [check disk] unknown key \"listen\" in a check section "
+    "(global keys go before the first section)"),
+    "f.conf:8: [check disk] unknown key \"colour\"",
+    "f.conf:9: [check disk] duplicate key \"rise\" (first set on line 6)",
+    ("f.conf:10: invalid check name \"Disk\" (expected 1 to 32 of a-z, "
+    "0-9, '_' and '-')"),
+    "f.conf:12: duplicate check \"disk\" (first on line 3)",
+    "f.conf:13: expected \"[check NAME]\"",
+    /* Only the end of the file can tell, but in line order all the same. */
+    "f.conf:14: [check idle] missing command",
+    ("f.conf:16: [check idle] affects_health: invalid value \"sometimes\" "
+    "(expected yes, no, true, false, on, off, 1 or 0)"),
+    "f.conf:17: [check cmd] missing command",
+    "f.conf:18: [check cmd] command: unterminated double quote",
+};
+
+static void
+test_section_multi(void)
+{
+	bad_all("f.conf", sec_multi_text, sec_multi_want,
+	    sizeof(sec_multi_want) / sizeof(sec_multi_want[0]),
+	    "errors in sections");
+}
+
+/* 1024 sections, then `extra` (a whole section or more), parsed. */
+static struct config *
+many_checks(const char *extra, struct config_errors *e)
+{
+	struct config	*cfg;
+	char		*text;
+	size_t		 i, len = 0, size = CONFIG_MAX_CHECKS * 40 + 256;
+
+	if ((text = malloc(size)) == NULL)
+		return NULL;
+	for (i = 0; i < CONFIG_MAX_CHECKS; i++)
+		len += (size_t)snprintf(text + len, size - len,
+		    "[check c%zu]\ncommand = /bin/true\n", i);
+	snprintf(text + len, size - len, "%s", extra);
 	errno = 0;
-	ok(config_split_words("'", &why) == NULL && errno == EINVAL,
-	    "split errors set errno EINVAL");
-	ok(config_split_words("a 'b", NULL) == NULL, "split with NULL why");
-	config_argv_free(NULL);
+	cfg = config_parse("t.conf", text, strlen(text), &paths, e);
+	free(text);
+	return cfg;
+}
+
+static void
+test_too_many_checks(void)
+{
+	struct config_errors	 e = { NULL, 0 };
+	struct config		*cfg;
+
+	cfg = many_checks("", &e);
+	ok(cfg != NULL && cfg->nchecks == CONFIG_MAX_CHECKS && e.n == 0,
+	    "1024 checks are accepted");
+	config_free(cfg);
+	cfg = many_checks("[check more]\ncommand = /bin/true\n", &e);
+	ok(cfg == NULL && e.n >= 1 && strcmp(e.msg[0],
+	    "t.conf:2049: too many checks (at most 1024)") == 0,
+	    "the 1025th check is too many");
+	if (!ok(e.n == 1, "the keys of the 1025th check add no messages"))
+		diag_errors(&e);
+	config_errors_free(&e);
+	cfg = many_checks("[check Bad]\ncolour = x\n", &e);
+	if (!ok(cfg == NULL && errno == EINVAL && e.n == 2 &&
+	    strcmp(e.msg[1], "t.conf:2050: unknown key \"colour\"") == 0,
+	    "a bad header after 1024 checks is EINVAL, the rest still read"))
+		diag_errors(&e);
+	config_errors_free(&e);
+}
+
+static void
+test_agent(void)
+{
+	struct config	*cfg;
+
+	cfg = good("agent_listen = 127.0.0.1:9777\nagent_listen = [::1]:9777\n",
+	    "two agent_listen lines");
+	ok(cfg && cfg->nagent_listen == 2 &&
+	    strcmp(cfg->agent_listen[1].text, "[::1]:9777") == 0 &&
+	    cfg->agent_listen[1].addr.ss_family == AF_INET6,
+	    "agent_listen repeats");
+	ok(cfg && cfg->nlisten == 1 &&
+	    strcmp(cfg->listen[0].text, "127.0.0.1:8080") == 0,
+	    "agent_listen leaves the default listen alone");
+	config_free(cfg);
+	cfg = good("listen = none\nagent_listen = none\n", "agent_listen none");
+	ok(cfg && cfg->nagent_listen == 0 && cfg->nlisten == 0,
+	    "agent_listen none: nagent_listen 0");
+	config_free(cfg);
+	bad("agent_listen = none\nagent_listen = *:1\n", "t.conf:2: "
+	    "agent_listen: \"none\" cannot be combined with other addresses");
+	bad("agent_listen = none\nagent_listen = none\n", "t.conf:2: "
+	    "agent_listen: duplicate address \"none\" (first on line 1)");
+	bad("agent_listen = *:1\nagent_listen = 0.0.0.0:1\n", "t.conf:2: "
+	    "agent_listen: duplicate address \"0.0.0.0:1\" (first on line 1)");
+	bad("agent_listen = *:0\n", "t.conf:1: agent_listen: invalid port "
+	    "in \"*:0\" (expected 1-65535)");
+	bad("agent_listen = haproxy:80\n", "t.conf:1: agent_listen: invalid "
+	    "address \"haproxy:80\" (expected A.B.C.D:PORT, [IPv6]:PORT or "
+	    "*:PORT)");
+	bad("agent_listen =\n", "t.conf:1: agent_listen: missing value");
+
+	cfg = one("agent_warning_weight", "50%");
+	ok(cfg && cfg->agent_warning_weight == 50, "agent_warning_weight 50%%");
+	config_free(cfg);
+	cfg = one("agent_warning_weight", "0%");
+	ok(cfg && cfg->agent_warning_weight == 0, "agent_warning_weight 0%%");
+	config_free(cfg);
+	bad("agent_warning_weight = 101%\n", "t.conf:1: agent_warning_weight: "
+	    "101% is out of range (0%-100%)");
+	bad("agent_warning_weight = 50\n", "t.conf:1: agent_warning_weight: "
+	    "invalid weight \"50\" (expected a percentage, 0% to 100%)");
+	bad("agent_warning_weight = %\n", "t.conf:1: agent_warning_weight: "
+	    "invalid weight \"%\" (expected a percentage, 0% to 100%)");
+	bad("agent_warning_weight = -1%\n", "t.conf:1: agent_warning_weight: "
+	    "invalid weight \"-1%\" (expected a percentage, 0% to 100%)");
+	bad("agent_warning_weight = 1%\nagent_warning_weight = 2%\n",
+	    "t.conf:2: duplicate key \"agent_warning_weight\" (first set on "
+	    "line 1)");
+}
+
+static void
+test_check_globals(void)
+{
+	struct config	*cfg;
+
+	cfg = one("max_parallel_checks", "1");
+	ok(cfg && cfg->max_parallel_checks == 1, "max_parallel_checks 1");
+	config_free(cfg);
+	cfg = one("max_parallel_checks", "1024");
+	ok(cfg && cfg->max_parallel_checks == 1024,
+	    "max_parallel_checks 1024");
+	config_free(cfg);
+	bad("max_parallel_checks = 0\n", "t.conf:1: max_parallel_checks: 0 "
+	    "is out of range (1-1024)");
+	bad("max_parallel_checks = 1025\n", "t.conf:1: max_parallel_checks: "
+	    "1025 is out of range (1-1024)");
+	bad("max_parallel_checks = four\n", "t.conf:1: max_parallel_checks: "
+	    "invalid number \"four\" (expected a decimal integer)");
+
+	cfg = one("maintenance_file", "/var/tmp/m");
+	is_str(cfg ? cfg->maintenance_file : NULL, "/var/tmp/m",
+	    "maintenance_file replaces the default");
+	config_free(cfg);
+	bad("maintenance_file = none\n",
+	    "t.conf:1: maintenance_file: must be an absolute path");
+	bad("maintenance_file = var/m\n",
+	    "t.conf:1: maintenance_file: must be an absolute path");
+}
+
+/* config_peek(text, key) is want; one assertion. */
+static void
+peek_is(const char *text, size_t len, const char *key, const char *want,
+    const char *name)
+{
+	char	*v = config_peek(text, len, key);
+
+	is_str(v, want, "peek: %s", name);
+	free(v);
+}
+
+static void
+test_peek(void)
+{
+	static const char broken[] =
+	    "colour = blue\n"
+	    "pidfile = /run/a.pid # first\n"
+	    "no equals here\n"
+	    "log_level = \"\n"
+	    "pidfile = /run/b.pid\r\n"
+	    "pidfile =\n"
+	    "pid\0file = /run/nul.pid\n"
+	    "[check Bad\n"
+	    "pidfile = /run/in-section.pid\n";
+	static const char bom[] = "\357\273\277pidfile = /run/bom.pid\n";
+	char	 *big;
+	size_t	  n = 6000;
+
+	peek_is(broken, sizeof(broken) - 1, "pidfile", "/run/b.pid",
+	    "the last global value of a broken file");
+	peek_is(broken, sizeof(broken) - 1, "log_level", "\"",
+	    "a value the parser would reject is still read");
+	peek_is(broken, 40, "pidfile", "/run/a.pid",
+	    "only len bytes are read");
+	peek_is(broken, sizeof(broken) - 1, "user", NULL, "a key not set");
+	peek_is(broken, sizeof(broken) - 1, "PIDFILE", NULL,
+	    "keys are case-sensitive");
+	peek_is("[check d]\npidfile = /x\n", 22, "pidfile", NULL,
+	    "lines inside sections are not global");
+	peek_is("", 0, "pidfile", NULL, "an empty text");
+	if ((big = malloc(n)) != NULL) {
+		memset(big, 'x', n);
+		memcpy(big, "pidfile = /run/long", 19);
+		big[n - 1] = '\n';
+		peek_is(big, n, "pidfile", NULL, "a line too long is skipped");
+		free(big);
+	}
+	big = config_peek(bom, sizeof(bom) - 1, "pidfile");
+	if (!ok(big != NULL && strcmp(big, "/run/bom.pid") == 0,
+	    "peek: a leading BOM is skipped, as config_parse does"))
+		printf("#   got:  \"%s\"\n", big ? big : "(null)");
+	free(big);
 }
 
 int
@@ -669,9 +1223,19 @@ main(void)
 	test_multiple_errors();
 	test_comments();
 	test_listen_config();
-	test_parse_listen();
+	test_listen_syntax();
 	test_durations();
 	test_duration_keys();
-	test_split_words();
+	test_sections();
+	test_section_values();
+	test_section_key_errors();
+	test_misplaced_keys();
+	test_section_headers();
+	test_broken_sections();
+	test_section_multi();
+	test_too_many_checks();
+	test_agent();
+	test_check_globals();
+	test_peek();
 	return done_testing();
 }

@@ -108,9 +108,11 @@ test_target(void)
 	    span_is(r.path, r.path_len, "/"), "an empty query is stripped");
 	ok(parse("GET /a?b?c HTTP/1.0\r\n\r\n", &r) == 0 &&
 	    span_is(r.path, r.path_len, "/a"), "path ends at the first ?");
-	ok(parse("GET /%41~!$&'()*+,;=:@[]{}\"<>\\^`|# HTTP/1.0\r\n\r\n",
-	    &r) == 0 && r.path_len == 30,
-	    "any visible ASCII byte is allowed in the target");
+	ok(parse("GET /%41~!$&'()*+,;=:@[]{}\"<>\\^`| HTTP/1.0\r\n\r\n",
+	    &r) == 0 && r.path_len == 29,
+	    "any visible ASCII byte but '#' is allowed in the target");
+	ok(parse("GET /health#x HTTP/1.0\r\n\r\n", &r) == 400,
+	    "a fragment (#) is no part of a request target");
 	ok(parse("GET http://a:8080/health?x HTTP/1.0\r\n\r\n", &r) == 0 &&
 	    span_is(r.path, r.path_len, "/health"),
 	    "the absolute-form is served by its path");

@@ -1,6 +1,7 @@
 /*
- * test_status.c - /health, /status and /metrics bodies, byte for byte,
- * and the output buffer they grow.
+ * test_status.c - the /status body byte for byte for a fixed snapshot,
+ * what it makes of hostile bytes and numbers, and the growable buffer
+ * every answer is built in.
  */
 #include <math.h>
 #include <stdint.h>
@@ -8,26 +9,372 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
+#include "health.h"
 #include "status.h"
 #include "tap.h"
 
-static struct status_buf out;	/* reused by every render, as server.c does */
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
-/* A fixed snapshot: no check, every counter different. */
-static struct status_info
-base(void)
+/*
+ * A strict JSON checker (RFC 8259): one value, strings of well-formed
+ * UTF-8 (decoded here, not with text.c's tables) and no lone surrogate
+ * escapes, numbers in JSON's grammar only (no NaN, no Infinity).
+ */
+struct jcur {
+	const unsigned char	*p, *e;
+	int			 depth;
+};
+
+static size_t
+utf8_len(const unsigned char *s, size_t n)
 {
-	struct status_info si;
+	uint32_t cp;
+	size_t need, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if ((s[0] & 0xe0) == 0xc0) {
+		need = 2;
+		cp = s[0] & 0x1f;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		need = 3;
+		cp = s[0] & 0x0f;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		need = 4;
+		cp = s[0] & 0x07;
+	} else
+		return 0;
+	if (n < need)
+		return 0;
+	for (i = 1; i < need; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((need == 2 && cp < 0x80) || (need == 3 && cp < 0x800) ||
+	    (need == 4 && cp < 0x10000) || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return need;
+}
+
+static void
+j_ws(struct jcur *j)
+{
+	while (j->p < j->e && (*j->p == ' ' || *j->p == '\t' ||
+	    *j->p == '\n' || *j->p == '\r'))
+		j->p++;
+}
+
+static int
+j_hex4(struct jcur *j, unsigned int *v)
+{
 	int i;
 
+	*v = 0;
+	if (j->e - j->p < 4)
+		return 0;
+	for (i = 0; i < 4; i++, j->p++) {
+		unsigned char c = *j->p;
+
+		if (c >= '0' && c <= '9')
+			*v = *v << 4 | (unsigned int)(c - '0');
+		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+			*v = *v << 4 | (unsigned int)((c | 0x20) - 'a' + 10);
+		else
+			return 0;
+	}
+	return 1;
+}
+
+static int
+j_string(struct jcur *j)
+{
+	unsigned int u, lo;
+	size_t k;
+
+	if (j->p >= j->e || *j->p++ != '"')
+		return 0;
+	while (j->p < j->e && *j->p != '"') {
+		if (*j->p < 0x20)
+			return 0;
+		if (*j->p != '\\') {
+			if ((k = utf8_len(j->p, (size_t)(j->e - j->p))) == 0)
+				return 0;
+			j->p += k;
+			continue;
+		}
+		if (++j->p >= j->e)
+			return 0;
+		if (*j->p != 'u') {
+			if (*j->p == '\0' ||
+			    strchr("\"\\/bfnrt", *j->p) == NULL)
+				return 0;
+			j->p++;
+			continue;
+		}
+		j->p++;
+		if (!j_hex4(j, &u) || (u >= 0xdc00 && u <= 0xdfff))
+			return 0;
+		if (u >= 0xd800 && u <= 0xdbff) {
+			if (j->e - j->p < 2 || j->p[0] != '\\' ||
+			    j->p[1] != 'u')
+				return 0;
+			j->p += 2;
+			if (!j_hex4(j, &lo) || lo < 0xdc00 || lo > 0xdfff)
+				return 0;
+		}
+	}
+	if (j->p >= j->e)
+		return 0;
+	j->p++;
+	return 1;
+}
+
+static int
+j_digits(struct jcur *j)
+{
+	const unsigned char *s = j->p;
+
+	while (j->p < j->e && *j->p >= '0' && *j->p <= '9')
+		j->p++;
+	return j->p > s;
+}
+
+static int
+j_number(struct jcur *j)
+{
+	if (j->p < j->e && *j->p == '-')
+		j->p++;
+	if (j->p < j->e && *j->p == '0')
+		j->p++;
+	else if (j->p >= j->e || *j->p < '1' || *j->p > '9' || !j_digits(j))
+		return 0;
+	if (j->p < j->e && *j->p == '.') {
+		j->p++;
+		if (!j_digits(j))
+			return 0;
+	}
+	if (j->p < j->e && (*j->p == 'e' || *j->p == 'E')) {
+		j->p++;
+		if (j->p < j->e && (*j->p == '+' || *j->p == '-'))
+			j->p++;
+		if (!j_digits(j))
+			return 0;
+	}
+	return 1;
+}
+
+static int
+j_word(struct jcur *j, const char *w)
+{
+	size_t n = strlen(w);
+
+	if ((size_t)(j->e - j->p) < n || memcmp(j->p, w, n) != 0)
+		return 0;
+	j->p += n;
+	return 1;
+}
+
+static int
+j_value(struct jcur *j)
+{
+	unsigned char close;
+
+	j_ws(j);
+	if (j->p >= j->e)
+		return 0;
+	switch (*j->p) {
+	case '"':
+		return j_string(j);
+	case 't':
+		return j_word(j, "true");
+	case 'f':
+		return j_word(j, "false");
+	case 'n':
+		return j_word(j, "null");
+	case '{':
+	case '[':
+		break;
+	default:
+		return j_number(j);
+	}
+	close = *j->p++ == '{' ? '}' : ']';
+	if (++j->depth > 64)
+		return 0;
+	j_ws(j);
+	if (j->p < j->e && *j->p == close) {
+		j->p++;
+		j->depth--;
+		return 1;
+	}
+	for (;;) {
+		if (close == '}') {
+			j_ws(j);
+			if (!j_string(j))
+				return 0;
+			j_ws(j);
+			if (j->p >= j->e || *j->p++ != ':')
+				return 0;
+		}
+		if (!j_value(j))
+			return 0;
+		j_ws(j);
+		if (j->p < j->e && *j->p == ',') {
+			j->p++;
+			continue;
+		}
+		if (j->p < j->e && *j->p == close) {
+			j->p++;
+			j->depth--;
+			return 1;
+		}
+		return 0;
+	}
+}
+
+static int
+json_valid(const char *s, size_t n)
+{
+	struct jcur j = { (const unsigned char *)s,
+	    (const unsigned char *)s + n, 0 };
+
+	if (s == NULL || !j_value(&j))
+		return 0;
+	j_ws(&j);
+	return j.p == j.e;
+}
+
+static void
+test_json_checker(void)
+{
+	static const char *const good[] = {
+		"{}", "[]", "0", "-0.5e+3", "\"\"", "null",
+		"{\"a\":[1,true,false,null,{\"b\":\"\\u00e9\\ud83d\\ude00\"}]}",
+		"\"caf\xc3\xa9 \xf0\x9f\x98\x80 \\\" \\\\ \\/ \\n\"",
+	};
+	static const char *const bad[] = {
+		"", "{\"a\":1,}", "[1,]", "[01]", "1.", ".5", "-", "+1",
+		"nan", "NaN", "Infinity", "-inf", "{\"a\" 1}", "{a:1}",
+		"[1]x", "\"abc", "\"\x01\"", "\"\xff\"", "\"\xc0\x80\"",
+		"\"\xed\xa0\x80\"", "\"\\ud800\"", "\"\\udc00\"", "\"\\x41\"",
+		"\"\\u12\"", "[1 2]", "{\"a\":1}}", "tru",
+	};
+	size_t i;
+	int good_ok = 1, bad_ok = 1;
+
+	for (i = 0; i < NELEM(good); i++)
+		if (!json_valid(good[i], strlen(good[i]))) {
+			good_ok = 0;
+			printf("# rejected: %s\n", good[i]);
+		}
+	for (i = 0; i < NELEM(bad); i++)
+		if (json_valid(bad[i], strlen(bad[i]))) {
+			bad_ok = 0;
+			printf("# accepted: %s\n", bad[i]);
+		}
+	ok(good_ok, "the test's JSON checker accepts valid JSON");
+	ok(bad_ok, "the test's JSON checker rejects invalid JSON");
+}
+
+
+/* ---- the fixed snapshot ---- */
+
+enum { DISK, LOAD, WEB, NCHK };
+
+static struct buf out;		/* reused by every render, as server.c does */
+static struct check_status chk[NCHK];
+static const struct check_status *chkp[NCHK];
+static struct status_info si;
+static struct perf_item perf[2];
+
+#define DISK_OUTPUT	"DISK CRITICAL - / 97% | /=97%;90;95;0;100 " \
+	"inodes=0.25\n"
+#define LOAD_OUTPUT	"LOAD WARNING - load average 5.10\n"
+
+/*
+ * Three checks: disk critical with perfdata, load warning that does not
+ * affect health and shows the previous command's result, web new since
+ * a reload (pending, never ran); the host drained with a reason.
+ */
+static void
+fixture(void)
+{
+	size_t i;
+
+	memset(chk, 0, sizeof(chk));
+	memset(perf, 0, sizeof(perf));
+	perf[0].label = "/";
+	perf[0].unit = "percent";
+	perf[0].value = 97;
+	perf[0].min = 0;
+	perf[0].max = 100;
+	perf[0].warn_high = 90;
+	perf[0].crit_high = 95;
+	perf[0].has = PERF_MIN | PERF_MAX | PERF_WARN_HIGH | PERF_CRIT_HIGH;
+	perf[1].label = "inodes";
+	perf[1].unit = "";
+	perf[1].value = 0.25;
+
+	chk[DISK].name = "disk";
+	chk[DISK].command =
+	    "/usr/lib/nagios/plugins/check_disk -w 10% -c 5% -p /";
+	chk[DISK].affects_health = 1;
+	chk[DISK].state = HEALTH_CRITICAL;
+	chk[DISK].text = "DISK CRITICAL - / 97%";
+	chk[DISK].ran = 1;
+	chk[DISK].result = HEALTH_CRITICAL;
+	chk[DISK].exit_code = 2;
+	chk[DISK].output = DISK_OUTPUT;
+	chk[DISK].output_len = sizeof(DISK_OUTPUT) - 1;
+	chk[DISK].perf = perf;
+	chk[DISK].nperf = 2;
+	chk[DISK].started = 1700000120.125;
+	chk[DISK].duration = 0.042;
+	chk[DISK].runs = 12;
+	chk[DISK].timeouts = 1;
+	chk[DISK].skipped = 2;
+
+	chk[LOAD].name = "load";
+	chk[LOAD].command = "/usr/lib/nagios/plugins/check_load -w 5 -c 10";
+	chk[LOAD].previous = 1;
+	chk[LOAD].state = HEALTH_WARNING;
+	chk[LOAD].text = "LOAD WARNING - load average 5.10";
+	chk[LOAD].ran = 1;
+	chk[LOAD].result = HEALTH_WARNING;
+	chk[LOAD].exit_code = 1;
+	chk[LOAD].output = LOAD_OUTPUT;
+	chk[LOAD].output_len = sizeof(LOAD_OUTPUT) - 1;
+	chk[LOAD].started = 1700000110.5;
+	chk[LOAD].duration = 1.5;
+	chk[LOAD].runs = 3;
+
+	chk[WEB].name = "web";
+	chk[WEB].command = "/usr/lib/nagios/plugins/check_http -H localhost";
+	chk[WEB].affects_health = 1;
+	chk[WEB].pending = 1;
+	chk[WEB].state = HEALTH_UNKNOWN;
+	chk[WEB].text = "no check result yet";
+	chk[WEB].exit_code = -1;
+
+	for (i = 0; i < NCHK; i++)
+		chkp[i] = &chk[i];
 	memset(&si, 0, sizeof(si));
-	si.version = "1.4.0";
+	si.version = "1.5.0";
+	si.host = "web1.example.org";
 	si.pid = 4242;
 	si.start_time = 1700000000.25;
 	si.now = 1700000123.5;
 	si.config_file = "/etc/mydaemon.conf";
 	si.generation = 3;
-	si.health = HEALTH_OK;
+	si.maint_drain = 1;
+	si.maint_since = 1700000100.5;
+	si.maint_reason = "rolling upgrade";
+	si.checks = chkp;
+	si.nchecks = NCHK;
+	si.names_in_text = 1;
+	si.checks_running = 1;
 	si.reloads_ok = 2;
 	si.reloads_failed = 1;
 	si.log_reopens = 4;
@@ -35,285 +382,316 @@ base(void)
 	si.log_dropped = 9;
 	si.connections = 2;
 	si.requests = 315;
-	for (i = 0; i < STATUS_NCODES; i++)
-		si.requests_by_code[i] = (uint64_t)i * 7;
-	return si;
-}
-
-/* The same with a check that ran and warned. */
-static struct status_info
-with_check(void)
-{
-	static const char output[] =
-	    "DISK WARNING - 85% used | /=85%;80;90\nsecond line\n";
-	struct status_info si = base();
-
-	si.maintenance = 1;
-	si.health = HEALTH_WARNING;
-	si.health_text = "DISK WARNING - 85% used";
-	si.has_check = 1;
-	si.check_ran = 1;
-	si.check_command = "/usr/lib/nagios/plugins/check_disk -w 20% -p /";
-	si.check_exit_code = 1;
-	si.check_result = HEALTH_WARNING;
-	si.check_output = output;
-	si.check_output_len = sizeof(output) - 1;
-	si.check_started = 1700000120.125;
-	si.check_duration = 0.042;
-	si.check_runs = 12;
-	si.check_timeouts = 1;
-	si.check_skipped = 0;
-	return si;
 }
 
 static const char *
-render(void (*fn)(const struct status_info *, struct status_buf *),
-    const struct status_info *si)
+render(void)
 {
-	status_buf_reset(&out);
-	fn(si, &out);
+	buf_reset(&out);
+	status_json(&si, &out);
 	return out.failed ? NULL : out.data;
 }
 
-static void
-health_is(const struct status_info *si, int code, const char *body,
-    const char *what)
+/* The last render is one line of valid JSON. */
+static int
+one_json_line(void)
 {
-	int got;
-
-	status_buf_reset(&out);
-	got = status_health(si, &out);
-	ok(got == code, "%s: status %d (got %d)", what, code, got);
-	is_str(out.data, body, "%s: body", what);
+	return out.data != NULL && !out.failed && out.len > 0 &&
+	    memchr(out.data, '\n', out.len) == out.data + out.len - 1 &&
+	    json_valid(out.data, out.len - 1);
 }
 
-static void
-health_text_is(enum health_state h, const char *text, const char *body,
-    const char *what)
-{
-	struct status_info si = base();
-
-	si.health = h;
-	si.health_text = text;
-	health_is(&si, h == HEALTH_OK || h == HEALTH_WARNING ? 200 : 503,
-	    body, what);
-}
-
-static void
-test_health(void)
-{
-	health_text_is(HEALTH_OK, NULL, "ok\n", "ok");
-	health_text_is(HEALTH_OK, "all fine", "ok\n", "ok never shows text");
-	health_text_is(HEALTH_WARNING, "disk 85%", "warning: disk 85%\n",
-	    "warning");
-	health_text_is(HEALTH_CRITICAL, "disk full", "critical: disk full\n",
-	    "critical");
-	health_text_is(HEALTH_UNKNOWN, "no check result yet",
-	    "unknown: no check result yet\n", "unknown");
-	health_text_is(HEALTH_CRITICAL, NULL, "critical\n", "NULL text");
-	health_text_is(HEALTH_WARNING, "", "warning\n", "empty text");
-	health_text_is(HEALTH_UNKNOWN, "   ", "unknown\n", "blank text");
-	health_text_is((enum health_state)42, "x", "unknown: x\n",
-	    "a state out of range is unknown");
-	health_text_is(HEALTH_CRITICAL, "a\tb\001c\177d\033[0m",
-	    "critical: a?b?c?d?[0m\n", "control bytes become '?'");
-	health_text_is(HEALTH_WARNING, "DISK OK - 50% free | /=50%;80;90",
-	    "warning: DISK OK - 50% free\n", "performance data is cut");
-	health_text_is(HEALTH_CRITICAL, "|only=perf", "critical\n",
-	    "nothing but performance data");
-	health_text_is(HEALTH_CRITICAL, "first\nsecond", "critical: first\n",
-	    "only the first line");
-	health_text_is(HEALTH_CRITICAL, "crlf  \r\nnext", "critical: crlf\n",
-	    "trailing blanks and CR are trimmed");
-	health_text_is(HEALTH_WARNING, "caf\xc3\xa9 \xe2\x82\xac",
-	    "warning: caf\xc3\xa9 \xe2\x82\xac\n", "UTF-8 passes through");
-}
+#define HEAD \
+	"{\"name\":\"mydaemon\",\"version\":\"1.5.0\",\"pid\":4242," \
+	"\"host\":\"web1.example.org\",\"uptime_seconds\":123.250," \
+	"\"start_time\":1700000000.250," \
+	"\"config_file\":\"/etc/mydaemon.conf\",\"config_generation\":3,"
+#define J_DISK \
+	"{\"name\":\"disk\",\"command\":" \
+	"\"/usr/lib/nagios/plugins/check_disk -w 10% -c 5% -p /\"," \
+	"\"affects_health\":true,\"state\":\"critical\",\"pending\":false," \
+	"\"previous_command\":false,\"ran\":true,\"exit_code\":2," \
+	"\"result\":\"critical\",\"output\":\"DISK CRITICAL - / 97% | " \
+	"/=97%;90;95;0;100 inodes=0.25\\n\",\"perfdata\":[" \
+	"{\"label\":\"/\",\"value\":97,\"unit\":\"percent\",\"min\":0," \
+	"\"max\":100,\"warning_high\":90,\"critical_high\":95}," \
+	"{\"label\":\"inodes\",\"value\":0.25,\"unit\":\"\"}]," \
+	"\"started\":1700000120.125,\"duration_seconds\":0.042," \
+	"\"runs\":12,\"timeouts\":1,\"skipped\":2}"
+#define J_LOAD \
+	"{\"name\":\"load\",\"command\":" \
+	"\"/usr/lib/nagios/plugins/check_load -w 5 -c 10\"," \
+	"\"affects_health\":false,\"state\":\"warning\",\"pending\":false," \
+	"\"previous_command\":true,\"ran\":true,\"exit_code\":1," \
+	"\"result\":\"warning\"," \
+	"\"output\":\"LOAD WARNING - load average 5.10\\n\"," \
+	"\"perfdata\":[],\"started\":1700000110.500," \
+	"\"duration_seconds\":1.500,\"runs\":3,\"timeouts\":0,\"skipped\":0}"
+#define J_WEB \
+	"{\"name\":\"web\",\"command\":" \
+	"\"/usr/lib/nagios/plugins/check_http -H localhost\"," \
+	"\"affects_health\":true,\"state\":\"unknown\",\"pending\":true," \
+	"\"previous_command\":false,\"ran\":false,\"exit_code\":null," \
+	"\"result\":null,\"output\":null,\"perfdata\":[],\"started\":null," \
+	"\"duration_seconds\":null,\"runs\":0,\"timeouts\":0,\"skipped\":0}"
+#define TAIL(running) \
+	",\"checks_running\":" running ",\"reloads\":{\"ok\":2,\"failed\":1}," \
+	"\"log\":{\"reopens\":4,\"reopen_failures\":1,\"dropped_lines\":9}," \
+	"\"connections\":2,\"requests\":315}\n"
 
 static void
-test_health_edges(void)
+test_exact(void)
 {
-	struct status_info si = base();
-	char text[512], want[512];
+	fixture();
+	is_str(render(), HEAD
+	    "\"health\":\"maintenance\",\"health_text\":null,"
+	    "\"checks_health\":\"critical\",\"maintenance\":{\"active\":true,"
+	    "\"source\":\"drain\",\"since\":1700000100.500,"
+	    "\"reason\":\"rolling upgrade\"},"
+	    "\"checks\":[" J_DISK "," J_LOAD "," J_WEB "],\"check\":null"
+	    TAIL("1"), "three checks, drained with a reason");
+	ok(one_json_line(), "... one line of valid JSON");
 
-	memset(text, 'a', 300);
-	text[300] = '\0';
-	snprintf(want, sizeof(want), "critical: %.200s\n", text);
-	health_text_is(HEALTH_CRITICAL, text, want, "long text cut at 200");
-	memcpy(text + 199, "\xc3\xa9", 2);
-	snprintf(want, sizeof(want), "critical: %.199s\n", text);
-	health_text_is(HEALTH_CRITICAL, text, want,
-	    "the cut does not split a character");
-	memset(text, 'a', 195);
-	memcpy(text + 195, "          b", 12);
-	snprintf(want, sizeof(want), "critical: %.195s\n", text);
-	health_text_is(HEALTH_CRITICAL, text, want,
-	    "blanks before the cut are trimmed");
-	text[200] = '\0';
-	memset(text, 'c', 200);
-	snprintf(want, sizeof(want), "critical: %.200s\n", text);
-	health_text_is(HEALTH_CRITICAL, text, want, "200 bytes are kept whole");
+	si.maint_drain = 0;
+	is_str(render(), HEAD
+	    "\"health\":\"critical\","
+	    "\"health_text\":\"disk: DISK CRITICAL - / 97%\","
+	    "\"checks_health\":\"critical\",\"maintenance\":{\"active\":false,"
+	    "\"source\":null,\"since\":null,\"reason\":\"rolling upgrade\"},"
+	    "\"checks\":[" J_DISK "," J_LOAD "," J_WEB "],\"check\":null"
+	    TAIL("1"), "the same out of maintenance");
+	ok(one_json_line(), "... one line of valid JSON");
 
-	/* Maintenance wins over any check state. */
-	si.maintenance = 1;
-	health_is(&si, 503, "maintenance\n", "maintenance over ok");
-	si.health = HEALTH_WARNING;
-	si.health_text = "w";
-	health_is(&si, 503, "maintenance\n", "maintenance over warning");
-	si.health = HEALTH_CRITICAL;
-	health_is(&si, 503, "maintenance\n", "maintenance over critical");
+	si.nchecks = 0;
+	si.maint_reason = NULL;
+	si.checks_running = 0;
+	is_str(render(), HEAD
+	    "\"health\":\"ok\",\"health_text\":null,\"checks_health\":\"ok\","
+	    "\"maintenance\":{\"active\":false,\"source\":null,\"since\":null,"
+	    "\"reason\":null},\"checks\":[],\"check\":null" TAIL("0"),
+	    "no check at all");
+	ok(one_json_line(), "... one line of valid JSON");
 }
 
-static void
-test_names(void)
-{
-	static const int codes[STATUS_NCODES] = STATUS_CODES;
-	int i;
-
-	is_str(status_health_name(HEALTH_OK), "ok", "name of OK");
-	is_str(status_health_name(HEALTH_WARNING), "warning",
-	    "name of WARNING");
-	is_str(status_health_name(HEALTH_CRITICAL), "critical",
-	    "name of CRITICAL");
-	is_str(status_health_name(HEALTH_UNKNOWN), "unknown",
-	    "name of UNKNOWN");
-	is_str(status_health_name((enum health_state)-1), "unknown",
-	    "name of a state out of range");
-	for (i = 0; i < STATUS_NCODES; i++)
-		ok(status_code_index(codes[i]) == i, "index of %d is %d",
-		    codes[i], i);
-	ok(status_code_index(201) == -1 && status_code_index(0) == -1 &&
-	    status_code_index(-1) == -1, "codes not counted have no index");
-}
-
-static void
-test_json_exact(void)
-{
-	struct status_info si = base();
-
-	is_str(render(status_json, &si),
-	    "{\"name\":\"mydaemon\",\"version\":\"1.4.0\",\"pid\":4242,"
-	    "\"uptime_seconds\":123.250,\"start_time\":1700000000.250,"
-	    "\"config_file\":\"/etc/mydaemon.conf\",\"config_generation\":3,"
-	    "\"health\":\"ok\",\"health_text\":null,\"maintenance\":false,"
-	    "\"check\":null,\"reloads\":{\"ok\":2,\"failed\":1},"
-	    "\"log\":{\"reopens\":4,\"reopen_failures\":1,"
-	    "\"dropped_lines\":9},\"connections\":2,\"requests\":315}\n",
-	    "JSON without a check");
-	si = with_check();
-	is_str(render(status_json, &si),
-	    "{\"name\":\"mydaemon\",\"version\":\"1.4.0\",\"pid\":4242,"
-	    "\"uptime_seconds\":123.250,\"start_time\":1700000000.250,"
-	    "\"config_file\":\"/etc/mydaemon.conf\",\"config_generation\":3,"
-	    "\"health\":\"warning\","
-	    "\"health_text\":\"DISK WARNING - 85% used\",\"maintenance\":true,"
-	    "\"check\":{\"command\":"
-	    "\"/usr/lib/nagios/plugins/check_disk -w 20% -p /\","
-	    "\"ran\":true,\"exit_code\":1,\"result\":\"warning\","
-	    "\"output\":\"DISK WARNING - 85% used | /=85%;80;90\\n"
-	    "second line\\n\",\"started\":1700000120.125,"
-	    "\"duration_seconds\":0.042,\"runs\":12,\"timeouts\":1,"
-	    "\"skipped\":0},\"reloads\":{\"ok\":2,\"failed\":1},"
-	    "\"log\":{\"reopens\":4,\"reopen_failures\":1,"
-	    "\"dropped_lines\":9},\"connections\":2,\"requests\":315}\n",
-	    "JSON with a check");
-}
-
-/* The text between two keys of the last JSON render. */
+/* The text between two keys of the last render. */
 static const char *
 json_between(const char *from, const char *to)
 {
-	static char buf[2048];
+	static char between[4096];
 	const char *s, *e;
 
 	if (out.data == NULL || (s = strstr(out.data, from)) == NULL)
 		return NULL;
 	s += strlen(from);
-	if ((e = strstr(s, to)) == NULL || (size_t)(e - s) >= sizeof(buf))
+	if ((e = strstr(s, to)) == NULL ||
+	    (size_t)(e - s) >= sizeof(between))
 		return NULL;
-	memcpy(buf, s, (size_t)(e - s));
-	buf[e - s] = '\0';
-	return buf;
+	memcpy(between, s, (size_t)(e - s));
+	between[e - s] = '\0';
+	return between;
 }
 
 static void
-test_json_nulls(void)
+test_maintenance(void)
 {
-	struct status_info si = with_check();
+	static const struct {
+		int		 config, drain;
+		double		 since;
+		const char	*reason, *want;
+	} m[] = {
+		{ 1, 0, 1700000100.5, NULL, "{\"active\":true,\"source\":"
+		    "\"config\",\"since\":1700000100.500,\"reason\":null}" },
+		{ 1, 1, 1700000100.5, "both", "{\"active\":true,\"source\":"
+		    "\"config+drain\",\"since\":1700000100.500,"
+		    "\"reason\":\"both\"}" },
+		{ 0, 1, 0, "r", "{\"active\":true,\"source\":\"drain\","
+		    "\"since\":null,\"reason\":\"r\"}" },
+		{ 0, 0, 1700000100.5, NULL, "{\"active\":false,"
+		    "\"source\":null,\"since\":null,\"reason\":null}" },
+	};
+	size_t i;
 
-	si.check_ran = 0;
-	si.check_output = NULL;
-	render(status_json, &si);
-	is_str(json_between("\"check\":", ",\"reloads\""),
-	    "{\"command\":\"/usr/lib/nagios/plugins/check_disk -w 20% -p /\","
-	    "\"ran\":false,\"exit_code\":null,\"result\":null,\"output\":null,"
-	    "\"started\":null,\"duration_seconds\":null,\"runs\":12,"
-	    "\"timeouts\":1,\"skipped\":0}", "a check not yet run is nulls");
-	si = with_check();
-	si.check_exit_code = -1;
-	si.check_result = HEALTH_UNKNOWN;
-	render(status_json, &si);
-	is_str(json_between("\"exit_code\":", ",\"output\""),
-	    "null,\"result\":\"unknown\"", "exit code -1 is null");
+	for (i = 0; i < NELEM(m); i++) {
+		fixture();
+		si.maint_config = m[i].config;
+		si.maint_drain = m[i].drain;
+		si.maint_since = m[i].since;
+		si.maint_reason = m[i].reason;
+		render();
+		is_str(json_between("\"maintenance\":", ",\"checks\":["),
+		    m[i].want, "maintenance: config %d, drain %d, since %.1f",
+		    m[i].config, m[i].drain, m[i].since);
+		is_str(json_between("\"health\":", ",\"health_text\""),
+		    m[i].config || m[i].drain ? "\"maintenance\"" :
+		    "\"critical\"", "... and the health it gives");
+	}
+}
+
+/* The entry of the check "main" is shown again as "check". */
+static void
+test_main_check(void)
+{
+	char entry[4096];
+	const char *e;
+
+	fixture();
+	chk[LOAD].name = "main";
+	render();
+	e = json_between("},{\"name\":\"main\"", "},{\"name\":\"web\"");
+	snprintf(entry, sizeof(entry), "{\"name\":\"main\"%s}",
+	    e != NULL ? e : "?");
+	is_str(json_between(",\"check\":", ",\"checks_running\""), entry,
+	    "\"check\" repeats the entry of the check main");
+	ok(one_json_line(), "... one line of valid JSON");
+}
+
+static void
+test_nulls(void)
+{
+	fixture();
 	si.version = NULL;
+	si.host = NULL;
 	si.config_file = NULL;
-	si.health_text = NULL;
-	si.check_command = NULL;
-	render(status_json, &si);
+	chk[DISK].command = NULL;
+	chk[DISK].output = NULL;
+	chk[DISK].output_len = 5;
+	render();
 	is_str(json_between("\"version\":", ",\"pid\""), "null",
 	    "NULL version is null");
+	is_str(json_between("\"host\":", ",\"uptime_seconds\""), "null",
+	    "NULL host is null");
 	is_str(json_between("\"config_file\":", ",\"config_generation\""),
 	    "null", "NULL config_file is null");
-	is_str(json_between("\"health_text\":", ",\"maintenance\""), "null",
-	    "NULL health_text is null");
-	is_str(json_between("\"command\":", ",\"ran\""), "null",
-	    "NULL command is null");
+	is_str(json_between("\"disk\",\"command\":", ",\"affects_health\""),
+	    "null", "NULL command is null");
+	is_str(json_between("\"critical\",\"output\":", ",\"perfdata\""),
+	    "null", "NULL output is null, whatever its length");
+	ok(one_json_line(), "... one line of valid JSON");
+	fixture();
+	chk[DISK].exit_code = -1;
+	chk[DISK].result = HEALTH_UNKNOWN;
+	render();
+	is_str(json_between("\"exit_code\":", ",\"output\""),
+	    "null,\"result\":\"unknown\"", "exit code -1 is null");
+	chk[DISK].result = (enum health_state)17;
+	chk[DISK].state = (enum health_state)-2;
+	render();
+	is_str(json_between("\"disk\",\"command\"", "\"started\""),
+	    ":\"/usr/lib/nagios/plugins/check_disk -w 10% -c 5% -p /\","
+	    "\"affects_health\":true,\"state\":\"unknown\",\"pending\":false,"
+	    "\"previous_command\":false,\"ran\":true,\"exit_code\":null,"
+	    "\"result\":\"unknown\",\"output\":\"DISK CRITICAL - / 97% | "
+	    "/=97%;90;95;0;100 inodes=0.25\\n\",\"perfdata\":[{\"label\":"
+	    "\"/\",\"value\":97,\"unit\":\"percent\",\"min\":0,\"max\":100,"
+	    "\"warning_high\":90,\"critical_high\":95},{\"label\":\"inodes\","
+	    "\"value\":0.25,\"unit\":\"\"}],",
+	    "states out of range are unknown");
+	is_str(json_between("\"checks_health\":", ",\"maintenance\""),
+	    "\"unknown\"", "... in the verdict too");
+}
+
+/* ---- numbers: no NaN, no inf, no negative uptime ---- */
+
+static int
+no_nan_inf(void)
+{
+	static const char *const bad[] = { ":nan", ":-nan", ":inf", ":-inf",
+	    ":NaN", ":Inf", "e+308", ":1.#" };
+	size_t i;
+
+	if (out.data == NULL)
+		return 0;
+	for (i = 0; i < NELEM(bad); i++)
+		if (strstr(out.data, bad[i]) != NULL)
+			return 0;
+	return one_json_line();
 }
 
 static void
-test_json_numbers(void)
+test_numbers(void)
 {
-	struct status_info si = with_check();
-
+	fixture();
 	si.now = si.start_time - 30;
-	si.check_duration = NAN;
-	si.check_started = INFINITY;
-	render(status_json, &si);
+	chk[DISK].duration = NAN;
+	chk[DISK].started = INFINITY;
+	render();
 	is_str(json_between("\"uptime_seconds\":", ",\"start_time\""),
-	    "0.000", "a clock stepped back gives uptime 0");
+	    "0.000", "a clock stepped back gives uptime 0, not negative");
 	is_str(json_between("\"started\":", ",\"runs\""),
 	    "0.000,\"duration_seconds\":0.000", "inf and NaN render as 0");
+	ok(no_nan_inf(), "... and never as nan or inf");
+
 	si.start_time = -1.5;
 	si.now = NAN;
-	si.check_duration = 0.9996;
-	si.check_started = -0.0001;
-	render(status_json, &si);
+	chk[DISK].duration = 0.9996;
+	chk[DISK].started = -0.0001;
+	render();
 	is_str(json_between("\"uptime_seconds\":", ",\"config_file\""),
 	    "0.000,\"start_time\":-1.500", "negative start time, NaN now");
 	is_str(json_between("\"started\":", ",\"runs\""),
 	    "0.000,\"duration_seconds\":1.000",
 	    "rounding carries and never gives -0.000");
-	ok(strstr(out.data, ":nan") == NULL && strstr(out.data, ":-nan") ==
-	    NULL && strstr(out.data, ":inf") == NULL &&
-	    strstr(out.data, ":-inf") == NULL, "no nan or inf as a value");
+	si.start_time = INFINITY;
+	si.now = INFINITY;
+	si.maint_since = NAN;
+	render();
+	is_str(json_between("\"uptime_seconds\":", ",\"config_file\""),
+	    "0.000,\"start_time\":0.000", "inf start and now");
+	is_str(json_between("\"since\":", ",\"reason\""), "null",
+	    "a NaN maintenance start is null");
+	si.start_time = 0;
+	si.now = 1e30;
+	si.maint_since = -INFINITY;
+	render();
+	is_str(json_between("\"uptime_seconds\":", ",\"config_file\""),
+	    "10000000000000000000.000,\"start_time\":0.000",
+	    "an absurd uptime is clamped, still a number");
+	is_str(json_between("\"since\":", ",\"reason\""), "null",
+	    "a -inf maintenance start is null");
+	ok(no_nan_inf(), "... no nan or inf");
+
+	fixture();
+	perf[0].value = NAN;
+	perf[0].min = -INFINITY;
+	perf[0].max = INFINITY;
+	perf[0].warn_high = -0.0;
+	perf[0].crit_high = 1e-7;
+	perf[1].value = -2.5e-300;
+	render();
+	is_str(json_between("\"perfdata\":[", "]"),
+	    "{\"label\":\"/\",\"value\":0,\"unit\":\"percent\",\"min\":0,"
+	    "\"max\":0,\"warning_high\":0,\"critical_high\":1e-07},"
+	    "{\"label\":\"inodes\",\"value\":-2.5e-300,\"unit\":\"\"}",
+	    "perfdata: NaN and inf as 0, no -0, exponents JSON allows");
+	ok(no_nan_inf(), "... no nan or inf");
+
+	{
+		perf[1].value = 1e300;
+		render();
+		is_str(json_between("\"inodes\",\"value\":", ",\"unit\""),
+		    "1e+300", "a perfdata value of 1e300");
+	}
 }
 
-/* Render n bytes as the check's output and compare the JSON string. */
+/* ---- bytes: escapes, UTF-8, anything at all ---- */
+
+/* Render n bytes as disk's output and compare the JSON string. */
 static void
 output_is(const char *in, size_t n, const char *want, const char *what)
 {
-	struct status_info si = with_check();
-
-	si.check_output = in;
-	si.check_output_len = n;
-	render(status_json, &si);
-	is_str(json_between("\"output\":", ",\"started\""), want, "%s", what);
+	fixture();
+	chk[DISK].output = in;
+	chk[DISK].output_len = n;
+	render();
+	is_str(json_between("\"critical\",\"output\":", ",\"perfdata\""),
+	    want, "%s", what);
 }
 
 #define OUTPUT_IS(lit, want, what)	\
 	output_is(lit, sizeof(lit) - 1, want, what)
 
 static void
-test_json_escapes(void)
+test_escapes(void)
 {
 	char in[2], want[16], what[32];
 	int c;
@@ -324,8 +702,9 @@ test_json_escapes(void)
 	OUTPUT_IS("\177", "\"\\u007f\"", "DEL");
 	OUTPUT_IS("a\0b", "\"a\\u0000b\"", "NUL inside the output");
 	OUTPUT_IS("", "\"\"", "empty output");
+	OUTPUT_IS("</script>", "\"</script>\"", "'/' needs no escape");
 	output_is("abc", 0, "\"\"", "length 0 wins over the bytes");
-	output_is("abcdef", 3, "\"abc\"", "only check_output_len bytes");
+	output_is("abcdef", 3, "\"abc\"", "only output_len bytes");
 	for (c = 1; c < 0x20; c++) {
 		if (c == '\b' || c == '\f' || c == '\n' || c == '\r' ||
 		    c == '\t')
@@ -338,7 +717,7 @@ test_json_escapes(void)
 }
 
 static void
-test_json_utf8(void)
+test_utf8(void)
 {
 	OUTPUT_IS("caf\xc3\xa9", "\"caf\xc3\xa9\"", "2-byte UTF-8 kept");
 	OUTPUT_IS("\xe2\x82\xac", "\"\xe2\x82\xac\"", "3-byte UTF-8 kept");
@@ -368,231 +747,94 @@ test_json_utf8(void)
 	    "a sequence truncated at the end");
 	OUTPUT_IS("\xc3", "\"\\ufffd\"", "a lone lead byte at the end");
 	output_is("\xe2\x82\xac", 2, "\"\\ufffd\\ufffd\"",
-	    "check_output_len cuts a sequence: no read past it");
+	    "output_len cuts a sequence: no read past it");
 }
 
-/* Does `text` hold `line` as a whole line? */
-static int
-has_line(const char *text, const char *line)
-{
-	size_t n = strlen(line);
-	const char *p;
-
-	for (p = text; p != NULL && (p = strstr(p, line)) != NULL; p++)
-		if ((p == text || p[-1] == '\n') && p[n] == '\n')
-			return 1;
-	return 0;
-}
-
-/* A sample value must be a plain decimal number: no nan, no inf. */
-static int
-is_number(const char *s, size_t n)
-{
-	size_t i = 0, digits = 0;
-
-	if (i < n && s[i] == '-')
-		i++;
-	for (; i < n && (s[i] >= '0' && s[i] <= '9'); i++)
-		digits++;
-	if (i < n && s[i] == '.')
-		for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++)
-			digits++;
-	return digits > 0 && i == n;
-}
-
-/*
- * Parse our own exposition: every sample's family needs HELP and TYPE
- * before it, every value is a number, counters end in _total and
- * gauges do not.  Returns the number of problems.
- */
-static int
-lint_metrics(const char *text, int *nsamples)
-{
-	char name[128], want[160], type[16];
-	const char *p, *eol, *sp;
-	int bad = 0;
-	size_t n;
-
-	*nsamples = 0;
-	for (p = text; *p != '\0'; p = eol + 1) {
-		if ((eol = strchr(p, '\n')) == NULL)
-			return bad + 1;		/* last line unterminated */
-		if (sscanf(p, "# TYPE %127s %15s", name, type) == 2) {
-			n = strlen(name);
-			if ((strcmp(type, "counter") == 0) !=
-			    (n > 6 && strcmp(name + n - 6, "_total") == 0))
-				bad++;
-			continue;
-		}
-		if (*p == '#')
-			continue;
-		(*nsamples)++;
-		n = strcspn(p, "{ ");
-		snprintf(name, sizeof(name), "%.*s", (int)n, p);
-		snprintf(want, sizeof(want), "# TYPE %s ", name);
-		if (strstr(text, want) == NULL || strstr(text, want) > p)
-			bad++;
-		snprintf(want, sizeof(want), "# HELP %s ", name);
-		if (strstr(text, want) == NULL || strstr(text, want) > p)
-			bad++;
-		for (sp = eol; sp > p && sp[-1] != ' '; sp--)
-			;
-		if (!is_number(sp, (size_t)(eol - sp)))
-			bad++;
-	}
-	return bad;
-}
-
-static const char *const core_families[] = {
-	"mydaemon_build_info", "process_start_time_seconds",
-	"mydaemon_config_generation", "mydaemon_http_requests_total",
-	"mydaemon_http_connections", "mydaemon_reloads_total",
-	"mydaemon_log_reopens_total", "mydaemon_log_reopen_failures_total",
-	"mydaemon_log_dropped_lines_total", "mydaemon_maintenance",
-	"mydaemon_health_state", "mydaemon_healthy"
-};
-static const char *const check_families[] = {
-	"mydaemon_check_result", "mydaemon_check_exit_code",
-	"mydaemon_check_duration_seconds",
-	"mydaemon_check_last_run_timestamp_seconds",
-	"mydaemon_check_runs_total", "mydaemon_check_timeouts_total",
-	"mydaemon_check_skipped_total"
-};
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-
-static int
-has_family(const char *text, const char *name)
-{
-	char help[128], type[128];
-
-	snprintf(help, sizeof(help), "# HELP %s ", name);
-	snprintf(type, sizeof(type), "# TYPE %s ", name);
-	return strstr(text, help) != NULL && strstr(text, type) != NULL;
-}
-
+/* Every string of the snapshot set to s (n bytes where a length goes). */
 static void
-test_metrics_families(void)
+hostile(const char *s, size_t n)
 {
-	struct status_info si = base();
-	const char *m;
 	size_t i;
-	int n;
 
-	m = render(status_metrics, &si);
-	ok(m != NULL && lint_metrics(m, &n) == 0 && n == 22,
-	    "metrics without a check lint clean, 22 samples");
-	for (i = 0; m != NULL && i < NELEM(core_families); i++)
-		ok(has_family(m, core_families[i]), "family %s",
-		    core_families[i]);
-	ok(m != NULL && strstr(m, "mydaemon_check_") == NULL,
-	    "no check families without a check");
-	si = with_check();
-	m = render(status_metrics, &si);
-	ok(m != NULL && lint_metrics(m, &n) == 0 && n == 29,
-	    "metrics with a check lint clean, 29 samples");
-	for (i = 0; m != NULL && i < NELEM(check_families); i++)
-		ok(has_family(m, check_families[i]), "family %s",
-		    check_families[i]);
-	si.check_ran = 0;
-	m = render(status_metrics, &si);
-	ok(m != NULL && lint_metrics(m, &n) == 0 && n == 25,
-	    "a check not yet run: no result, code, duration or time samples");
-	ok(m != NULL && has_family(m, "mydaemon_check_result") &&
-	    !has_line(m, "mydaemon_check_result 0"),
-	    "check_result keeps HELP and TYPE without a sample");
+	fixture();
+	si.version = si.host = si.config_file = si.maint_reason = s;
+	for (i = 0; i < NCHK; i++) {
+		chk[i].command = chk[i].text = s;
+		chk[i].output = s;
+		chk[i].output_len = n;
+	}
+	perf[0].label = perf[0].unit = perf[1].label = s;
+	si.maint_drain = (int)(n & 1);
 }
 
 static void
-test_metrics_values(void)
+test_any_byte(void)
 {
-	struct status_info si = with_check();
-	const char *m = render(status_metrics, &si);
+	char s[8];
+	unsigned int seed = 12345;
+	int c, good = 1, k;
+	size_t n, i;
 
-	if (m == NULL)
-		m = "";
-	ok(has_line(m, "mydaemon_build_info{version=\"1.4.0\"} 1"),
-	    "build_info sample");
-	ok(has_line(m, "process_start_time_seconds 1700000000.250000"),
-	    "process_start_time_seconds sample");
-	ok(has_line(m, "mydaemon_http_requests_total{code=\"200\"} 0") &&
-	    has_line(m, "mydaemon_http_requests_total{code=\"404\"} 14") &&
-	    has_line(m, "mydaemon_http_requests_total{code=\"505\"} 63"),
-	    "requests by code, 0 included");
-	ok(has_line(m, "mydaemon_reloads_total{result=\"ok\"} 2") &&
-	    has_line(m, "mydaemon_reloads_total{result=\"failed\"} 1"),
-	    "reloads by result");
-	ok(has_line(m, "mydaemon_maintenance 1") &&
-	    has_line(m, "mydaemon_health_state 1") &&
-	    has_line(m, "mydaemon_healthy 0"), "maintenance makes unhealthy");
-	ok(has_line(m, "mydaemon_check_result 1") &&
-	    has_line(m, "mydaemon_check_exit_code 1") &&
-	    has_line(m, "mydaemon_check_duration_seconds 0.042000") &&
-	    has_line(m, "mydaemon_check_last_run_timestamp_seconds "
-	    "1700000120.125000") && has_line(m, "mydaemon_check_runs_total 12"),
-	    "check samples");
-	si.maintenance = 0;
-	m = render(status_metrics, &si);
-	ok(m != NULL && has_line(m, "mydaemon_healthy 1"),
-	    "a warning is healthy");
-	si.health = HEALTH_UNKNOWN;
-	si.check_exit_code = -1;
-	m = render(status_metrics, &si);
-	ok(m != NULL && has_line(m, "mydaemon_health_state 3") &&
-	    has_line(m, "mydaemon_healthy 0"), "unknown is unhealthy");
-	ok(m != NULL && strstr(m, "\nmydaemon_check_exit_code ") == NULL,
-	    "exit code -1 has no sample");
+	for (c = 0; c < 256; c++) {
+		s[0] = 'a';
+		s[1] = (char)c;
+		s[2] = 'b';
+		s[3] = '\0';
+		hostile(s + 1, 1);
+		render();
+		good &= one_json_line();
+		hostile(s, c == 0 ? 3 : strlen(s));
+		render();
+		good &= one_json_line();
+		if (!good) {
+			printf("# byte 0x%02x\n", c);
+			break;
+		}
+	}
+	ok(good, "each byte 0x00-0xff in every string: valid JSON, one line");
+
+	/* Random bytes, weighted to the ones that matter. */
+	for (k = 0; k < 3000 && good; k++) {
+		static const unsigned char pick[] = { '"', '\\', '\n', '\r',
+		    0x00, 0x01, 0x1f, 0x7f, 0x80, 0xbf, 0xc0, 0xc2, 0xdf, 0xe0,
+		    0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff, 'a', ' ', '|', '/' };
+		char r[65];
+
+		seed = seed * 1103515245 + 12345;
+		n = (seed >> 16) % (sizeof(r) - 1);
+		for (i = 0; i < n; i++) {
+			seed = seed * 1103515245 + 12345;
+			r[i] = (char)pick[(seed >> 16) % sizeof(pick)];
+		}
+		r[n] = '\0';		/* the C strings end at the first NUL */
+		hostile(r, n);
+		render();
+		if (!one_json_line()) {
+			good = 0;
+			printf("# random case %d\n", k);
+		}
+	}
+	ok(good, "3000 random byte strings everywhere: valid JSON, one line");
 }
 
-static void
-test_metrics_odd(void)
-{
-	struct status_info si = with_check();
-	const char *m;
-	int n;
-
-	si.version = "1.0\"beta\\2\nx";
-	m = render(status_metrics, &si);
-	ok(m != NULL && has_line(m,
-	    "mydaemon_build_info{version=\"1.0\\\"beta\\\\2\\nx\"} 1"),
-	    "label value escaping");
-	si.version = "v\xff\xc0\x80";
-	m = render(status_metrics, &si);
-	ok(m != NULL && has_line(m, "mydaemon_build_info{version=\"v"
-	    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"} 1"),
-	    "ill-formed UTF-8 in a label becomes U+FFFD");
-	si.version = NULL;
-	si.start_time = NAN;
-	si.check_duration = -INFINITY;
-	si.check_started = INFINITY;
-	m = render(status_metrics, &si);
-	ok(m != NULL && has_line(m, "mydaemon_build_info{version=\"\"} 1"),
-	    "NULL version is an empty label");
-	ok(m != NULL && lint_metrics(m, &n) == 0,
-	    "NaN and inf become numbers");
-	ok(m != NULL && has_line(m, "process_start_time_seconds 0.000000") &&
-	    has_line(m, "mydaemon_check_duration_seconds 0.000000"),
-	    "NaN and inf render as 0");
-	memset(&si, 0, sizeof(si));
-	si.has_check = 1;
-	si.check_ran = 1;
-	m = render(status_metrics, &si);
-	ok(m != NULL && lint_metrics(m, &n) == 0 && n == 29,
-	    "an all-zero snapshot lints clean");
-}
+/* ---- the buffer ---- */
 
 static void
 test_buf(void)
 {
-	struct status_buf b = { 0 };
+	struct buf b = { 0 };
 	char chunk[100], big[5001];
 	char *data;
 	int i, good = 1;
 
-	status_buf_append(&b, NULL, 0);
+	buf_reset(&b);
+	ok(b.len == 0 && b.data == NULL && !b.failed,
+	    "reset of an empty buffer is fine");
+	buf_append(&b, NULL, 0);
 	ok(b.len == 0 && !b.failed, "appending nothing is fine");
 	memset(chunk, 'x', sizeof(chunk));
 	for (i = 0; i < 100; i++)
-		status_buf_append(&b, chunk, sizeof(chunk));
+		buf_append(&b, chunk, sizeof(chunk));
 	ok(b.len == 10000 && b.cap > b.len && !b.failed,
 	    "grows past 10000 bytes (cap %zu)", b.cap);
 	for (i = 0; i < 10000; i++)
@@ -600,40 +842,129 @@ test_buf(void)
 	ok(good && b.data[b.len] == '\0', "content kept and NUL-terminated");
 	memset(big, 'y', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
-	status_buf_printf(&b, "[%s]", big);
+	buf_printf(&b, "[%s]", big);
 	ok(b.len == 15002 && b.data[10000] == '[' && b.data[15001] == ']' &&
 	    b.data[15002] == '\0', "printf longer than the room left");
 	data = b.data;
-	status_buf_reset(&b);
-	ok(b.len == 0 && b.data == data && b.cap >= 15003,
-	    "reset keeps the memory");
-	status_buf_printf(&b, "%d-%s", 42, "z");
-	is_str(b.data, "42-z", "reuse after reset");
-	status_buf_append(&b, "abc", SIZE_MAX - 2);
-	ok(b.failed && b.len == 4, "an impossible size fails, data kept");
-	status_buf_printf(&b, "more");
-	ok(b.len == 4, "nothing is appended once failed");
-	status_buf_reset(&b);
+	buf_reset(&b);
+	ok(b.len == 0 && b.data == data && b.cap >= 15003 &&
+	    b.data[0] == '\0', "reset keeps the memory");
+	buf_printf(&b, "%d-%s", 42, "z");
+	buf_putc(&b, '!');
+	buf_puts(&b, "?");
+	is_str(b.data, "42-z!?", "reuse after reset");
+	buf_append(&b, "abc", SIZE_MAX - 2);
+	ok(b.failed && b.len == 6, "an impossible size fails, data kept");
+	buf_printf(&b, "more");
+	buf_putc(&b, 'x');
+	buf_u64(&b, 7);
+	ok(b.len == 6, "nothing is appended once failed");
+	buf_reset(&b);
 	ok(!b.failed && b.len == 0, "reset clears the failure");
-	status_buf_free(&b);
-	ok(b.data == NULL && b.len == 0 && b.cap == 0, "free empties");
+	buf_free(&b);
+	ok(b.data == NULL && b.len == 0 && b.cap == 0 && !b.failed,
+	    "free empties");
+	buf_putc(&b, 'q');
+	is_str(b.data, "q", "usable again after free");
+	buf_free(&b);
+}
+
+static const char *
+fmt(void (*f)(struct buf *, double, int), double x, int digits)
+{
+	buf_reset(&out);
+	f(&out, x, digits);
+	return out.failed ? NULL : out.data;
+}
+
+static void
+buf_double_2(struct buf *b, double x, int digits)
+{
+	(void)digits;
+	buf_double(b, x);
+}
+
+/* The whole range of the integer formatters. */
+static void
+test_integers(void)
+{
+	static const int64_t i64[] = { INT64_MIN, -1, 0, INT64_MAX };
+	static const char *const want[] = { "-9223372036854775808", "-1", "0",
+	    "9223372036854775807" };
+	size_t i;
+
+	buf_reset(&out);
+	buf_u64(&out, 0);
+	buf_putc(&out, ' ');
+	buf_u64(&out, UINT64_MAX);
+	is_str(out.data, "0 18446744073709551615", "buf_u64: 0, UINT64_MAX");
+	for (i = 0; i < NELEM(i64); i++) {
+		buf_reset(&out);
+		buf_i64(&out, i64[i]);
+		is_str(out.data, want[i], "buf_i64(%s)", want[i]);
+	}
+}
+
+static void
+test_numbers_buf(void)
+{
+	static const struct {
+		double		 x;
+		int		 digits;
+		const char	*want;
+	} fixed[] = {
+		{ 0, 3, "0.000" }, { 1.5, 3, "1.500" }, { 0.0005, 3, "0.001" },
+		{ 0.9996, 3, "1.000" }, { -0.0001, 3, "0.000" },
+		{ -2.25, 1, "-2.3" },	/* halves away from zero */
+		{ 1700000120.125, 6, "1700000120.125000" },
+		{ 0.1, 9, "0.100000000" }, { NAN, 3, "0.000" },
+		{ INFINITY, 3, "0.000" }, { -INFINITY, 6, "0.000000" },
+		{ 1e30, 3, "10000000000000000000.000" },
+		{ -1e30, 3, "-10000000000000000000.000" },
+		{ 2.5, 0, "2.500" }, { 2.5, 10, "2.500" },
+	}, dbl[] = {
+		{ 0, 0, "0" }, { -0.0, 0, "0" }, { 0.5, 0, "0.5" },
+		{ -3, 0, "-3" }, { 0.1, 0, "0.1" }, { 97, 0, "97" },
+		{ 1.0 / 3, 0, "0.3333333333333333" },
+		{ 1e15, 0, "1e+15" }, { 123456789012345, 0, "123456789012345" },
+		{ 9007199254740993.0, 0, "9007199254740992" },
+		{ 1e-7, 0, "1e-07" }, { NAN, 0, "0" }, { -INFINITY, 0, "0" },
+		{ 5e18, 0, "5e+18" },
+	};
+	size_t i;
+
+	for (i = 0; i < NELEM(fixed); i++)
+		is_str(fmt(buf_fixed, fixed[i].x, fixed[i].digits),
+		    fixed[i].want, "buf_fixed(%g, %d)", fixed[i].x,
+		    fixed[i].digits);
+	for (i = 0; i < NELEM(dbl); i++)
+		is_str(fmt(buf_double_2, dbl[i].x, 0), dbl[i].want,
+		    "buf_double(%.17g)", dbl[i].x);
+	{
+		is_str(fmt(buf_double_2, 1e21, 0), "1e+21",
+		    "buf_double(1e21), the example of buf.h");
+		is_str(fmt(buf_double_2, 1e300, 0), "1e+300",
+		    "buf_double(1e300)");
+		is_str(fmt(buf_double_2, -9.3e18, 0), "-9.3e+18",
+		    "buf_double(-9.3e18)");
+	}
 }
 
 int
 main(void)
 {
-	test_health();
-	test_health_edges();
-	test_names();
-	test_json_exact();
-	test_json_nulls();
-	test_json_numbers();
-	test_json_escapes();
-	test_json_utf8();
-	test_metrics_families();
-	test_metrics_values();
-	test_metrics_odd();
+	test_json_checker();
+	test_exact();
+	test_maintenance();
+	test_main_check();
+	test_nulls();
+	test_numbers();
+	test_escapes();
+	test_utf8();
+	test_any_byte();
 	test_buf();
-	status_buf_free(&out);
+	test_numbers_buf();
+	test_integers();
+	buf_free(&out);
 	return done_testing();
 }

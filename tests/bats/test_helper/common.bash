@@ -4,8 +4,9 @@
 # port; every daemon a test starts is recorded and, if still there at
 # teardown, stopped by PID.  Waits are bounded polls, never bare sleeps.
 
-load '/usr/lib/bats/bats-support/load'
-load '/usr/lib/bats/bats-assert/load'
+# From BATS_LIB_PATH (Debian's packages put them in /usr/lib/bats).
+bats_load_library bats-support
+bats_load_library bats-assert
 
 : "${MYDAEMON:=$BATS_TEST_DIRNAME/../../src/mydaemon}"
 : "${MYDAEMON_SRCDIR:=$BATS_TEST_DIRNAME/../..}"
@@ -124,10 +125,11 @@ http_get() {
 	body=$(cat "$T/body" 2>/dev/null || true)
 }
 
-# health_is CODE: /health currently answers CODE.
+# health_is CODE [BODY]: /health answers CODE (with exactly BODY) now;
+# a condition for wait_for.  assert_health is the assertion.
 health_is() {
 	http_get /health
-	[ "$status_code" = "$1" ]
+	[ "$status_code" = "$1" ] && { [ "$#" -lt 2 ] || [ "$body" = "$2" ]; }
 }
 
 # state_field KEY: a field of the daemon's state file.
@@ -146,7 +148,8 @@ proc_field() {
 }
 
 # json_value PATH...: values of the JSON in $T/body (the last http_get),
-# one a line; a PATH is keys joined by dots, e.g. check.runs; a string is
+# one a line; a PATH is keys (or list indices) joined by dots, e.g.
+# check.runs or checks.0.name; a string is
 # printed as it is, anything else as JSON (null, true, 12).  Fails
 # unless the body is valid UTF-8 JSON.
 json_value() {
@@ -157,7 +160,7 @@ out = []
 for path in sys.argv[2:]:
     v = doc
     for k in path.split("."):
-        v = v[k]
+        v = v[int(k)] if isinstance(v, list) else v[k]
     out.append(v if isinstance(v, str) else json.dumps(v))
 sys.stdout.buffer.write("\n".join(out).encode("utf-8"))
 PY
@@ -178,27 +181,30 @@ metric_value() {
 		"$T/body"
 }
 
-# health_body_is CODE BODY: /health answers exactly CODE with BODY.
-health_body_is() {
-	http_get /health
-	[ "$status_code" = "$1" ] && [ "$body" = "$2" ]
-}
-
-# check_runs: how many check runs have finished (/status check.runs).
+# check_runs [NAME]: how many runs of check NAME (default: main, the
+# check of the flat check_* keys) have finished, from /status.
 check_runs() {
 	http_get /status
-	[[ $body =~ \"runs\":([0-9]+) ]] || return 1
-	echo "${BASH_REMATCH[1]}"
+	python3 -S - "$T/body" "${1:-main}" <<'PY'
+import json, sys
+doc = json.loads(open(sys.argv[1], "rb").read().decode("utf-8"))
+for c in doc["checks"]:
+    if c["name"] == sys.argv[2]:
+        print(c["runs"])
+        sys.exit(0)
+sys.exit(1)
+PY
 }
 
 check_runs_at_least() {
 	local n
-	n=$(check_runs) && [ "$n" -ge "$1" ]
+	n=$(check_runs "${2:-main}") && [ "$n" -ge "$1" ]
 }
 
-# wait_check_runs N [SECONDS]: wait until N check runs have finished.
+# wait_check_runs N [SECONDS [NAME]]: wait until N runs of check NAME
+# (default main) have finished.
 wait_check_runs() {
-	wait_for "${2:-5}" check_runs_at_least "$1"
+	wait_for "${2:-5}" check_runs_at_least "$1" "${3:-main}"
 }
 
 # in_range VALUE LOW HIGH: LOW <= VALUE < HIGH, as decimal numbers; for

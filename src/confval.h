@@ -1,0 +1,53 @@
+/*
+ * confval.h - the syntax of configuration values: numbers, durations,
+ * listen addresses, names from a table.  Pure; used by config.c only.
+ */
+#ifndef MYDAEMON_CONFVAL_H
+#define MYDAEMON_CONFVAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct config_listen;
+
+enum confval { CONFVAL_OK, CONFVAL_INVALID, CONFVAL_RANGE };
+
+struct confval_name {
+	const char	*name;
+	int		 value;
+};
+
+extern const struct confval_name confval_levels[];
+extern const struct confval_name confval_facilities[];
+extern const struct confval_name confval_booleans[];
+
+/* Decimal digits only: no sign, no blanks, no base prefix. */
+enum confval	confval_number(const char *s, size_t len, uint64_t *out);
+/* A number with ms, s, m or h (bare: seconds), in milliseconds. */
+enum confval	confval_duration(const char *s, uint64_t *ms);
+/* "N%" with 0 <= N <= 100. */
+enum confval	confval_percent(const char *s, unsigned int *out);
+
+/*
+ * "A.B.C.D:PORT", "[IPv6]:PORT" or "*:PORT".  0, or -1 with *why
+ * "address" or "port".
+ */
+int	confval_listen(const char *s, struct config_listen *out,
+	    const char **why);
+int	confval_same_addr(const struct config_listen *a,
+	    const struct config_listen *b);
+
+/* Case-insensitive lookup in a NULL-terminated table; 0 or -1. */
+int	confval_lookup(const struct confval_name *t, const char *name,
+	    int *value);
+
+/*
+ * s fit for a one-line message, in buf (CONFVAL_SAFE bytes): control
+ * bytes become '?', a long value is cut (not inside a UTF-8 sequence)
+ * and marked with "...".
+ */
+#define CONFVAL_SAFE_MAX	64
+#define CONFVAL_SAFE		(CONFVAL_SAFE_MAX + sizeof("..."))
+const char	*confval_safe(char *buf, const char *s);
+
+#endif /* MYDAEMON_CONFVAL_H */

@@ -1,0 +1,431 @@
+/*
+ * logsink.c - log destinations (see logsink.h).
+ *
+ * Nothing in here may stop or block the daemon.  A line that cannot be
+ * written (disk full, file gone, syslogd restarting) is dropped and
+ * counted, never retried and never buffered: the main loop matters more
+ * than a log line.  Every entry point keeps errno as the caller left it;
+ * only open and reopen set it, and only when they fail.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "logsink.h"
+
+#define SYSLOG_PATH	"/dev/log"
+#define SYSLOG_MAX	2048
+#define FILE_MODE	0640
+#define DIR_MODE	0750
+/*
+ * O_NONBLOCK costs nothing on a regular file and keeps a FIFO or a tty
+ * given as log_file from blocking the open or the writes.  O_NOFOLLOW:
+ * the log directory belongs to the daemon's user, and root must not
+ * follow a symlink planted there (see also safe_file()).
+ */
+#define OPEN_FLAGS	\
+	(O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW)
+
+enum sink_type { SINK_FILE, SINK_SYSLOG, SINK_STDERR };
+
+struct log_sink {
+	enum sink_type	 type;
+	int		 fd;		/* syslog: -1 while not connected */
+	int		 regular;	/* a regular file: a torn line can go */
+	int		 facility;	/* syslog only */
+	uid_t		 uid;		/* owner of what we create, or -1 */
+	gid_t		 gid;
+	uint64_t	 dropped;
+	const char	*spec;		/* stored right after the struct */
+};
+
+static struct log_sink	 sink_stderr = {
+	.type = SINK_STDERR,
+	.fd = STDERR_FILENO,
+	.facility = LOG_DAEMON,
+	.uid = (uid_t)-1,
+	.gid = (gid_t)-1,
+	.spec = "stderr"
+};
+
+struct log_sink *
+logsink_stderr(void)
+{
+	return &sink_stderr;
+}
+
+/* Fill err, if the caller gave one, without disturbing errno. */
+static void __attribute__((format(printf, 3, 4)))
+set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	int	 saved = errno;
+	va_list	 ap;
+
+	if (err != NULL && errlen > 0) {
+		va_start(ap, fmt);
+		(void)vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	errno = saved;
+}
+
+/*
+ * One write(2).  A failed write loses the line, by design.  A short one
+ * (the disk filled up in the middle) would leave a fragment that the
+ * next line, after a reopen, is glued to: cut it off again, so that a
+ * line is whole in the file or not there.  O_APPEND left the offset at
+ * the end of what was written, and the daemon is the file's one writer.
+ */
+static int
+file_put(struct log_sink *s, const char *line, size_t len)
+{
+	struct pollfd	 pfd = { s->fd, POLLOUT, 0 };
+	ssize_t		 n;
+	off_t		 end;
+
+	/*
+	 * stderr may be a pipe to a supervisor that stopped reading, and is
+	 * not ours to make non-blocking: write only when a line fits now.
+	 */
+	if (s->type == SINK_STDERR && (poll(&pfd, 1, 0) != 1 ||
+	    (pfd.revents & POLLOUT) == 0)) {
+		s->dropped++;
+		return -1;
+	}
+	n = write(s->fd, line, len);
+	if (n >= 0 && (size_t)n == len)
+		return 0;
+	if (n > 0 && s->regular && (end = lseek(s->fd, 0, SEEK_CUR)) >= n)
+		(void)ftruncate(s->fd, end - n);
+	s->dropped++;
+	return -1;
+}
+
+/* Connect to syslogd if it is there; if not, lines drop until it is. */
+static void
+syslog_connect(struct log_sink *s)
+{
+	struct sockaddr_un	 sun;
+	int			 fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, SYSLOG_PATH, sizeof(SYSLOG_PATH));
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd == -1)
+		return;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		(void)close(fd);
+		return;
+	}
+	s->fd = fd;
+}
+
+static void
+syslog_disconnect(struct log_sink *s)
+{
+	if (s->fd != -1)
+		(void)close(s->fd);
+	s->fd = -1;
+}
+
+/*
+ * Send "<PRI>Mmm dd hh:mm:ss ident[pid]: msg" as one datagram.  syslogd
+ * adds its own time and host; the RFC 3164 header is what it expects.
+ * A full queue costs this line only; a lost peer (syslogd restarted)
+ * also closes the socket so that the next line connects again.
+ */
+static int
+syslog_send(struct log_sink *s, int level, const char *ident,
+    const char *msg, size_t len)
+{
+	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr",
+	    "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	char		 buf[SYSLOG_MAX];
+	struct tm	 tm;
+	time_t		 t = time(NULL);
+	size_t		 n;
+	ssize_t		 sent;
+	int		 pri;
+
+	if (s->fd == -1)
+		syslog_connect(s);
+	if (s->fd == -1)
+		goto drop;
+	if (localtime_r(&t, &tm) == NULL)
+		memset(&tm, 0, sizeof(tm));
+	pri = (s->facility & LOG_FACMASK) |
+	    (level < 0 ? 0 : level > LOG_DEBUG ? LOG_DEBUG : level);
+	n = (size_t)snprintf(buf, sizeof(buf),
+	    "<%d>%s %2d %02d:%02d:%02d %.64s[%ld]: ", pri,
+	    mon[(unsigned)tm.tm_mon % 12], tm.tm_mday, tm.tm_hour, tm.tm_min,
+	    tm.tm_sec, ident, (long)getpid());
+	if (len > sizeof(buf) - n)
+		len = sizeof(buf) - n;
+	memcpy(buf + n, msg, len);
+	sent = send(s->fd, buf, n + len, MSG_DONTWAIT | MSG_NOSIGNAL);
+	if (sent == (ssize_t)(n + len))
+		return 0;
+	if (sent == -1 && errno != EAGAIN && errno != EWOULDBLOCK &&
+	    errno != ENOBUFS && errno != EINTR && errno != EMSGSIZE)
+		syslog_disconnect(s);
+drop:
+	s->dropped++;
+	return -1;
+}
+
+int
+logsink_event(struct log_sink *s, int level, const char *ident,
+    const char *line, size_t len, size_t msgoff)
+{
+	int	 saved = errno, rv;
+
+	if (s == NULL)
+		return -1;
+	if (s->type == SINK_SYSLOG)	/* the datagram is the record */
+		rv = syslog_send(s, level, ident, line + msgoff,
+		    len - msgoff - (len > msgoff && line[len - 1] == '\n'));
+	else
+		rv = file_put(s, line, len);
+	errno = saved;
+	return rv;
+}
+
+int
+logsink_write(struct log_sink *s, const char *line, size_t len)
+{
+	return logsink_event(s, LOG_INFO, "mydaemon", line, len, 0);
+}
+
+/*
+ * Create the log file's missing parent directory for the user we will
+ * become, so that a reopen after logrotate works without root.  Only
+ * the immediate parent: building whole trees is the installer's job.
+ */
+static int
+make_parent(const char *path, uid_t uid, gid_t gid, char *err,
+    size_t errlen)
+{
+	char	 dir[PATH_MAX];
+	char	*slash;
+	int	 fd, saved;
+
+	/* too long: leave it to open(2) to say so */
+	if ((size_t)snprintf(dir, sizeof(dir), "%s", path) >= sizeof(dir))
+		return 0;
+	if ((slash = strrchr(dir, '/')) == NULL || slash == dir)
+		return 0;
+	*slash = '\0';
+	if (mkdir(dir, DIR_MODE) == -1) {
+		if (errno == EEXIST)
+			return 0;
+		goto fail;
+	}
+	/* mkdir(2) honoured the umask: set the mode we mean explicitly */
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1)
+		goto fail;
+	if (fchown(fd, uid, gid) == -1 || fchmod(fd, DIR_MODE) == -1) {
+		saved = errno;
+		(void)close(fd);
+		errno = saved;
+		goto fail;
+	}
+	(void)close(fd);
+	return 0;
+fail:
+	set_err(err, errlen, "cannot create log directory %s: %s", dir,
+	    strerror(errno));
+	return -1;
+}
+
+/* Give a file we have just created our mode and, as root, its owner. */
+static int
+own_new_file(int fd, const char *path, uid_t uid, gid_t gid, int chown_ok)
+{
+	int	 saved;
+
+	/* open(2) honoured the umask, which is not ours to rely on */
+	if (fchmod(fd, FILE_MODE) == 0 &&
+	    (!chown_ok || fchown(fd, uid, gid) == 0))
+		return fd;
+	saved = errno;
+	(void)close(fd);
+	(void)unlink(path);	/* ours, thanks to O_EXCL: leave no stray */
+	errno = saved;
+	return -1;
+}
+
+/*
+ * An existing log must be a regular file with one name (a hard link
+ * planted by the daemon's user would aim root's writes elsewhere), or a
+ * device such as /dev/null or /dev/full.
+ */
+static int
+safe_file(int fd, int *regular)
+{
+	struct stat	 st;
+
+	if (fstat(fd, &st) == 0 && ((S_ISREG(st.st_mode) &&
+	    st.st_nlink == 1) || S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))) {
+		*regular = S_ISREG(st.st_mode);
+		return fd;
+	}
+	close(fd);
+	errno = EPERM;
+	return -1;
+}
+
+/*
+ * Open the log file, creating it if needed.  An existing file is taken
+ * as it is: its mode and owner are the administrator's choice.  O_EXCL
+ * tells us when the file is ours to set up; losing a race to another
+ * creator only means opening theirs.
+ */
+static int
+open_file(const char *path, uid_t uid, gid_t gid, int chown_ok, int *regular)
+{
+	int	 fd, tries;
+
+	for (tries = 0; tries < 3; tries++) {
+		if ((fd = open(path, OPEN_FLAGS)) != -1)
+			return safe_file(fd, regular);
+		if (errno != ENOENT)
+			return -1;
+		fd = open(path, OPEN_FLAGS | O_CREAT | O_EXCL, FILE_MODE);
+		if (fd != -1) {
+			*regular = 1;
+			return own_new_file(fd, path, uid, gid, chown_ok);
+		}
+		if (errno != EEXIST)
+			return -1;
+	}
+	/* still ENOENT then EEXIST: a dangling symlink, in practice */
+	errno = ENOENT;
+	return -1;
+}
+
+static int
+open_path(struct log_sink *s, const char *verb, int *regular, char *err,
+    size_t errlen)
+{
+	int	 chown_ok, fd;
+
+	chown_ok = geteuid() == 0 && s->uid != (uid_t)-1;
+	if (chown_ok &&
+	    make_parent(s->spec, s->uid, s->gid, err, errlen) == -1)
+		return -1;
+	fd = open_file(s->spec, s->uid, s->gid, chown_ok, regular);
+	if (fd == -1)
+		set_err(err, errlen, "cannot %s log file %s: %s", verb,
+		    s->spec, strerror(errno));
+	return fd;
+}
+
+struct log_sink *
+logsink_open(const char *spec, int facility, uid_t uid, gid_t gid,
+    char *err, size_t errlen)
+{
+	struct log_sink	*s;
+	enum sink_type	 type;
+	size_t		 len;
+	int		 saved = errno, e;
+
+	if (spec != NULL && strcmp(spec, "syslog") == 0)
+		type = SINK_SYSLOG;
+	else if (spec != NULL && strcmp(spec, "stderr") == 0)
+		type = SINK_STDERR;
+	else if (spec != NULL && spec[0] == '/')
+		type = SINK_FILE;
+	else {
+		errno = EINVAL;
+		set_err(err, errlen, "invalid log destination \"%s\": "
+		    "not an absolute path, syslog or stderr",
+		    spec != NULL ? spec : "");
+		return NULL;
+	}
+	len = strlen(spec) + 1;
+	if ((s = calloc(1, sizeof(*s) + len)) == NULL) {
+		set_err(err, errlen, "cannot open log %s: %s", spec,
+		    strerror(errno));
+		return NULL;
+	}
+	s->spec = memcpy(s + 1, spec, len);
+	s->type = type;
+	s->fd = type == SINK_STDERR ? STDERR_FILENO : -1;
+	s->facility = facility;
+	s->uid = uid;
+	s->gid = gid;
+	if (type == SINK_SYSLOG)
+		syslog_connect(s);
+	else if (type == SINK_FILE &&
+	    (s->fd = open_path(s, "open", &s->regular, err, errlen)) == -1) {
+		e = errno;
+		free(s);
+		errno = e;
+		return NULL;
+	}
+	errno = saved;
+	return s;
+}
+
+void
+logsink_close(struct log_sink *s)
+{
+	int	 saved = errno;
+
+	if (s == NULL || s == &sink_stderr)
+		return;
+	if (s->type != SINK_STDERR && s->fd != -1)
+		(void)close(s->fd);
+	free(s);
+	errno = saved;
+}
+
+int
+logsink_reopen(struct log_sink *s, char *err, size_t errlen)
+{
+	int	 saved = errno, fd, regular = 0;
+
+	if (s == NULL) {
+		errno = EINVAL;
+		set_err(err, errlen, "no log to reopen");
+		return -1;
+	}
+	switch (s->type) {
+	case SINK_FILE:
+		/* open the new file first: on failure the old one stays */
+		if ((fd = open_path(s, "reopen", &regular, err, errlen)) == -1)
+			return -1;
+		(void)close(s->fd);
+		s->fd = fd;
+		s->regular = regular;
+		break;
+	case SINK_SYSLOG:
+		syslog_disconnect(s);
+		syslog_connect(s);
+		break;
+	case SINK_STDERR:
+		break;
+	}
+	errno = saved;
+	return 0;
+}
+
+uint64_t
+logsink_dropped(const struct log_sink *s)
+{
+	return s != NULL ? s->dropped : 0;
+}
