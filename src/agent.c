@@ -22,6 +22,7 @@
 #include "config.h"
 #include "confload.h"
 #include "daemonize.h"
+#include "drain.h"
 #include "health.h"
 #include "instance.h"
 #include "listener.h"
@@ -42,7 +43,7 @@ static struct {
 	struct privs		 privs;
 	struct state_info	 st;
 	struct loop_io		 sigio;
-	struct loop_timer	 drain;
+	struct loop_timer	 shutdown_timer;
 	int			 stopping, drained;
 	unsigned long		 hups_ignored;	/* during the shutdown */
 	double			 start_time;	/* Unix time */
@@ -51,6 +52,7 @@ static struct {
 	struct log_sink		*access;	/* the access log, or NULL */
 	uint64_t		 access_dropped; /* by access logs closed */
 	const char		*verdict;	/* last logged: "ok", ... */
+	struct drain_info	 drain;		/* the maintenance file's word */
 } ag;
 
 static void
@@ -78,7 +80,12 @@ fill_status(struct status_info *si, int what)
 	si->config_file = ag.opts->conffile;
 	si->generation = ag.st.generation;
 	si->maint_config = ag.cfg->maintenance;
-	si->maint_since = ag.cfg->maintenance ? ag.config_time : 0;
+	si->maint_drain = ag.drain.drained;
+	/* A drain says since when and why; the config only since when. */
+	si->maint_since = ag.drain.drained ? ag.drain.since :
+	    ag.cfg->maintenance ? ag.config_time : 0;
+	si->maint_reason = ag.drain.drained && ag.drain.reason[0] != '\0' ?
+	    ag.drain.reason : NULL;
 	check_list(&si->checks, &si->nchecks, &si->checks_running);
 	si->names_in_text = !(si->nchecks == 1 &&
 	    strcmp(si->checks[0]->name, "main") == 0);
@@ -121,6 +128,37 @@ log_verdict(void)
 		log_warnx("health: %s -> %s%s%s", was, state,
 		    text.len ? ": " : "", text.len ? text.data : "");
 	buf_free(&text);
+}
+
+/*
+ * What the maintenance file says now (start, SIGUSR2 from -s drain and
+ * undrain, reload): a change is logged, and -s hears back through the
+ * state file.
+ */
+static void
+read_drain(void)
+{
+	struct drain_info d;
+	const char *path = ag.cfg->maintenance_file;
+
+	if (path == NULL)
+		memset(&d, 0, sizeof(d));
+	else if (drain_read(path, &d) == -1)
+		log_warn("maintenance file %s: taken as a drain", path);
+	if (d.drained && !ag.drain.drained)
+		log_notice("maintenance: drained%s%s (%s)", d.reason[0] ?
+		    ": " : "", d.reason, path);
+	else if (!d.drained && ag.drain.drained)
+		log_notice("maintenance: drain ended (%s)", path);
+	else if (d.drained && strcmp(d.reason, ag.drain.reason) != 0)
+		log_notice("maintenance: drained, now: %s", d.reason);
+	ag.drain = d;
+	ag.st.drain_reads++;
+	ag.st.drained = d.drained;
+	snprintf(ag.st.maintenance_file, sizeof(ag.st.maintenance_file), "%s",
+	    path != NULL ? path : "");
+	save_state();
+	log_verdict();
 }
 
 /* pidfile, user and group are only read at start: keep the old ones. */
@@ -217,7 +255,7 @@ commit_reload(struct pending *p)
 	ag.st.reason[0] = '\0';
 	log_notice("configuration %s reloaded (generation %lu)",
 	    ag.opts->conffile, ag.st.generation);
-	log_verdict();
+	read_drain();		/* maintenance_file may be another one */
 }
 
 static void
@@ -307,8 +345,8 @@ begin_shutdown(int signo)
 	check_shutdown();
 	listener_close_all();
 	server_stop_accepting();
-	ag.drain.cb = on_drain_timeout;
-	loop_timer_set(&ag.drain, ag.cfg->shutdown_timeout_ms);
+	ag.shutdown_timer.cb = on_drain_timeout;
+	loop_timer_set(&ag.shutdown_timer, ag.cfg->shutdown_timeout_ms);
 }
 
 static void
@@ -329,6 +367,10 @@ on_signals(struct loop_io *io, uint32_t events)
 			break;
 		case SIGUSR1:
 			reopen();
+			break;
+		case SIGUSR2:
+			if (!ag.stopping)
+				read_drain();
 			break;
 		case SIGTERM:
 		case SIGINT:
@@ -400,7 +442,7 @@ start_up(void)
 	confload_warnings(ag.cfg, ag.opts->conffile, log_warning);
 	check_init(log_verdict);
 	check_configure(ag.cfg);
-	log_verdict();
+	read_drain();
 }
 
 static void

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "drain.h"
 #include "loop.h"
 #include "pidfile.h"
 #include "state.h"
@@ -137,10 +138,24 @@ do_stop(const char *pidfile, unsigned int wait_s)
 	return 0;
 }
 
+/* Has the daemon acted on sig since `before` was read? */
+static int
+acted(int sig, const struct state_info *before, const struct state_info *now)
+{
+	switch (sig) {
+	case SIGHUP:
+		return now->reload_done > before->reload_started;
+	case SIGUSR1:
+		return now->reopens + now->reopen_failed >
+		    before->reopens + before->reopen_failed;
+	default:	/* SIGUSR2: it read the maintenance file again */
+		return now->drain_reads > before->drain_reads;
+	}
+}
+
 /*
- * Send sig and wait until the counter at `off` in the state file moves
- * past `target(before)`: the daemon has acted on a signal sent after our
- * first read.
+ * Send sig and wait until the state file says the daemon has acted on
+ * it: a signal sent after our first read, so its answer is about ours.
  */
 static int
 signal_and_wait(const char *pidfile, int sig, unsigned int wait_s,
@@ -170,10 +185,7 @@ signal_and_wait(const char *pidfile, int sig, unsigned int wait_s,
 			goto out;
 		}
 		if (state_read(sp, after) == 0 && after->pid == (long)pid &&
-		    (sig == SIGHUP ?
-		    after->reload_done > before.reload_started :
-		    after->reopens + after->reopen_failed >
-		    before.reopens + before.reopen_failed))
+		    acted(sig, &before, after))
 			break;
 		if (past(deadline)) {
 			fprintf(stderr, "mydaemon: no answer from pid %ld "
@@ -224,6 +236,71 @@ do_reopen(const char *pidfile, unsigned int wait_s)
 	return 0;
 }
 
+/*
+ * The maintenance file: the running daemon's own (its state file says
+ * which), else the configuration's, else the default.
+ */
+static const char *
+maintenance_file(const struct control_req *r, struct state_info *si)
+{
+	char *sp = state_path(r->pidfile);
+	pid_t pid;
+	int have;
+
+	have = sp != NULL && pidfile_query(r->pidfile, &pid) ==
+	    PIDFILE_RUNNING && state_read(sp, si) == 0 &&
+	    si->pid == (long)pid && si->maintenance_file[0] == '/';
+	free(sp);
+	return have ? si->maintenance_file : r->maintenance_file;
+}
+
+/*
+ * -s drain and -s undrain: record it in the maintenance file (that is
+ * what survives a restart or a reboot), then have the daemon read it and
+ * wait until it serves the new state.  7 when no daemon runs: the
+ * record stands for the next start.
+ */
+static int
+do_drain(const struct control_req *r, int on)
+{
+	struct state_info si, before, after;
+	const char *path = maintenance_file(r, &si);
+	char err[4200];
+	pid_t pid;
+	int rc;
+
+	if (path == NULL) {
+		fprintf(stderr, "mydaemon: no maintenance_file is set\n");
+		return 1;
+	}
+	if ((on ? drain_write(path, r->reason, loop_wallclock(), err,
+	    sizeof(err)) : drain_remove(path, err, sizeof(err))) == -1) {
+		fprintf(stderr, "mydaemon: %s\n", err);
+		return errno == EACCES || errno == EPERM || errno == EROFS ?
+		    4 : 1;
+	}
+	if (pidfile_query(r->pidfile, &pid) != PIDFILE_RUNNING) {
+		printf("mydaemon: not running; %s is recorded in %s\n",
+		    on ? "the drain" : "the end of the drain", path);
+		return 7;
+	}
+	if ((rc = signal_and_wait(r->pidfile, SIGUSR2, r->wait_s, &before,
+	    &after)) != 0)
+		return rc;
+	if (after.drained != on) {
+		fprintf(stderr, "mydaemon: the daemon reads %s as %s\n", path,
+		    after.drained ? "drained" : "not drained");
+		return 1;
+	}
+	if (on)
+		printf("mydaemon: drained%s%s (/health answers 503 "
+		    "maintenance)\n", r->reason != NULL ? ": " : "",
+		    r->reason != NULL ? r->reason : "");
+	else
+		printf("mydaemon: drain ended\n");
+	return 0;
+}
+
 static int
 do_status(const char *pidfile)
 {
@@ -248,17 +325,21 @@ do_status(const char *pidfile)
 }
 
 int
-control_run(const char *action, const char *pidfile, unsigned int wait_s)
+control_run(const struct control_req *r)
 {
-	if (strcmp(action, "status") == 0)
-		return do_status(pidfile);
-	if (strcmp(action, "stop") == 0)
-		return do_stop(pidfile, wait_s);
-	if (strcmp(action, "reload") == 0)
-		return do_reload(pidfile, wait_s);
-	if (strcmp(action, "reopen") == 0)
-		return do_reopen(pidfile, wait_s);
+	const char *a = r->action;
+
+	if (strcmp(a, "status") == 0)
+		return do_status(r->pidfile);
+	if (strcmp(a, "stop") == 0)
+		return do_stop(r->pidfile, r->wait_s);
+	if (strcmp(a, "reload") == 0)
+		return do_reload(r->pidfile, r->wait_s);
+	if (strcmp(a, "reopen") == 0)
+		return do_reopen(r->pidfile, r->wait_s);
+	if (strcmp(a, "drain") == 0 || strcmp(a, "undrain") == 0)
+		return do_drain(r, a[0] == 'd');
 	fprintf(stderr, "mydaemon: unknown action \"%s\" (use status, stop, "
-	    "reload or reopen)\n", action);
+	    "reload, reopen, drain or undrain)\n", a);
 	return 2;
 }

@@ -15,11 +15,11 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "build.h"
 #include "config.h"
 #include "confload.h"
 #include "control.h"
 #include "daemonize.h"
-#include "build.h"
 #include "log.h"
 
 #define DEFAULT_WAIT_S	10
@@ -28,6 +28,7 @@ struct options {
 	struct agent_opts	 agent;
 	int			 test;
 	const char		*action;
+	const char		*reason;
 	unsigned int		 wait_s;
 };
 
@@ -37,8 +38,9 @@ usage(FILE *fp)
 	fprintf(fp,
 "usage: mydaemon [-f] [-c FILE] [-p PIDFILE]\n"
 "       mydaemon -t [-c FILE]\n"
-"       mydaemon -s status|stop|reload|reopen [-c FILE] [-p PIDFILE] "
-"[-w SECONDS]\n"
+"       mydaemon -s status|stop|reload|reopen|restart [-c FILE] "
+"[-p PIDFILE] [-w SECONDS]\n"
+"       mydaemon -s drain [-r REASON] | -s undrain\n"
 "       mydaemon -V | -h\n"
 "\n"
 "  -f, --foreground      do not detach; log to stderr unless log_file is set\n"
@@ -46,6 +48,7 @@ usage(FILE *fp)
 "  -p, --pidfile FILE    pidfile, or \"none\" (default: from the config)\n"
 "  -t, --test            check the configuration and exit\n"
 "  -s, --signal ACTION   control the running instance\n"
+"  -r, --reason TEXT     why the host is drained (with -s drain)\n"
 "  -w, --wait SECONDS    how long -s waits for the daemon (default %d)\n"
 "  -V, --version         print the version and exit\n"
 "  -h, --help            print this help and exit\n",
@@ -93,6 +96,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "test", no_argument, NULL, 't' },
 		{ "signal", required_argument, NULL, 's' },
 		{ "wait", required_argument, NULL, 'w' },
+		{ "reason", required_argument, NULL, 'r' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -101,7 +105,7 @@ parse_options(int argc, char **argv, struct options *o)
 
 	o->agent.conffile = MYDAEMON_CONFFILE;
 	o->wait_s = DEFAULT_WAIT_S;
-	while ((ch = getopt_long(argc, argv, "fc:p:ts:w:Vh", longopts,
+	while ((ch = getopt_long(argc, argv, "fc:p:ts:w:r:Vh", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'f': o->agent.foreground = 1; break;
@@ -114,43 +118,52 @@ parse_options(int argc, char **argv, struct options *o)
 		case 't': o->test = 1; break;
 		case 's': o->action = optarg; break;
 		case 'w': o->wait_s = parse_wait(optarg); break;
+		case 'r': o->reason = optarg; break;
 		case 'V': printf("mydaemon %s\n", MYDAEMON_VERSION); exit(0);
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); exit(2);
 		}
 	}
-	if (optind < argc || (o->test && o->action != NULL)) {
+	if (optind < argc || (o->test && o->action != NULL) ||
+	    (o->reason != NULL && (o->action == NULL ||
+	    strcmp(o->action, "drain") != 0))) {
 		usage(stderr);
 		exit(2);
 	}
 }
 
-/* -s needs the pidfile: -p, else the config's, else the default. */
+/*
+ * -s needs the pidfile: -p, else the config's, else the default; drain
+ * also the maintenance file (for when no daemon runs to say which).  The
+ * config is only peeked at: -s stop must work with a broken one.
+ */
 static int
 control(struct options *o)
 {
-	char *pidfile;
+	struct control_req req = { o->action, o->agent.pidfile, o->wait_s,
+	    o->reason, NULL };
+	char *pidfile = NULL, *maint;
 	int r;
 
 	if (o->agent.no_pidfile) {
 		fprintf(stderr, "mydaemon: -s needs a pidfile\n");
 		return 2;
 	}
-	if (o->agent.pidfile != NULL)
-		return control_run(o->action, o->agent.pidfile, o->wait_s);
-	pidfile = confload_peek(o->agent.conffile, "pidfile");
-	if (pidfile != NULL && strcasecmp(pidfile, "none") == 0) {
+	if (req.pidfile == NULL &&
+	    (pidfile = confload_peek(o->agent.conffile, "pidfile")) != NULL &&
+	    strcasecmp(pidfile, "none") == 0) {
 		fprintf(stderr, "mydaemon: the configuration sets no pidfile; "
 		    "use -p\n");
 		free(pidfile);
 		return 2;
 	}
-	if (pidfile == NULL && (pidfile = strdup(MYDAEMON_PIDFILE)) == NULL) {
-		fprintf(stderr, "mydaemon: out of memory\n");
-		return 1;
-	}
-	r = control_run(o->action, pidfile, o->wait_s);
+	maint = confload_peek(o->agent.conffile, "maintenance_file");
+	req.maintenance_file = maint != NULL ? maint : MYDAEMON_MAINTFILE;
+	if (req.pidfile == NULL)
+		req.pidfile = pidfile != NULL ? pidfile : MYDAEMON_PIDFILE;
+	r = control_run(&req);
 	free(pidfile);
+	free(maint);
 	return r;
 }
 

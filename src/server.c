@@ -447,12 +447,17 @@ agent_reply(struct conn *c, const char *sent, size_t n)
 static void
 start_linger(struct conn *c)
 {
+	int unread = 0;
+
 	/*
 	 * Closing with unread input makes the kernel send a reset, which can
 	 * destroy answers the client has not read yet: unless the client has
 	 * finished sending, linger: stop sending, read and drop until EOF.
+	 * An agent-check peer has said all it says by now: it lingers only
+	 * if it did send more.
 	 */
-	if (c->peer_done) {
+	if (c->peer_done || (c->kind == LISTENER_AGENT &&
+	    ioctl(c->io.fd, FIONREAD, &unread) == 0 && unread == 0)) {
 		conn_free(c);
 		return;
 	}

@@ -11,7 +11,9 @@
 
 #include "signals.h"
 
-static const int handled[] = { SIGHUP, SIGUSR1, SIGTERM, SIGINT, SIGCHLD };
+static const int handled[] = {
+	SIGHUP, SIGUSR1, SIGUSR2, SIGTERM, SIGINT, SIGCHLD
+};
 #define NHANDLED	(sizeof(handled) / sizeof(handled[0]))
 
 static int			 pipefd[2] = { -1, -1 };
@@ -127,6 +129,7 @@ signals_name(int signo)
 	switch (signo) {
 	case SIGHUP:	return "SIGHUP";
 	case SIGUSR1:	return "SIGUSR1";
+	case SIGUSR2:	return "SIGUSR2";
 	case SIGTERM:	return "SIGTERM";
 	case SIGINT:	return "SIGINT";
 	case SIGCHLD:	return "SIGCHLD";

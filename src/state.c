@@ -14,7 +14,7 @@
 
 #include "state.h"
 
-#define STATE_BUF	2048
+#define STATE_BUF	4096
 #define STATE_TRIES	20
 
 char *
@@ -47,20 +47,23 @@ size_t
 state_format(char *buf, size_t size, const struct state_info *si)
 {
 	char reason[STATE_REASON_MAX], rreason[STATE_REASON_MAX];
+	char mfile[STATE_REASON_MAX];
 	int n;
 
 	copy_line(reason, sizeof(reason), si->reason);
 	copy_line(rreason, sizeof(rreason), si->reopen_reason);
+	copy_line(mfile, sizeof(mfile), si->maintenance_file);
 	n = snprintf(buf, size,
 	    "seq=%lu\npid=%ld\nstopping=%d\ngeneration=%lu\n"
 	    "reload_started=%lu\n"
 	    "reload_done=%lu\nreload_ok=%lu\nreload_failed=%lu\n"
 	    "last_reload=%s\nreason=%s\nreopens=%lu\nreopen_failed=%lu\n"
-	    "reopen_reason=%s\nend=%lu\n",
+	    "reopen_reason=%s\ndrain_reads=%lu\ndrained=%d\n"
+	    "maintenance_file=%s\nend=%lu\n",
 	    si->seq, si->pid, si->stopping, si->generation, si->reload_started,
 	    si->reload_done, si->reload_ok, si->reload_failed,
 	    si->last_reload, reason, si->reopens, si->reopen_failed, rreason,
-	    si->seq);
+	    si->drain_reads, si->drained != 0, mfile, si->seq);
 	if (n < 0)
 		return 0;
 	return (size_t)n < size ? (size_t)n : size - 1;
@@ -91,6 +94,7 @@ parse_field(struct state_info *si, const char *k, const char *v,
 		{ "reload_failed", offsetof(struct state_info, reload_failed) },
 		{ "reopens", offsetof(struct state_info, reopens) },
 		{ "reopen_failed", offsetof(struct state_info, reopen_failed) },
+		{ "drain_reads", offsetof(struct state_info, drain_reads) },
 	};
 	unsigned long u;
 	size_t i;
@@ -107,12 +111,18 @@ parse_field(struct state_info *si, const char *k, const char *v,
 		copy_line(si->last_reload, sizeof(si->last_reload), v);
 		return 0;
 	}
+	if (strcmp(k, "maintenance_file") == 0) {
+		copy_line(si->maintenance_file, sizeof(si->maintenance_file), v);
+		return 0;
+	}
 	if (parse_ulong(v, &u) == -1)
 		return -1;
 	if (strcmp(k, "pid") == 0)
 		si->pid = (long)u;
 	else if (strcmp(k, "stopping") == 0)
 		si->stopping = u != 0;
+	else if (strcmp(k, "drained") == 0)
+		si->drained = u != 0;
 	else if (strcmp(k, "end") == 0)
 		*end = u;
 	for (i = 0; i < sizeof(num) / sizeof(num[0]); i++)

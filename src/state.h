@@ -14,7 +14,8 @@
  * same sequence number so that a reader can reject a torn read:
  *   seq=N pid= stopping=0|1 generation= reload_started= reload_done= reload_ok=
  *   reload_failed= last_reload=ok|failed|none reason= reopens=
- *   reopen_failed= reopen_reason= end=N
+ *   reopen_failed= reopen_reason= drain_reads= drained=0|1
+ *   maintenance_file= end=N
  */
 #ifndef MYDAEMON_STATE_H
 #define MYDAEMON_STATE_H
@@ -38,6 +39,9 @@ struct state_info {
 	unsigned long	 reopens;
 	unsigned long	 reopen_failed;
 	char		 reopen_reason[STATE_REASON_MAX];
+	unsigned long	 drain_reads;	/* maintenance file read (SIGUSR2) */
+	int		 drained;	/* what it said last */
+	char		 maintenance_file[STATE_REASON_MAX];
 };
 
 /* "/run/mydaemon.pid" -> "/run/mydaemon.state"; malloc'ed, NULL on ENOMEM. */

@@ -404,6 +404,33 @@ start_other() {
 	assert_failure 7
 }
 
+# --- drain, undrain -------------------------------------------------------
+
+@test "drain REASON and undrain: 0 once the daemon serves it; 7 when it is not running, with the drain recorded" {
+	make_config "maintenance_file = $T/maintenance"
+	run initd drain
+	assert_failure 7
+	assert_output "Draining host health agent: mydaemon (not running; recorded for the next start)."
+	assert [ -f "$T/maintenance" ]
+	run initd start
+	started
+	health_is 503 maintenance
+	run initd undrain
+	assert_success
+	assert_output "Ending the drain of host health agent: mydaemon."
+	health_is 200 ok
+	run initd drain "kernel upgrade"
+	assert_success
+	health_is 503 maintenance
+	assert_equal "$(status_value maintenance.reason)" "kernel upgrade"
+	run initd undrain
+	assert_success
+	run initd stop
+	assert_success
+	run initd undrain
+	assert_failure 7
+}
+
 # --- status, configtest, usage ---------------------------------------------
 
 @test "status: 3 stopped, 0 running with the pid, 1 dead with a pidfile, 4 unknown" {
@@ -445,7 +472,7 @@ start_other() {
 		run --separate-stderr initd $action
 		assert_failure 2
 		assert_equal "$output" ""
-		assert_regex "$stderr" '^Usage: .*mydaemon [{]start[|]stop[|]restart[|]try-restart[|]reload[|]force-reload[|]status[|]configtest'
+		assert_regex "$stderr" '^Usage: .*mydaemon [{]start[|]stop[|]restart[|]try-restart[|]reload[|]force-reload[|]status[|]configtest[|]reopen[|]drain [[]REASON[]][|]undrain[|]upgrade[}]$'
 	done
 }
 

@@ -257,3 +257,34 @@ in_flight() {
 	read -r -t 5 -N 3 line <&5	# the body, "ok\n"
 	printf 'GET /health HTTP/1.1\r\n' >&5
 }
+
+# agent_line PORT [SEND]: what the agent-check port answers, after sending
+# SEND (a Python string literal body: "disk\n"); the line as it came, with
+# its newline shown as \n.
+agent_line() {
+	python3 -S - "$1" "${2:-}" <<'PY'
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+if sys.argv[2]:
+    s.sendall(sys.argv[2].encode().decode("unicode_escape").encode("latin-1"))
+data = b""
+while True:
+    chunk = s.recv(4096)
+    if not chunk:
+        break
+    data += chunk
+sys.stdout.write(data.decode("latin-1").replace("\n", "\\n"))
+PY
+}
+
+# can_be_nobody: tests run as root and user nobody exists.
+can_be_nobody() {
+	: "${MYDAEMON_AS_NOBODY:=$(
+		if [ "$(id -u)" = 0 ] && id nobody > /dev/null 2>&1; then
+			echo yes
+		else
+			echo no
+		fi)}"
+	export MYDAEMON_AS_NOBODY
+	[ "$MYDAEMON_AS_NOBODY" = yes ]
+}

@@ -70,15 +70,3 @@ daemons_on() {
 	done < <(grep -lzxF -- "$1" /proc/[0-9]*/cmdline 2> /dev/null)
 	return 0
 }
-
-# can_be_nobody: tests run as root and user nobody exists.
-can_be_nobody() {
-	: "${MYDAEMON_AS_NOBODY:=$(
-		if [ "$(id -u)" = 0 ] && id nobody > /dev/null 2>&1; then
-			echo yes
-		else
-			echo no
-		fi)}"
-	export MYDAEMON_AS_NOBODY
-	[ "$MYDAEMON_AS_NOBODY" = yes ]
-}
