@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "activation.h"
 #include "agent.h"
 #include "buf.h"
 #include "build.h"
@@ -23,12 +24,14 @@
 #include "confload.h"
 #include "daemonize.h"
 #include "drain.h"
+#include "handoff.h"
 #include "health.h"
 #include "instance.h"
 #include "listener.h"
 #include "log.h"
 #include "logsink.h"
 #include "loop.h"
+#include "notify.h"
 #include "privs.h"
 #include "proc.h"
 #include "server.h"
@@ -53,6 +56,9 @@ static struct {
 	uint64_t		 access_dropped; /* by access logs closed */
 	const char		*verdict;	/* last logged: "ok", ... */
 	struct drain_info	 drain;		/* the maintenance file's word */
+	const char		*pidpath;	/* NULL: none */
+	struct check_seed	*seeds;		/* a restart's, until applied */
+	size_t			 nseeds;
 } ag;
 
 static void
@@ -102,6 +108,18 @@ fill_status(struct status_info *si, int what)
 		proc_read(&si->proc);
 }
 
+/* systemctl status shows the verdict. */
+static void
+notify_status_health(const char *state, const struct buf *text)
+{
+	char line[300];
+
+	snprintf(line, sizeof(line), "health: %s%s%.250s", state,
+	    text->len > 0 && !text->failed ? ": " : "",
+	    text->len > 0 && !text->failed ? text->data : "");
+	notify_status(line);
+}
+
 /* The host's verdict changed (a check, maintenance): say so once. */
 static void
 log_verdict(void)
@@ -121,6 +139,7 @@ log_verdict(void)
 	if (was == NULL)
 		return;		/* the first verdict is no change */
 	health_text(&si, NULL, &text);
+	notify_status_health(state, &text);
 	if (code == 200 && strcmp(state, "warning") != 0)
 		log_notice("health: %s -> %s%s%s", was, state,
 		    text.len ? ": " : "", text.len ? text.data : "");
@@ -272,6 +291,7 @@ reload(void)
 
 	ag.st.reload_started++;
 	save_state();
+	notify_reloading();
 	log_info("received SIGHUP, reloading %s", ag.opts->conffile);
 	read_host();
 	p.cfg = confload(ag.opts->conffile, ag.opts->foreground, 0, why,
@@ -291,6 +311,9 @@ reload(void)
 	}
 	ag.st.reload_done++;
 	save_state();
+	snprintf(why, sizeof(why), "reload %s%s%s", ag.st.last_reload,
+	    ag.st.reason[0] ? ": " : "", ag.st.reason);
+	notify_ready(why);
 }
 
 static void
@@ -333,20 +356,48 @@ on_drain_timeout(struct loop_timer *t)
 	ag.drained = 1;
 }
 
+/*
+ * Stop: no more connections (the listeners close: or, for a restart,
+ * our copies of them), in-flight requests answered within
+ * shutdown_timeout, checks killed.  For a restart the new process has
+ * the sockets already; our idle keep-alive clients get their next
+ * request answered with "Connection: close" rather than a closed socket
+ * under it.
+ */
 static void
-begin_shutdown(int signo)
+stop(const char *why, int restart)
 {
 	if (ag.stopping)
 		return;
 	ag.stopping = 1;
 	ag.st.stopping = 1;	/* a starter must not take us for running */
 	save_state();
-	log_notice("received %s, shutting down", signals_name(signo));
+	if (!restart)
+		notify_stopping();
+	log_notice("%s, shutting down", why);
+	handoff_close();
 	check_shutdown();
 	listener_close_all();
-	server_stop_accepting();
+	server_stop_accepting(restart);
 	ag.shutdown_timer.cb = on_drain_timeout;
 	loop_timer_set(&ag.shutdown_timer, ag.cfg->shutdown_timeout_ms);
+}
+
+static void
+begin_shutdown(int signo)
+{
+	char why[64];
+
+	snprintf(why, sizeof(why), "received %s", signals_name(signo));
+	stop(why, 0);
+}
+
+/* A restart's new process is ready and takes over (handoff.h). */
+static void
+on_go(const char *new_pidfile)
+{
+	instance_hand_over(new_pidfile);
+	stop("handed over to the new process", 1);
 }
 
 static void
@@ -399,6 +450,31 @@ open_log(void)
 		daemonize_log_opened();
 }
 
+/* Sockets systemd or a restart passed (activation.h) serve as they are. */
+static void
+adopt_sockets(void)
+{
+	const struct activation *a = activation();
+	char err[512];
+	int i;
+
+	for (i = 0; i < a->nfds; i++)
+		if (listener_adopt(ACTIVATION_FIRST_FD + i, a->names[i], err,
+		    sizeof(err)) == -1)
+			daemonize_fatalx("%s", err);
+}
+
+/* A restart: the old process's last results, so /health goes on. */
+static void
+fetch_seeds(void)
+{
+	if (activation()->takeover == 0 || ag.cfg->nchecks == 0 ||
+	    (ag.seeds = calloc(ag.cfg->nchecks, sizeof(*ag.seeds))) == NULL)
+		return;
+	ag.nseeds = handoff_fetch_checks(ag.opts->conffile,
+	    activation()->takeover, ag.seeds, ag.cfg->nchecks);
+}
+
 static void
 start_up(void)
 {
@@ -414,9 +490,12 @@ start_up(void)
 	ag.sigio.fd = sfd;
 	ag.sigio.cb = on_signals;
 	loop_add(&ag.sigio, EPOLLIN);
+	notify_init();
+	adopt_sockets();
 	/* A holder that is draining may need its whole shutdown_timeout. */
-	instance_claim(ag.opts->no_pidfile ? NULL : ag.opts->pidfile ?
-	    ag.opts->pidfile : ag.cfg->pidfile,
+	ag.pidpath = ag.opts->no_pidfile ? NULL : ag.opts->pidfile ?
+	    ag.opts->pidfile : ag.cfg->pidfile;
+	instance_claim(ag.pidpath, (pid_t)activation()->takeover,
 	    HOLDER_WAIT_MS + ag.cfg->shutdown_timeout_ms);
 	open_log();
 	if (ag.cfg->access_log != NULL) {
@@ -431,6 +510,7 @@ start_up(void)
 	if (listener_prepare(ag.cfg, 1, err, sizeof(err)) == -1)
 		daemonize_fatalx("%s", err);
 	listener_commit();
+	fetch_seeds();		/* as root: the old one may be another user */
 	if (privs_drop(&ag.privs, err, sizeof(err)) == -1)
 		daemonize_fatalx("%s", err);
 	read_host();
@@ -442,6 +522,9 @@ start_up(void)
 	confload_warnings(ag.cfg, ag.opts->conffile, log_warning);
 	check_init(log_verdict);
 	check_configure(ag.cfg);
+	check_seed(ag.seeds, ag.nseeds);
+	free(ag.seeds);
+	ag.seeds = NULL;
 	read_drain();
 }
 
@@ -455,6 +538,8 @@ shut_down(void)
 	listener_close_all();
 	server_set_access_log(NULL);
 	logsink_close(ag.access);
+	handoff_close();
+	notify_fini();
 	instance_release();
 	log_notice("exiting");
 	config_free(ag.cfg);
@@ -484,6 +569,10 @@ agent_run(const struct agent_opts *opts, struct config *cfg)
 	on_signals(&ag.sigio, 0);
 	if (ag.stopping && !opts->foreground)
 		daemonize_fatalx("stopped by a signal during start-up");
+	instance_commit();	/* a takeover's files are ours from now on */
+	save_state();
+	handoff_listen(opts->conffile, ag.pidpath, on_go);
+	notify_ready(NULL);
 	daemonize_ready();
 	while (!ag.stopping || (server_busy() && !ag.drained))
 		if (loop_run_once() == -1)

@@ -437,6 +437,33 @@ check_shutdown(void)
 }
 
 void
+check_seed(const struct check_seed *seeds, size_t n)
+{
+	struct check *c;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct check_seed *s = &seeds[i];
+
+		if ((c = find(s->name)) == NULL || c->st.ran ||
+		    strcmp(c->conf->command, s->command) != 0 ||
+		    (c->command = strdup(s->command)) == NULL)
+			continue;
+		c->st.command = c->command;
+		c->st.state = health_clamp(s->state);
+		c->st.result = health_clamp(s->result);
+		c->st.exit_code = s->exit_code;
+		c->st.runs = s->runs;
+		c->st.timeouts = s->timeouts;
+		c->st.skipped = s->skipped;
+		c->st.started = s->started;
+		c->st.duration = s->duration;
+		snprintf(c->text, sizeof(c->text), "%s", s->text);
+		c->st.ran = 1;
+	}
+}
+
+void
 check_list(const struct check_status *const **checks, size_t *n,
     unsigned int *running)
 {

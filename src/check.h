@@ -8,10 +8,10 @@
 #define MYDAEMON_CHECK_H
 
 #include <stddef.h>
+#include <stdint.h>
 
+#include "config.h"
 #include "snapshot.h"
-
-struct config;
 
 /*
  * Make the daemon the reaper of its checks' orphans, so what a check
@@ -37,6 +37,24 @@ void	check_reap(void);
 
 /* Shutdown: no more runs; kill the running ones and what they started. */
 void	check_shutdown(void);
+
+/* A check's last result, from the process a restart takes over from. */
+struct check_seed {
+	char			 name[CONFIG_NAME_MAX + 1];
+	char			 command[4096];
+	enum health_state	 state, result;
+	int			 exit_code;
+	uint64_t		 runs, timeouts, skipped;
+	double			 started, duration;
+	char			 text[256];
+};
+
+/*
+ * Start from those results, for the checks of the same name and command
+ * that have none yet: a restart does not make /health start over from
+ * "no check result yet".  Call after the first check_configure().
+ */
+void	check_seed(const struct check_seed *seeds, size_t n);
 
 /* The checks as the endpoints show them, in the order of the file. */
 void	check_list(const struct check_status *const **checks, size_t *n,

@@ -37,26 +37,28 @@ open_std_fds(void)
 		close(fd);
 }
 
+/* Every descriptor from `first` up. */
 static void
-close_inherited(void)
+close_inherited(int first)
 {
 	DIR *d;
 	struct dirent *de;
 	int fd, dfd;
 
 #ifdef HAVE_CLOSE_RANGE
-	if (close_range(3, ~0U, 0) == 0)
+	if (close_range((unsigned int)first, ~0U, 0) == 0)
 		return;
 #endif
 	if ((d = opendir("/proc/self/fd")) == NULL) {
-		for (fd = 3; fd < sysconf(_SC_OPEN_MAX) && fd < 65536; fd++)
+		for (fd = first; fd < sysconf(_SC_OPEN_MAX) && fd < 65536;
+		    fd++)
 			close(fd);
 		return;
 	}
 	dfd = dirfd(d);
 	while ((de = readdir(d)) != NULL) {
 		fd = atoi(de->d_name);
-		if (fd > 2 && fd != dfd)
+		if (fd >= first && fd != dfd)
 			close(fd);
 	}
 	closedir(d);
@@ -81,10 +83,10 @@ clean_environment(void)
 }
 
 void
-daemonize_sanitize(void)
+daemonize_sanitize(int keep)
 {
 	open_std_fds();
-	close_inherited();
+	close_inherited(3 + keep);
 	signals_reset();
 	clean_environment();
 }

@@ -9,12 +9,13 @@
 
 /*
  * Steps 1-3 of daemon(7), done first thing in main(): close every
- * inherited descriptor above 2 (and make sure 0-2 are open), reset all
+ * inherited descriptor above 2 but the `keep` passed on purpose from 3
+ * up (socket activation; and make sure 0-2 are open), reset all
  * signal dispositions and the mask, and give the process a clean
  * environment (PATH only): the inherited strings are wiped in place,
  * because clearenv() alone leaves them visible in /proc/PID/environ.
  */
-void	daemonize_sanitize(void);
+void	daemonize_sanitize(int keep);
 
 /*
  * fork, setsid, fork, stdio to /dev/null, umask 027, chdir /.  Returns

@@ -6,22 +6,37 @@
 #ifndef MYDAEMON_INSTANCE_H
 #define MYDAEMON_INSTANCE_H
 
+#include <sys/types.h>
 #include <stdint.h>
 
 struct state_info;
 
 /*
- * Lock and write the pidfile (NULL: run without one) and open the state
- * file.  When another instance holds the lock, starting again is not an
- * error (LSB: start on a running service succeeds) once that one is
- * ready; one that is starting or shutting down is waited for, at most
- * wait_ms, and taken over if it goes.  Never returns on failure or when
- * another instance is running: the starter is told (daemonize.h).
+ * Lock the pidfile (NULL: run without one).  When another instance holds
+ * it, starting again is not an error (LSB: start on a running service
+ * succeeds) once that one is ready; one that is starting or shutting
+ * down is waited for, at most wait_ms, and taken over if it goes.  When
+ * it is `takeover` (the old process of a restart), the pidfile is shared
+ * with it instead.  Never returns on failure or when another instance is
+ * running: the starter is told (daemonize.h).
  */
-void	instance_claim(const char *pidfile, uint64_t wait_ms);
+void	instance_claim(const char *pidfile, pid_t takeover, uint64_t wait_ms);
+
+/*
+ * Write our PID into the pidfile and open the state file: at once for a
+ * start; only when ready for a takeover, so that a new process that
+ * fails leaves the old one's files as they were.
+ */
+void	instance_commit(void);
 
 /* Rewrite the state file (a failure is logged). */
 void	instance_save(struct state_info *st);
+
+/*
+ * A restart took over: let go of the lock, and of the files unless the
+ * new process uses another pidfile (then they are removed as at exit).
+ */
+void	instance_hand_over(const char *new_pidfile);
 
 /* Clean exit: remove the state file and the pidfile (or empty them). */
 void	instance_release(void);

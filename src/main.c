@@ -14,6 +14,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "activation.h"
 #include "agent.h"
 #include "build.h"
 #include "config.h"
@@ -21,6 +22,8 @@
 #include "control.h"
 #include "daemonize.h"
 #include "log.h"
+#include "pidfile.h"
+#include "restart.h"
 
 #define DEFAULT_WAIT_S	10
 
@@ -124,7 +127,11 @@ parse_options(int argc, char **argv, struct options *o)
 		default: usage(stderr); exit(2);
 		}
 	}
-	if (optind < argc || (o->test && o->action != NULL) ||
+	/* Only a restart takes start options, after "--". */
+	if ((optind < argc && (o->action == NULL ||
+	    strcmp(o->action, "restart") != 0 ||
+	    strcmp(argv[optind - 1], "--") != 0)) ||
+	    (o->test && o->action != NULL) ||
 	    (o->reason != NULL && (o->action == NULL ||
 	    strcmp(o->action, "drain") != 0))) {
 		usage(stderr);
@@ -167,6 +174,59 @@ control(struct options *o)
 	return r;
 }
 
+/*
+ * -s restart: the configuration first (6 and nothing touched when it is
+ * invalid), then a hand-over to a new process (restart.h).  With nobody
+ * to hand over, an old daemon is stopped and a new one started.
+ */
+static int
+restart(struct options *o, int argc, char **argv)
+{
+	struct restart_req req;
+	struct config *cfg;
+	char reason[512], self[4096], **args;
+	const char *pidfile;
+	int n = 0, r;
+	pid_t pid;
+
+	if ((cfg = confload(o->agent.conffile, 0, 1, reason,
+	    sizeof(reason))) == NULL)
+		return 6;
+	if ((pidfile = o->agent.pidfile) == NULL && (pidfile = cfg->pidfile) ==
+	    NULL) {
+		fprintf(stderr, "mydaemon: a restart needs a pidfile\n");
+		return 2;
+	}
+	if (restart_self(self, sizeof(self)) == -1 ||
+	    (args = calloc((size_t)(argc - optind) + 6, sizeof(*args))) == NULL)
+		return 1;
+	args[n++] = self;
+	args[n++] = "-c";
+	args[n++] = (char *)o->agent.conffile;
+	if (o->agent.pidfile != NULL) {
+		args[n++] = "-p";
+		args[n++] = (char *)o->agent.pidfile;
+	}
+	while (optind < argc)
+		args[n++] = argv[optind++];
+	req = (struct restart_req){ o->agent.conffile, cfg, pidfile, args,
+	    o->wait_s };
+	if ((r = restart_run(&req)) != -1)
+		return r;
+	if (pidfile_query(pidfile, &pid) == PIDFILE_RUNNING) {
+		struct control_req stop = { "stop", pidfile, o->wait_s, NULL,
+		    NULL };
+
+		fprintf(stderr, "mydaemon: pid %ld cannot hand over its "
+		    "sockets: stopping it, then starting\n", (long)pid);
+		if (control_run(&stop) != 0)
+			return 1;
+	}
+	fflush(NULL);
+	restart_exec(args);
+	return 1;
+}
+
 static void
 print_warning(const char *msg)
 {
@@ -180,10 +240,13 @@ main(int argc, char **argv)
 	struct config *cfg;
 	char reason[512];
 
-	daemonize_sanitize();
+	activation_capture();	/* before the environment is wiped */
+	daemonize_sanitize(activation()->nfds);
 	log_init("mydaemon");
 	memset(&o, 0, sizeof(o));
 	parse_options(argc, argv, &o);
+	if (o.action != NULL && strcmp(o.action, "restart") == 0)
+		return restart(&o, argc, argv);
 	if (o.action != NULL)
 		return control(&o);
 	cfg = confload(o.agent.conffile, o.agent.foreground, 1, reason,

@@ -18,6 +18,9 @@
 #include "pidfile.h"
 
 #define PIDFILE_TRIES	50
+#define SLOT_A		0	/* the two slots of "running" ... */
+#define SLOT_B		1
+#define GUARD		2	/* ... and the guard byte */
 
 struct pidfile {
 	int	 fd;
@@ -26,14 +29,18 @@ struct pidfile {
 	ino_t	 ino;
 };
 
+/* Lock (or test, or unlock) len bytes from start. */
 static int
-lock_whole(int fd, short type, int cmd, pid_t *holder)
+lock_range(int fd, short type, int cmd, off_t start, off_t len,
+    pid_t *holder)
 {
 	struct flock fl;
 
 	memset(&fl, 0, sizeof(fl));
 	fl.l_type = type;
 	fl.l_whence = SEEK_SET;
+	fl.l_start = start;
+	fl.l_len = len;
 	if (fcntl(fd, cmd, &fl) == -1)
 		return -1;
 	if (holder != NULL)
@@ -41,7 +48,25 @@ lock_whole(int fd, short type, int cmd, pid_t *holder)
 	return 0;
 }
 
-/* Does `path` still name the file open on fd? */
+/* Who holds either slot (0: nobody). */
+static int
+holder(int fd, pid_t *pid)
+{
+	return lock_range(fd, F_WRLCK, F_GETLK, SLOT_A, 2, pid);
+}
+
+/* The guard: waited for, since nobody holds it for long. */
+static int
+guard(int fd, int on)
+{
+	return lock_range(fd, on ? F_WRLCK : F_UNLCK, F_SETLKW, GUARD, 1,
+	    NULL);
+}
+
+/*
+ * Does `path` still name the file open on fd, a regular file with that
+ * one name?  (A second hard link would make our writes land elsewhere.)
+ */
 static int
 same_file(int fd, const char *path, struct stat *st)
 {
@@ -53,40 +78,74 @@ same_file(int fd, const char *path, struct stat *st)
 }
 
 /*
- * One attempt: 1 = locked, 0 = try again (lock or file vanished under
- * us), -1 = failure (errno set; EEXIST with *other for a live holder).
+ * Take a slot: both when nobody runs (then let go of B, keeping A), or
+ * the free one when the holder is `takeover`.  1 = locked, 0 = not (*other
+ * the holder, or 0 when it went away meanwhile), -1 = failure.
  */
 static int
-try_lock(const char *path, int *fdp, struct stat *st, pid_t *other)
+take_slot(int fd, pid_t takeover, pid_t *other)
 {
-	int fd;
+	pid_t a, b;
+
+	if (lock_range(fd, F_WRLCK, F_SETLK, SLOT_A, 2, NULL) == 0)
+		return lock_range(fd, F_UNLCK, F_SETLK, SLOT_B, 1, NULL) == 0 ?
+		    1 : -1;
+	if (errno != EAGAIN && errno != EACCES)
+		return -1;
+	if (lock_range(fd, F_WRLCK, F_GETLK, SLOT_A, 1, &a) == -1 ||
+	    lock_range(fd, F_WRLCK, F_GETLK, SLOT_B, 1, &b) == -1)
+		return -1;
+	*other = a != 0 ? a : b;
+	if (takeover == 0 || (a != 0 && a != takeover) ||
+	    (b != 0 && b != takeover) || (a != 0 && b != 0))
+		return 0;
+	return lock_range(fd, F_WRLCK, F_SETLK, a == 0 ? SLOT_A : SLOT_B, 1,
+	    NULL) == 0 ? 1 : 0;
+}
+
+/*
+ * One attempt: 1 = locked, 0 = try again (the file or the holder went
+ * away under us), -1 = failure (errno set; EEXIST with *other for a live
+ * holder).
+ */
+static int
+try_lock(const char *path, pid_t takeover, int *fdp, struct stat *st,
+    pid_t *other)
+{
+	int fd, r, saved;
 
 	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
 	    0644);
 	if (fd == -1)
 		return -1;
-	if (lock_whole(fd, F_WRLCK, F_SETLK, NULL) == -1) {
-		if ((errno != EAGAIN && errno != EACCES) ||
-		    lock_whole(fd, F_WRLCK, F_GETLK, other) == -1) {
-			close(fd);
-			return -1;
-		}
+	if (guard(fd, 1) == -1) {
+		saved = errno;
 		close(fd);
-		if (*other == 0)
-			return 0;
-		errno = EEXIST;
+		errno = saved;
 		return -1;
 	}
-	if (!same_file(fd, path, st)) {
+	*other = 0;
+	r = take_slot(fd, takeover, other);
+	saved = errno;
+	if (r == 1 && !same_file(fd, path, st))
+		r = 0;		/* unlinked meanwhile: locked an orphan */
+	guard(fd, 0);
+	if (r != 1) {
 		close(fd);
-		return 0;
+		if (r == 0 && *other != 0) {
+			errno = EEXIST;
+			return -1;
+		}
+		errno = saved;
+		return r;
 	}
 	*fdp = fd;
 	return 1;
 }
 
 struct pidfile *
-pidfile_open(const char *path, pid_t *other, char *err, size_t errlen)
+pidfile_open(const char *path, pid_t takeover, pid_t *other, char *err,
+    size_t errlen)
 {
 	struct pidfile *pf;
 	struct stat st;
@@ -94,10 +153,10 @@ pidfile_open(const char *path, pid_t *other, char *err, size_t errlen)
 
 	*other = 0;
 	for (i = 0; i < PIDFILE_TRIES && r == 0; i++)
-		r = try_lock(path, &fd, &st, other);
+		r = try_lock(path, takeover, &fd, &st, other);
 	if (r == 0)
 		errno = EAGAIN;
-	if (r == 1 && !S_ISREG(st.st_mode)) {
+	if (r == 1 && (!S_ISREG(st.st_mode) || st.st_nlink != 1)) {
 		close(fd);
 		r = -1;
 		errno = EINVAL;
@@ -112,8 +171,8 @@ pidfile_open(const char *path, pid_t *other, char *err, size_t errlen)
 			    (long)*other);
 		else
 			snprintf(err, errlen, "cannot lock pidfile %s: %s",
-			    path, errno == EINVAL ? "not a regular file" :
-			    strerror(errno));
+			    path, errno == EINVAL ? "not a regular file with "
+			    "one name" : strerror(errno));
 		return NULL;
 	}
 	if ((pf = calloc(1, sizeof(*pf))) == NULL ||
@@ -176,8 +235,7 @@ pidfile_query(const char *path, pid_t *pid)
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
 	if (fd == -1)
 		return errno == ENOENT ? PIDFILE_STOPPED : PIDFILE_UNKNOWN;
-	if (lock_whole(fd, F_WRLCK, F_GETLK, pid) == -1 ||
-	    fstat(fd, &st) == -1) {
+	if (holder(fd, pid) == -1 || fstat(fd, &st) == -1) {
 		saved = errno;
 		close(fd);
 		errno = saved;
@@ -193,22 +251,36 @@ int
 pidfile_remove_stale(const char *path, const char *companion)
 {
 	struct stat st;
-	pid_t other;
-	int fd, r;
+	pid_t pid;
+	int fd, r = -1, saved;
 
 	if (lstat(path, &st) == -1)
 		return errno == ENOENT ? 0 : -1;
-	r = try_lock(path, &fd, &st, &other);
-	if (r == -1 && errno == EEXIST)
+	/* O_RDWR: a write lock needs it; the file is not followed. */
+	if ((fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY)) ==
+	    -1)
+		return errno == ENOENT ? 0 : -1;
+	if (guard(fd, 1) == -1)
+		goto out;
+	if (holder(fd, &pid) == -1)
+		goto unguard;
+	if (pid != 0) {
 		errno = EBUSY;
-	if (r != 1)
-		return r == 0 ? 0 : -1;
-	/* Under the lock, so no daemon starting now can be robbed. */
-	if (companion != NULL && unlink(companion) == -1 && errno != ENOENT) {
-		close(fd);
-		return -1;
+		goto unguard;
 	}
-	r = unlink(path);
+	/* Under the guard, so no daemon starting now can be robbed. */
+	if (!same_file(fd, path, &st))
+		r = 0;		/* gone or replaced: not ours to touch */
+	else if ((companion == NULL || unlink(companion) == 0 ||
+	    errno == ENOENT) && unlink(path) == 0)
+		r = 0;
+unguard:
+	saved = errno;
+	guard(fd, 0);
+	errno = saved;
+out:
+	saved = errno;
 	close(fd);
+	errno = saved;
 	return r;
 }

@@ -726,12 +726,14 @@ server_set_access_log(struct log_sink *s)
 }
 
 void
-server_stop_accepting(void)
+server_stop_accepting(int gently)
 {
 	struct conn *c, *next;
 	int unread;
 
 	stopping = 1;
+	if (gently)
+		return;		/* each closes after its next answer */
 	/*
 	 * Idle keep-alive connections go now; busy ones after answering.  A
 	 * request the kernel holds but we have not read yet is in flight too.

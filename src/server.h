@@ -36,10 +36,12 @@ void	server_set_access_log(struct log_sink *s);
 
 /*
  * Graceful shutdown: the listeners are closed (by the caller), idle
- * connections now; busy ones finish their answer and close.
+ * connections now; busy ones finish their answer and close.  `gently`
+ * (a restart: the new process serves the listeners already): idle ones
+ * too stay until their next request, answered "Connection: close".
  * server_busy() is 1 while any remain.
  */
-void	server_stop_accepting(void);
+void	server_stop_accepting(int gently);
 int	server_busy(void);
 /* Close every connection. */
 void	server_close_all(void);

@@ -159,14 +159,15 @@ state_parse(const char *buf, size_t len, struct state_info *si)
 }
 
 int
-state_open(const char *path)
+state_open(const char *path, int empty)
 {
 	int fd;
 
 	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
 	    0644);
 	/* A previous instance's record must not pass for ours. */
-	if (fd != -1 && (fchmod(fd, 0644) == -1 || ftruncate(fd, 0) == -1)) {
+	if (fd != -1 && (fchmod(fd, 0644) == -1 ||
+	    (empty && ftruncate(fd, 0) == -1))) {
 		close(fd);
 		return -1;
 	}

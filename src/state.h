@@ -51,8 +51,12 @@ char	*state_path(const char *pidfile);
 size_t	 state_format(char *buf, size_t size, const struct state_info *si);
 int	 state_parse(const char *buf, size_t len, struct state_info *si);
 
-/* Open for the daemon (create 0644, no symlinks, close-on-exec). */
-int	 state_open(const char *path);
+/*
+ * Open for the daemon (create 0644, no symlinks, close-on-exec), emptied
+ * unless the record there is still another process's to keep (a
+ * restart's old one, until the new one takes over).
+ */
+int	 state_open(const char *path, int empty);
 /* Rewrite the file with one pwrite.  Returns 0 or -1. */
 int	 state_write(int fd, struct state_info *si);
 /* Read and parse, retrying a torn read a few times.  0 or -1 (errno). */

@@ -85,7 +85,7 @@ child_second_open(void)
 {
 	char err[128], want[64];
 	pid_t other;
-	struct pidfile *pf = pidfile_open(path, &other, err, sizeof(err));
+	struct pidfile *pf = pidfile_open(path, 0, &other, err, sizeof(err));
 
 	snprintf(want, sizeof(want), "already running (pid %ld)",
 	    (long)getppid());
@@ -114,7 +114,7 @@ main(void)
 
 	ok(pidfile_query(path, &pid) == PIDFILE_STOPPED,
 	    "a missing pidfile means stopped");
-	pf = pidfile_open(path, &other, err, sizeof(err));
+	pf = pidfile_open(path, 0, &other, err, sizeof(err));
 	ok(pf != NULL, "pidfile_open creates and locks a new file");
 	ok(stat(path, &st) == 0 && (st.st_mode & 07777) == 0644,
 	    "mode is 0644 even under umask 077");
@@ -145,7 +145,7 @@ main(void)
 	ok(pidfile_query(path, &pid) == PIDFILE_STOPPED,
 	    "an unlocked empty file means stopped cleanly (status 3)");
 	spit(path, "1\n");
-	pf = pidfile_open(path, &other, err, sizeof(err));
+	pf = pidfile_open(path, 0, &other, err, sizeof(err));
 	ok(pf != NULL && pidfile_write(pf) == 0,
 	    "a stale file naming a live process (init) is taken over");
 	slurp(path, buf, sizeof(buf));
@@ -160,7 +160,7 @@ main(void)
 	snprintf(link, sizeof(link), "%s/link.pid", dir);
 	spit(path, "");
 	ok(symlink(path, link) == 0, "made a symlink");
-	pf = pidfile_open(link, &other, err, sizeof(err));
+	pf = pidfile_open(link, 0, &other, err, sizeof(err));
 	ok(pf == NULL && errno == ELOOP, "a symlinked pidfile is refused");
 	ok(strstr(err, "cannot lock pidfile") != NULL, "with a reason: %s",
 	    err);
@@ -169,7 +169,7 @@ main(void)
 	unlink(link);
 	unlink(path);
 	snprintf(link, sizeof(link), "%s/no/such/dir.pid", dir);
-	ok(pidfile_open(link, &other, err, sizeof(err)) == NULL &&
+	ok(pidfile_open(link, 0, &other, err, sizeof(err)) == NULL &&
 	    errno == ENOENT, "a missing directory fails: %s", err);
 	rmdir(dir);
 	return done_testing();

@@ -75,7 +75,7 @@ main(void)
 	if (mkdtemp(dir) == NULL)
 		return 1;
 	snprintf(path, sizeof(path), "%s/s.state", dir);
-	fd = state_open(path);
+	fd = state_open(path, 1);
 	ok(fd >= 0, "state_open creates the file");
 	a.seq = 0;
 	ok(state_write(fd, &a) == 0 && a.seq == 1, "state_write bumps seq");

@@ -39,7 +39,8 @@ configure_install() {
 	if ! (
 		submake -C "$MYDAEMON_BUILDDIR" distdir distdir="$dir/src" &&
 		cd "$dir/build" &&
-		"$dir/src/configure" "${opts[@]}" "$@" &&
+		"$dir/src/configure" "${opts[@]}" \
+		    --with-systemdsystemunitdir="$dir/units" "$@" &&
 		submake -j"$(nproc)" &&
 		submake install
 	) > "$log" 2>&1; then

@@ -1,0 +1,165 @@
+#!/usr/bin/env bats
+# Native under systemd, without systemd as init: the notification
+# protocol checked message by message with a receiver of our own,
+# socket activation with systemd-socket-activate, and the units with
+# systemd-analyze verify.
+
+load test_helper/common
+load test_helper/install
+
+bats_require_minimum_version 1.5.0
+
+RECV=$BATS_TEST_DIRNAME/test_helper/notify_recv.py
+
+# receiver ADDRESS: a notification socket at ADDRESS (a path or @name);
+# what it gets goes to $T/notify, one datagram a line ("|" for newlines).
+receiver() {
+	python3 "$RECV" "$1" "$T/notify" &
+	RECV_PID=$!
+	remember_pid "$RECV_PID"
+	wait_for 5 test -e "$T/notify.ready"
+}
+
+# got LINE: the receiver has a datagram that is exactly LINE.
+got() {
+	grep -qxF -- "$1" "$T/notify" 2> /dev/null
+}
+
+# got_like REGEX: ... or one that matches REGEX (ERE, whole line).
+got_like() {
+	grep -qxE -- "$1" "$T/notify" 2> /dev/null
+}
+
+@test "NOTIFY_SOCKET (a path): READY=1 when serving, RELOADING=1 with MONOTONIC_USEC then READY=1 with the verdict, STATUS= on a health change, STOPPING=1, in that order" {
+	receiver "$T/notify.sock"
+	echo 0 > "$T/code"
+	write_config "[check c]" "command = sh -c 'echo state; exit \$(cat $T/code)'" \
+		"interval = 50ms"
+	NOTIFY_SOCKET=$T/notify.sock "$MYDAEMON" -f -c "$CONF" 2> "$T/stderr" &
+	DAEMON_PID=$!
+	remember_pid "$DAEMON_PID"
+	wait_for 5 got "READY=1"
+	health_is 200	# READY=1 came once it serves
+	wait_for 5 got "STATUS=health: ok"
+	kill -HUP "$DAEMON_PID"
+	wait_for 5 got "READY=1|STATUS=reload ok"
+	assert got_like 'RELOADING=1\|MONOTONIC_USEC=[0-9]+'
+	echo 2 > "$T/code"
+	wait_for 5 got "STATUS=health: critical: c: state"
+	write_config "bogus = 1"
+	kill -HUP "$DAEMON_PID"
+	wait_for 5 got_like 'READY=1\|STATUS=reload failed: .*unknown key "bogus".*'
+	kill -TERM "$DAEMON_PID"
+	wait_for 5 got "STOPPING=1"
+	wait_gone "$DAEMON_PID"
+	# The order of it all.
+	run grep -nE '^(READY=1$|RELOADING|READY=1\|STATUS=reload|STATUS=health: critical|STOPPING)' "$T/notify"
+	assert_line --index 0 --regexp '^[0-9]+:READY=1$'
+	assert_line --index 1 --regexp '^[0-9]+:RELOADING=1\|MONOTONIC_USEC=[0-9]+$'
+	assert_line --index 2 --regexp '^[0-9]+:READY=1\|STATUS=reload ok$'
+	assert_line --index 3 --regexp '^[0-9]+:STATUS=health: critical: c: state$'
+	assert_line --index 4 --regexp '^[0-9]+:RELOADING=1\|MONOTONIC_USEC=[0-9]+$'
+	assert_line --index 5 --regexp '^[0-9]+:READY=1\|STATUS=reload failed: '
+	assert_line --index 6 --regexp '^[0-9]+:STOPPING=1$'
+	# MONOTONIC_USEC is CLOCK_MONOTONIC, as systemd compares it.
+	usec=$(sed -n 's/^RELOADING=1|MONOTONIC_USEC=//p' "$T/notify" | head -n 1)
+	now=$(( ($(cut -d. -f1 /proc/uptime) + 1) * 1000000 ))
+	assert [ "$usec" -gt $((now - 60000000)) ]
+	assert [ "$usec" -le "$now" ]
+}
+
+@test "NOTIFY_SOCKET in the abstract namespace (@name), and MAINPID= when the daemon detached" {
+	receiver "@mydaemon-test-$$-$BATS_TEST_NUMBER"
+	write_config
+	run env NOTIFY_SOCKET="@mydaemon-test-$$-$BATS_TEST_NUMBER" \
+		"$MYDAEMON" -c "$CONF"
+	assert_success
+	DAEMON_PID=$(cat "$PIDFILE")
+	remember_pid "$DAEMON_PID"
+	wait_for 5 got "READY=1|MAINPID=$DAEMON_PID"
+	stop_daemon
+}
+
+@test "WATCHDOG_USEC: WATCHDOG=1 every half of it; not when WATCHDOG_PID is another process" {
+	receiver "$T/notify.sock"
+	write_config
+	NOTIFY_SOCKET=$T/notify.sock WATCHDOG_USEC=200000 \
+		"$MYDAEMON" -f -c "$CONF" 2> /dev/null &
+	DAEMON_PID=$!
+	remember_pid "$DAEMON_PID"
+	wait_for 5 got "READY=1"
+	count() { grep -c '^WATCHDOG=1$' "$T/notify" || true; }
+	n0=$(count)
+	sleep 1		# what is measured is the pace itself
+	n1=$(count)
+	assert [ $((n1 - n0)) -ge 7 ]
+	assert [ $((n1 - n0)) -le 13 ]
+	stop_daemon
+	: > "$T/notify"
+	NOTIFY_SOCKET=$T/notify.sock WATCHDOG_USEC=200000 WATCHDOG_PID=1 \
+		"$MYDAEMON" -f -c "$CONF" 2> /dev/null &
+	DAEMON_PID=$!
+	remember_pid "$DAEMON_PID"
+	wait_for 5 got "READY=1"
+	sleep 0.5
+	run grep -c '^WATCHDOG=1$' "$T/notify"
+	assert_output 0
+	stop_daemon
+}
+
+@test "socket activation: systemd-socket-activate passes the listening socket, which the daemon uses as it is" {
+	command -v systemd-socket-activate > /dev/null ||
+		skip "no systemd-socket-activate (apt-get install systemd)"
+	write_config
+	systemd-socket-activate -l "127.0.0.1:$PORT" --fdname=http \
+		"$MYDAEMON" -f -c "$CONF" 2> "$T/stderr" &
+	DAEMON_PID=$!
+	remember_pid "$DAEMON_PID"
+	# The socket is there before the daemon starts: the first request
+	# starts nothing, it is answered.
+	wait_for 5 health_is 200
+	assert_equal "$(cat "$PIDFILE")" "$DAEMON_PID"
+	# The daemon did not bind: its socket is the one it was given, fd 3.
+	assert [ "$(readlink "/proc/$DAEMON_PID/fd/3")" != "" ]
+	assert_regex "$(readlink "/proc/$DAEMON_PID/fd/3")" '^socket:'
+	stop_daemon
+}
+
+@test "a passed socket that matches no listen address is an error at start" {
+	command -v systemd-socket-activate > /dev/null ||
+		skip "no systemd-socket-activate (apt-get install systemd)"
+	other=$(free_port)
+	write_config
+	systemd-socket-activate -l "127.0.0.1:$other" \
+		"$MYDAEMON" -f -c "$CONF" > "$T/out" 2>&1 &
+	pid=$!
+	remember_pid "$pid"
+	# It passes the socket on with the first connection.
+	wait_for 5 grep -q "Listening on 127.0.0.1:$other" "$T/out"
+	curl -s --max-time 2 "http://127.0.0.1:$other/health" || true
+	rc=0
+	wait "$pid" || rc=$?
+	assert_equal "$rc" 1
+	assert grep -q "passed socket unknown (127.0.0.1:$other) matches no listen or agent_listen address" "$T/out"
+}
+
+@test "the units pass systemd-analyze verify: Type=notify, -f, ExecReload with -s reload, the hardening and the directories" {
+	command -v systemd-analyze > /dev/null ||
+		skip "no systemd-analyze (apt-get install systemd)"
+	configure_install "$T" --prefix="$T/p" --sysconfdir="$T/p/etc" \
+	    --localstatedir="$T/p/var" --runstatedir="$T/p/run"
+	unit=$T/units/mydaemon.service
+	assert [ -f "$unit" ]
+	assert [ -f "$T/units/mydaemon.socket" ]
+	run systemd-analyze verify --man=no "$unit" "$T/units/mydaemon.socket"
+	assert_success
+	assert_output ""
+	assert grep -qx 'Type=notify' "$unit"
+	assert grep -qx "ExecStart=$T/p/sbin/mydaemon -f -c $T/p/etc/mydaemon.conf -p $T/p/run/mydaemon/mydaemon.pid" "$unit"
+	assert grep -qx "ExecReload=$T/p/sbin/mydaemon -s reload -c $T/p/etc/mydaemon.conf -p $T/p/run/mydaemon/mydaemon.pid" "$unit"
+	for key in NoNewPrivileges=yes ProtectSystem=strict ProtectHome=yes \
+	    PrivateTmp=yes RuntimeDirectory=mydaemon StateDirectory=mydaemon \
+	    LogsDirectory=mydaemon; do
+		assert grep -qx "$key" "$unit"
+	done
+}
