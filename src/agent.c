@@ -39,6 +39,7 @@
 #include "state.h"
 
 #define HOLDER_WAIT_MS	10000
+#define SIGNAL_BATCH	64
 
 static struct {
 	const struct agent_opts	*opts;
@@ -400,14 +401,19 @@ on_go(const char *new_pidfile)
 	stop("handed over to the new process", 1);
 }
 
+/*
+ * At most SIGNAL_BATCH signals a turn: a flood of them must not keep the
+ * loop from its timers (the shutdown deadline) and its clients; the rest
+ * wait in the pipe for the next turn.
+ */
 static void
 on_signals(struct loop_io *io, uint32_t events)
 {
-	int signo;
+	int signo, n = 0;
 
 	(void)io;
 	(void)events;
-	while ((signo = signals_next()) != 0) {
+	while (n++ < SIGNAL_BATCH && (signo = signals_next()) != 0) {
 		switch (signo) {
 		case SIGHUP:
 			/* A flood of them is one line, and one at exit. */

@@ -67,7 +67,8 @@ instance_claim(const char *pidfile, pid_t takeover, uint64_t wait_ms)
 	in.shared = takeover != 0;
 	if ((in.statefd = state_open(in.statepath, !in.shared)) == -1)
 		daemonize_fatalx("cannot open state file %s: %s",
-		    in.statepath, strerror(errno));
+		    in.statepath, errno == EINVAL ? "not a regular file with "
+		    "one name" : strerror(errno));
 	if (!in.shared)
 		instance_commit();
 }

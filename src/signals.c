@@ -109,11 +109,18 @@ signals_fini(void)
 int
 signals_next(void)
 {
-	unsigned char b;
+	static unsigned char buf[64];
+	static ssize_t have, at;
+	ssize_t n;
 	size_t i;
 
-	if (read(pipefd[0], &b, 1) == 1)
-		return b;
+	/* One read for many: a flood of signals costs few system calls. */
+	if (at == have && (n = read(pipefd[0], buf, sizeof(buf))) > 0) {
+		have = n;
+		at = 0;
+	}
+	if (at < have)
+		return buf[at++];
 	for (i = 0; i < NHANDLED; i++) {
 		if (overflow[i]) {
 			overflow[i] = 0;

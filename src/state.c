@@ -161,14 +161,28 @@ state_parse(const char *buf, size_t len, struct state_info *si)
 int
 state_open(const char *path, int empty)
 {
-	int fd;
+	struct stat st;
+	int fd, e = 0;
 
 	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
 	    0644);
-	/* A previous instance's record must not pass for ours. */
-	if (fd != -1 && (fchmod(fd, 0644) == -1 ||
-	    (empty && ftruncate(fd, 0) == -1))) {
+	if (fd == -1)
+		return -1;
+	/*
+	 * A file with a second name would have our writes land in another
+	 * file (a hard link planted in a shared directory): refuse it, as
+	 * the pidfile and the logs do.  A previous instance's record must
+	 * not pass for ours.
+	 */
+	if (fstat(fd, &st) == -1)
+		e = errno;
+	else if (!S_ISREG(st.st_mode) || st.st_nlink != 1)
+		e = EINVAL;
+	else if (fchmod(fd, 0644) == -1 || (empty && ftruncate(fd, 0) == -1))
+		e = errno;
+	if (e != 0) {
 		close(fd);
+		errno = e;
 		return -1;
 	}
 	return fd;

@@ -3,6 +3,8 @@
 
 load test_helper/common
 
+bats_require_minimum_version 1.5.0
+
 @test "-s status: 0 running with the pid, 3 stopped, 1 dead with pidfile" {
 	write_config
 	run "$MYDAEMON" -s status -c "$CONF"
@@ -59,6 +61,25 @@ load test_helper/common
 	assert_success
 	echo 999999 > "$PIDFILE"
 	run "$MYDAEMON" -s stop -c "$CONF"
+	assert_success
+	assert [ ! -e "$PIDFILE" ]
+}
+
+@test "-s stop by the daemon's own user, who may signal it but not remove the pidfile: exit 0, the empty pidfile left for root" {
+	can_be_nobody || skip "needs root and user nobody"
+	open_to_nobody
+	write_config "user = nobody"
+	chmod a+r "$CONF"
+	start_daemon
+	run --separate-stderr setpriv --reuid=nobody --regid="$(id -g nobody)" \
+		--clear-groups "$MYDAEMON" -s stop -c "$CONF"
+	assert_success
+	assert_equal "$stderr" "mydaemon: the empty pidfile $PIDFILE is left for root to remove (Permission denied)"
+	assert gone "$DAEMON_PID"
+	assert [ -f "$PIDFILE" ] && assert [ ! -s "$PIDFILE" ]
+	run "$MYDAEMON" -s status -c "$CONF"
+	assert_equal "$status" 3
+	run "$MYDAEMON" -s stop -c "$CONF"	# root: now it goes
 	assert_success
 	assert [ ! -e "$PIDFILE" ]
 }

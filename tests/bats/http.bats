@@ -95,11 +95,15 @@ header() {
 	stop_daemon
 }
 
-@test "listen = none runs without any socket and still reloads" {
+@test "listen = none runs without any network socket and still reloads" {
 	write_config "listen = none"
 	start_daemon
-	run bash -c "ls -l /proc/$DAEMON_PID/fd | grep -c socket"
-	assert_output 0
+	# One socket only: the unix one a restart asks for the others on.
+	run bash -c "ls -l /proc/$DAEMON_PID/fd | grep -o 'socket:\[[0-9]*\]'"
+	assert_equal "${#lines[@]}" 1
+	inode=$(tr -dc 0-9 <<< "$output")
+	run grep " $inode @mydaemon:$CONF\$" /proc/net/unix
+	assert_success
 	http_get /health
 	assert_equal "$status_code" 000
 	run "$MYDAEMON" -s reload -p "$PIDFILE"
@@ -116,5 +120,19 @@ socket.socket(socket.AF_INET6).bind(("::1", 0))' 2> /dev/null ||
 	start_daemon
 	run curl -s --max-time 5 -g -w ' %{http_code}' "http://[::1]:$PORT/health"
 	assert_output $'ok\n 200'
+	stop_daemon
+}
+
+@test "GET / answers a short plain-text index of the endpoints" {
+	write_config
+	start_daemon
+	run curl -s -D "$T/head" "http://127.0.0.1:$PORT/"
+	assert_success
+	assert_line --index 0 "mydaemon: the health agent of this host"
+	for e in /health /health/NAME /status /metrics; do
+		assert_line --regexp "^$e +[a-zA-Z]"
+	done
+	assert grep -q '^HTTP/1.1 200 ' "$T/head"
+	assert grep -qi '^content-type: text/plain; charset=utf-8' "$T/head"
 	stop_daemon
 }

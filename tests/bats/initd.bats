@@ -262,6 +262,22 @@ start_other() {
 	assert_equal "$(holder)" "$DAEMON_PID"
 }
 
+@test "stop by the daemon's own user, who may signal it but not remove the pidfile, succeeds with a note" {
+	can_be_nobody || skip "needs root and user nobody"
+	run initd start
+	started
+	open_to_nobody "$P/etc/init.d" "$P/etc/default" "$P/sbin"
+	chmod a+r "$CONF"
+	run setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups \
+	    "$INITD" stop
+	assert_success
+	assert_line --index 0 "Stopping host health agent: mydaemon."
+	assert_line --index 1 "mydaemon: the empty pidfile $PIDFILE is left for root to remove (Permission denied)"
+	assert gone "$DAEMON_PID"
+	run initd status
+	assert_equal "$status" 3
+}
+
 @test "no action ever signals the PID of a stale pidfile" {
 	sleep 60 &
 	victim=$!

@@ -124,7 +124,10 @@ setup() {
 		sed 's/^user = mydaemon$/user = nobody/' "$SHIPPED/mydaemon.conf"
 		echo "listen = 127.0.0.1:$PORT"
 	} > "$T/shipped.conf"
-	if ! can_be_nobody; then
+	if can_be_nobody; then
+		# where nobody must see a drain that -s drain would record
+		open_to_nobody "$P/var/lib/mydaemon"
+	else
 		sed -i '/^user =/d' "$T/shipped.conf"
 	fi
 	run "$DAEMON" -c "$T/shipped.conf"
