@@ -2,9 +2,10 @@
  * agent.c - the running daemon (see agent.h).
  *
  * Start-up follows daemon(7) and ends with the readiness report; after
- * that every piece of work is a callback of the one loop.  A reload
- * builds everything new (config, log sinks, listeners) on the side and
- * swaps only when all of it succeeded, like nginx's cycle.
+ * that every piece of work is a callback of the one loop: signals (a
+ * reload is reload.c's), the verdict and what is said of it (the log,
+ * systemd), and the shutdown, or the hand-over to a restart's new
+ * process.
  */
 #include <sys/epoll.h>
 
@@ -17,6 +18,7 @@
 
 #include "activation.h"
 #include "agent.h"
+#include "agentstate.h"
 #include "buf.h"
 #include "build.h"
 #include "check.h"
@@ -41,35 +43,16 @@
 #define HOLDER_WAIT_MS	10000
 #define SIGNAL_BATCH	64
 
-static struct {
-	const struct agent_opts	*opts;
-	struct config		*cfg;
-	struct privs		 privs;
-	struct state_info	 st;
-	struct loop_io		 sigio;
-	struct loop_timer	 shutdown_timer;
-	int			 stopping, drained;
-	unsigned long		 hups_ignored;	/* during the shutdown */
-	double			 start_time;	/* Unix time */
-	double			 config_time;	/* when cfg was applied */
-	char			 host[256];
-	struct log_sink		*access;	/* the access log, or NULL */
-	uint64_t		 access_dropped; /* by access logs closed */
-	const char		*verdict;	/* last logged: "ok", ... */
-	struct drain_info	 drain;		/* the maintenance file's word */
-	const char		*pidpath;	/* NULL: none */
-	struct check_seed	*seeds;		/* a restart's, until applied */
-	size_t			 nseeds;
-} ag;
+struct agent_state ag;
 
-static void
-save_state(void)
+void
+agent_save(void)
 {
 	instance_save(&ag.st);
 }
 
-static void
-read_host(void)
+void
+agent_read_host(void)
 {
 	if (gethostname(ag.host, sizeof(ag.host) - 1) == -1)
 		snprintf(ag.host, sizeof(ag.host), "localhost");
@@ -122,8 +105,8 @@ notify_status_health(const char *state, const struct buf *text)
 }
 
 /* The host's verdict changed (a check, maintenance): say so once. */
-static void
-log_verdict(void)
+void
+agent_verdict(void)
 {
 	struct status_info si;
 	struct buf text = { 0 };
@@ -155,8 +138,8 @@ log_verdict(void)
  * undrain, reload): a change is logged, and -s hears back through the
  * state file.
  */
-static void
-read_drain(void)
+void
+agent_read_drain(void)
 {
 	struct drain_info d;
 	const char *path = ag.cfg->maintenance_file;
@@ -177,175 +160,8 @@ read_drain(void)
 	ag.st.drained = d.drained;
 	snprintf(ag.st.maintenance_file, sizeof(ag.st.maintenance_file), "%s",
 	    path != NULL ? path : "");
-	save_state();
-	log_verdict();
-}
-
-/* pidfile, user and group are only read at start: keep the old ones. */
-static void
-keep_restart_keys(struct config *n)
-{
-	char **keys[] = { &n->pidfile, &n->user, &n->group };
-	char *olds[] = { ag.cfg->pidfile, ag.cfg->user, ag.cfg->group };
-	const char *names[] = { "pidfile", "user", "group" };
-	size_t i;
-
-	for (i = 0; i < 3; i++) {
-		const char *a = *keys[i] ? *keys[i] : "", *b = olds[i] ?
-		    olds[i] : "";
-		if (strcmp(a, b) == 0)
-			continue;
-		log_warnx("%s changed to \"%s\": a restart is needed, still "
-		    "using \"%s\"", names[i], a, b);
-		free(*keys[i]);
-		*keys[i] = olds[i] ? strdup(olds[i]) : NULL;
-	}
-}
-
-static int
-same_str(const char *a, const char *b)
-{
-	return (a == NULL && b == NULL) ||
-	    (a != NULL && b != NULL && strcmp(a, b) == 0);
-}
-
-static int
-log_target_changed(const struct config *n)
-{
-	return strcmp(n->log_file, ag.cfg->log_file) != 0 ||
-	    (strcmp(n->log_file, "syslog") == 0 &&
-	    n->syslog_facility != ag.cfg->syslog_facility);
-}
-
-/* Everything a new configuration needs that can fail, opened up front. */
-struct pending {
-	struct config	*cfg;
-	struct log_sink	*log;		/* NULL: keep the current one */
-	struct log_sink	*access;	/* NULL: keep (or none) */
-	int		 access_changed;
-};
-
-static int
-open_pending(struct pending *p, char *why, size_t whylen)
-{
-	struct config *n = p->cfg;
-
-	if (log_target_changed(n) && (p->log = logsink_open(n->log_file,
-	    n->syslog_facility, ag.privs.uid, ag.privs.gid, why,
-	    whylen)) == NULL)
-		return -1;
-	p->access_changed = !same_str(n->access_log, ag.cfg->access_log);
-	if (p->access_changed && n->access_log != NULL &&
-	    (p->access = logsink_open(n->access_log, 0, ag.privs.uid,
-	    ag.privs.gid, why, whylen)) == NULL)
-		return -1;
-	return listener_prepare(n, 0, why, whylen);
-}
-
-static void
-close_pending(struct pending *p)
-{
-	logsink_close(p->log);
-	logsink_close(p->access);
-	config_free(p->cfg);
-}
-
-static void
-commit_reload(struct pending *p)
-{
-	listener_commit();
-	server_set_config(p->cfg);
-	check_configure(p->cfg);
-	if (p->log != NULL)
-		logsink_close(log_set_sink(p->log));
-	if (p->access_changed) {
-		server_set_access_log(p->access);
-		ag.access_dropped += logsink_dropped(ag.access);
-		logsink_close(ag.access);
-		ag.access = p->access;
-	}
-	log_set_level(p->cfg->log_level);
-	if (p->cfg->maintenance != ag.cfg->maintenance)
-		ag.config_time = loop_wallclock();
-	config_free(ag.cfg);
-	ag.cfg = p->cfg;
-	ag.st.generation++;
-	ag.st.reload_ok++;
-	snprintf(ag.st.last_reload, sizeof(ag.st.last_reload), "ok");
-	ag.st.reason[0] = '\0';
-	log_notice("configuration %s reloaded (generation %lu)",
-	    ag.opts->conffile, ag.st.generation);
-	read_drain();		/* maintenance_file may be another one */
-}
-
-static void
-log_warning(const char *msg)
-{
-	log_warnx("%s", msg);
-}
-
-static void
-reload(void)
-{
-	char why[STATE_REASON_MAX];
-	struct pending p = { NULL, NULL, NULL, 0 };
-
-	ag.st.reload_started++;
-	save_state();
-	notify_reloading();
-	log_info("received SIGHUP, reloading %s", ag.opts->conffile);
-	read_host();
-	p.cfg = confload(ag.opts->conffile, ag.opts->foreground, 0, why,
-	    sizeof(why));
-	if (p.cfg != NULL)
-		keep_restart_keys(p.cfg);
-	if (p.cfg != NULL && open_pending(&p, why, sizeof(why)) == 0) {
-		confload_warnings(p.cfg, ag.opts->conffile, log_warning);
-		commit_reload(&p);
-	} else {
-		close_pending(&p);
-		ag.st.reload_failed++;
-		snprintf(ag.st.last_reload, sizeof(ag.st.last_reload),
-		    "failed");
-		snprintf(ag.st.reason, sizeof(ag.st.reason), "%s", why);
-		log_errx("reload failed: %s", why);
-	}
-	ag.st.reload_done++;
-	save_state();
-	snprintf(why, sizeof(why), "reload %s%s%s", ag.st.last_reload,
-	    ag.st.reason[0] ? ": " : "", ag.st.reason);
-	notify_ready(why);
-}
-
-static void
-reopen(void)
-{
-	char why[STATE_REASON_MAX];
-	int failed = 0;
-
-	ag.st.reopen_reason[0] = '\0';
-	if (log_reopen(why, sizeof(why)) == -1) {
-		failed = 1;
-		snprintf(ag.st.reopen_reason, sizeof(ag.st.reopen_reason),
-		    "%s", why);
-		log_warnx("log reopen failed, still writing to the old file: "
-		    "%s", why);
-	}
-	if (ag.access != NULL &&
-	    logsink_reopen(ag.access, why, sizeof(why)) == -1) {
-		failed = 1;
-		snprintf(ag.st.reopen_reason, sizeof(ag.st.reopen_reason),
-		    "%s", why);
-		log_warnx("access log reopen failed, still writing to the old "
-		    "file: %s", why);
-	}
-	if (failed)
-		ag.st.reopen_failed++;
-	else {
-		ag.st.reopens++;
-		log_notice("log reopened");
-	}
-	save_state();
+	agent_save();
+	agent_verdict();
 }
 
 static void
@@ -372,7 +188,7 @@ stop(const char *why, int restart)
 		return;
 	ag.stopping = 1;
 	ag.st.stopping = 1;	/* a starter must not take us for running */
-	save_state();
+	agent_save();
 	if (!restart)
 		notify_stopping();
 	log_notice("%s, shutting down", why);
@@ -420,14 +236,14 @@ on_signals(struct loop_io *io, uint32_t events)
 			if (ag.stopping && ag.hups_ignored++ == 0)
 				log_notice("shutting down: SIGHUP ignored");
 			else if (!ag.stopping)
-				reload();
+				agent_reload();
 			break;
 		case SIGUSR1:
-			reopen();
+			agent_reopen();
 			break;
 		case SIGUSR2:
 			if (!ag.stopping)
-				read_drain();
+				agent_read_drain();
 			break;
 		case SIGTERM:
 		case SIGINT:
@@ -519,19 +335,19 @@ start_up(void)
 	fetch_seeds();		/* as root: the old one may be another user */
 	if (privs_drop(&ag.privs, err, sizeof(err)) == -1)
 		daemonize_fatalx("%s", err);
-	read_host();
+	agent_read_host();
 	ag.st.pid = (long)getpid();
 	ag.start_time = ag.config_time = loop_wallclock();
 	ag.st.generation = 1;
 	snprintf(ag.st.last_reload, sizeof(ag.st.last_reload), "none");
-	save_state();
-	confload_warnings(ag.cfg, ag.opts->conffile, log_warning);
-	check_init(log_verdict);
+	agent_save();
+	confload_warnings(ag.cfg, ag.opts->conffile, agent_log_warning);
+	check_init(agent_verdict);
 	check_configure(ag.cfg);
 	check_seed(ag.seeds, ag.nseeds);
 	free(ag.seeds);
 	ag.seeds = NULL;
-	read_drain();
+	agent_read_drain();
 }
 
 static void
@@ -576,7 +392,7 @@ agent_run(const struct agent_opts *opts, struct config *cfg)
 	if (ag.stopping && !opts->foreground)
 		daemonize_fatalx("stopped by a signal during start-up");
 	instance_commit();	/* a takeover's files are ours from now on */
-	save_state();
+	agent_save();
 	handoff_listen(opts->conffile, ag.pidpath, on_go);
 	notify_ready(NULL);
 	daemonize_ready();
