@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "checkint.h"
 #include "checkrun.h"
 #include "config.h"
 #include "health.h"
@@ -24,40 +25,8 @@
 #include "loop.h"
 
 #define MAX(a, b)	((a) > (b) ? (a) : (b))
-#define SPREAD_MS	5	/* between first starts ... */
-#define SPREAD_MAX_MS	1000	/* ... all of them within a second */
 
-struct check {
-	struct check_status	 st;		/* what the endpoints show */
-	char			 name[CONFIG_NAME_MAX + 1];
-	const struct config_check *conf;	/* in the current config */
-	struct checkrun		 run;
-	char			*run_command;	/* of the run going on */
-	struct loop_timer	 tick;		/* the next start */
-	struct check		*next_waiting;
-	int			 waiting;
-	unsigned int		 streak;	/* for rise/fall */
-	unsigned int		 skips;		/* turns skipped in a row */
-	/* what st points to */
-	char			*command, *output;
-	char			 text[CHECK_TEXT_MAX];
-	struct perf_item	*perf;
-	char			*arena;
-};
-
-static struct {
-	struct check			**v;
-	const struct check_status	**view;	/* &v[i]->st, for snapshots */
-	size_t				  n;
-	struct check			 *wait_head, *wait_tail;
-	unsigned int			  running, max_running;
-	void				(*changed)(void);
-	int				  configured;
-	int				  said_none;	/* "no check" logged */
-} ck;
-
-static void	on_tick(struct loop_timer *);
-static void	on_done(struct checkrun *);
+struct checkset ck;
 
 void
 check_init(void (*changed)(void))
@@ -113,8 +82,8 @@ dequeue(struct check *c)
 }
 
 /* Free slots go to the checks waiting, first come first served. */
-static void
-start_waiting(void)
+void
+check_start_waiting(void)
 {
 	struct check *c;
 
@@ -124,8 +93,8 @@ start_waiting(void)
 	}
 }
 
-static void
-on_tick(struct loop_timer *t)
+void
+check_on_tick(struct loop_timer *t)
 {
 	struct check *c = t->arg;
 
@@ -227,8 +196,8 @@ is_running(pid_t pid)
 	return 0;
 }
 
-static void
-on_done(struct checkrun *r)
+void
+check_on_done(struct checkrun *r)
 {
 	struct check *c = r->arg;
 	enum health_state was = c->st.state;
@@ -261,14 +230,14 @@ on_done(struct checkrun *r)
 	if (first || c->st.state != was)
 		log_change(c, was, first);
 	checkrun_sweep(is_running);
-	start_waiting();
+	check_start_waiting();
 	if (ck.changed != NULL)
 		ck.changed();
 }
 
 /* Stop whatever the check is doing: its run, its place in the queue. */
-static void
-halt(struct check *c)
+void
+check_halt(struct check *c)
 {
 	if (c->run.pid != 0) {
 		checkrun_abort(&c->run);
@@ -276,136 +245,6 @@ halt(struct check *c)
 	}
 	if (c->waiting)
 		dequeue(c);
-}
-
-static void
-destroy(struct check *c)
-{
-	halt(c);
-	loop_timer_cancel(&c->tick);
-	free(c->run_command);
-	free(c->command);
-	free(c->output);
-	free(c->perf);
-	free(c->arena);
-	free(c);
-}
-
-static struct check *
-create(const struct config_check *conf, int pending)
-{
-	struct check *c;
-
-	if ((c = calloc(1, sizeof(*c))) == NULL)
-		return NULL;
-	snprintf(c->name, sizeof(c->name), "%s", conf->name);
-	snprintf(c->text, sizeof(c->text), "no check result yet");
-	c->conf = conf;
-	c->st.name = c->name;
-	c->st.command = conf->command;
-	c->st.state = HEALTH_UNKNOWN;
-	c->st.text = c->text;
-	c->st.exit_code = -1;
-	c->st.pending = pending;
-	c->st.affects_health = conf->affects_health;
-	c->tick.cb = on_tick;
-	c->tick.arg = c;
-	c->run.done = on_done;
-	c->run.arg = c;
-	c->run.pipe.fd = -1;
-	return c;
-}
-
-static struct check *
-find(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < ck.n; i++)
-		if (ck.v[i] != NULL && strcmp(ck.v[i]->name, name) == 0)
-			return ck.v[i];
-	return NULL;
-}
-
-/* A check kept across a reload takes its new settings. */
-static void
-update(struct check *c, const struct config_check *conf)
-{
-	int cmd = strcmp(c->conf->command, conf->command) != 0;
-
-	if (cmd || c->conf->interval_ms != conf->interval_ms ||
-	    c->conf->timeout_ms != conf->timeout_ms) {
-		halt(c);	/* an old command's run tells nothing now */
-		if (cmd && c->st.ran)
-			c->st.previous = 1;
-		if (!c->st.ran)
-			c->st.command = conf->command;
-		loop_timer_set(&c->tick, 0);
-	}
-	c->conf = conf;
-	c->st.affects_health = conf->affects_health;
-	if (!c->st.ran && !c->st.previous)
-		c->st.command = conf->command;
-}
-
-void
-check_configure(const struct config *cfg)
-{
-	const struct check_status **view = NULL;
-	struct check **v = NULL, *c;
-	int initial = !ck.configured;
-	uint64_t step, due;
-	size_t i, j, k = 0;
-
-	if (cfg->nchecks > 0 &&
-	    ((v = calloc(cfg->nchecks, sizeof(*v))) == NULL ||
-	    (view = calloc(cfg->nchecks, sizeof(*view))) == NULL)) {
-		log_warnx("checks: out of memory, keeping the old ones");
-		free(v);
-		return;
-	}
-	/* At start-up the first runs go a few ms apart, not all at once. */
-	step = cfg->nchecks * SPREAD_MS > SPREAD_MAX_MS ?
-	    SPREAD_MAX_MS / cfg->nchecks : SPREAD_MS;
-	for (i = 0; i < cfg->nchecks; i++) {
-		const struct config_check *conf = &cfg->checks[i];
-
-		if ((c = find(conf->name)) != NULL) {
-			for (j = 0; j < ck.n; j++)	/* it stays */
-				if (ck.v[j] == c)
-					ck.v[j] = NULL;
-			update(c, conf);
-		} else if ((c = create(conf, !initial)) != NULL) {
-			due = initial ? i * step : 0;
-			loop_timer_set(&c->tick, due < conf->interval_ms ? due :
-			    conf->interval_ms);
-		} else {
-			log_warnx("check %s: out of memory", conf->name);
-			continue;
-		}
-		v[k] = c;
-		view[k++] = &c->st;
-	}
-	for (j = 0; j < ck.n; j++) {
-		if (ck.v[j] == NULL)
-			continue;
-		log_info("check %s removed", ck.v[j]->name);
-		destroy(ck.v[j]);
-	}
-	free(ck.v);
-	free(ck.view);
-	ck.v = v;
-	ck.view = view;
-	ck.n = k;
-	ck.max_running = cfg->max_parallel_checks;
-	ck.configured = 1;
-	start_waiting();
-	if (k == 0 && !ck.said_none)
-		log_notice("no check is configured: nothing is checked, "
-		    "/health answers ok unless in maintenance");
-	ck.said_none = k == 0;
-	if (!initial && ck.changed != NULL)
-		ck.changed();
 }
 
 void
@@ -431,43 +270,8 @@ check_shutdown(void)
 		if (ck.v[i]->run.pid != 0)
 			log_notice("killing the running check %s (pid %ld)",
 			    ck.v[i]->name, (long)ck.v[i]->run.pid);
-		halt(ck.v[i]);
+		check_halt(ck.v[i]);
 	}
 	checkrun_sweep(is_running);
 }
 
-void
-check_seed(const struct check_seed *seeds, size_t n)
-{
-	struct check *c;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		const struct check_seed *s = &seeds[i];
-
-		if ((c = find(s->name)) == NULL || c->st.ran ||
-		    strcmp(c->conf->command, s->command) != 0 ||
-		    (c->command = strdup(s->command)) == NULL)
-			continue;
-		c->st.command = c->command;
-		c->st.state = health_clamp(s->state);
-		c->st.result = health_clamp(s->result);
-		c->st.exit_code = s->exit_code;
-		c->st.runs = s->runs;
-		c->st.timeouts = s->timeouts;
-		c->st.skipped = s->skipped;
-		c->st.started = s->started;
-		c->st.duration = s->duration;
-		snprintf(c->text, sizeof(c->text), "%s", s->text);
-		c->st.ran = 1;
-	}
-}
-
-void
-check_list(const struct check_status *const **checks, size_t *n,
-    unsigned int *running)
-{
-	*checks = ck.view;
-	*n = ck.n;
-	*running = ck.running;
-}

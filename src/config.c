@@ -20,13 +20,13 @@
 #include <syslog.h>
 
 #include "config.h"
+#include "confcheck.h"
 #include "confkeys.h"
 #include "confval.h"
 #include "words.h"
 
 #define LINE_MAX_BYTES	4096	/* longer lines are an error, not cut */
 #define DEFAULT_LISTEN	"127.0.0.1:8080"
-#define MAIN_CHECK	"main"
 #define SEC		1000ULL
 
 /* The lines of a text: LF, CRLF or the end of the text end one. */
@@ -57,138 +57,6 @@ next_line(struct lines *it, char buf[LINE_MAX_BYTES + 1])
 	if (n > LINE_MAX_BYTES)
 		return LINE_LONG;
 	return memchr(buf, '\0', n) != NULL ? LINE_NUL : LINE_OK;
-}
-
-static void
-check_defaults(struct config_check *c, const char *name, int line)
-{
-	memset(c, 0, sizeof(*c));
-	snprintf(c->name, sizeof(c->name), "%s", name);
-	c->interval_ms = 10 * SEC;
-	c->timeout_ms = 5 * SEC;
-	c->rise = 1;
-	c->fall = 1;
-	c->affects_health = 1;
-	c->line = line;
-}
-
-/* A new check at the end of the list, or NULL (p->oom, or an error). */
-static struct config_check *
-add_check(struct parser *p, const char *name, int line)
-{
-	struct config	*cfg = p->cfg;
-	void		*v;
-	size_t		 cap;
-
-	if (cfg->nchecks == CONFIG_MAX_CHECKS) {
-		confkeys_error(p, "too many checks (at most %d)",
-		    CONFIG_MAX_CHECKS);
-		return NULL;
-	}
-	if (cfg->nchecks == p->capchecks) {
-		cap = p->capchecks ? p->capchecks * 2 : 4;
-		if ((v = realloc(cfg->checks, cap * sizeof(*cfg->checks))) ==
-		    NULL) {
-			p->oom = 1;
-			return NULL;
-		}
-		cfg->checks = v;
-		p->capchecks = cap;
-	}
-	check_defaults(&cfg->checks[cfg->nchecks], name, line);
-	return &cfg->checks[cfg->nchecks++];
-}
-
-const struct config_check *
-config_check(const struct config *cfg, const char *name)
-{
-	size_t	 i;
-
-	for (i = 0; i < cfg->nchecks; i++)
-		if (strcmp(cfg->checks[i].name, name) == 0)
-			return &cfg->checks[i];
-	return NULL;
-}
-
-static int
-good_name(const char *s, size_t n)
-{
-	return n >= 1 && n <= CONFIG_NAME_MAX &&
-	    strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-") >= n;
-}
-
-/*
- * A section that is wrong has been reported: its keys go to a check that
- * is dropped at the end, so that they do not read as misplaced ones.
- */
-static void
-dead_section(struct parser *p, const char *name)
-{
-	words_free(p->dead.argv);
-	free(p->dead.command);
-	check_defaults(&p->dead, name != NULL ? name : "", -1);
-	p->cur = &p->dead;
-}
-
-/* "[check NAME]": a new section; keys from here on are the check's. */
-static void
-section(struct parser *p, char *line)
-{
-	const struct config_check *dup;
-	char	*s = words_trim(line + 1), *name, sv[CONFVAL_SAFE];
-	size_t	 n = strlen(s);
-
-	p->cur = NULL;
-	memset(p->seen, 0, confkeys_count * sizeof(*p->seen));
-	if (n == 0 || s[n - 1] != ']') {
-		confkeys_error(p, "expected \"[check NAME]\"");
-		dead_section(p, NULL);
-		return;
-	}
-	s[n - 1] = '\0';
-	s = words_trim(s);
-	if (strcmp(s, "check") == 0) {
-		confkeys_error(p, "missing check name (expected [check NAME])");
-		dead_section(p, NULL);
-		return;
-	}
-	if (strncmp(s, "check", 5) != 0 || (s[5] != ' ' && s[5] != '\t')) {
-		confkeys_error(p, "unknown section \"[%s]\" (expected "
-		    "[check NAME])", confval_safe(sv, s));
-		dead_section(p, NULL);
-		return;
-	}
-	name = words_trim(s + 6);
-	if (!good_name(name, strlen(name))) {
-		confkeys_error(p, "invalid check name \"%s\" (expected 1 to "
-		    "%d of a-z, 0-9, '_' and '-')", confval_safe(sv, name),
-		    CONFIG_NAME_MAX);
-		dead_section(p, NULL);
-		return;
-	}
-	if ((dup = config_check(p->cfg, name)) != NULL && dup->line == 0)
-		confkeys_error(p, "[check %s] and the check_* keys (line %d) "
-		    "both define the check \"%s\"", name, p->flat_line, name);
-	else if (dup != NULL)
-		confkeys_error(p, "duplicate check \"%s\" (first on line %d)",
-		    name, dup->line);
-	else if ((p->cur = add_check(p, name, p->lineno)) != NULL)
-		return;
-	dead_section(p, name);
-}
-
-/* The check a flat check_* key sets: "main", made on first use. */
-static struct config_check *
-flat_check(struct parser *p)
-{
-	struct config_check *c;
-
-	if (p->flat_line == 0)
-		p->flat_line = p->lineno;
-	if ((c = (struct config_check *)config_check(p->cfg, MAIN_CHECK)) ==
-	    NULL)
-		c = add_check(p, MAIN_CHECK, 0);
-	return c;
 }
 
 /* Which key, and may it be here?  NULL after saying why not. */
@@ -239,7 +107,7 @@ parse_line(struct parser *p, char *line)
 	if (*line == '\0')
 		return;
 	if (*line == '[') {
-		section(p, line);
+		confcheck_section(p, line);
 		return;
 	}
 	if ((eq = strchr(line, '=')) == NULL || eq == line) {
@@ -256,7 +124,7 @@ parse_line(struct parser *p, char *line)
 		return;
 	}
 	base = k->scope == SCOPE_GLOBAL ? (void *)p->cfg :
-	    k->scope == SCOPE_CHECK ? (void *)p->cur : (void *)flat_check(p);
+	    k->scope == SCOPE_CHECK ? (void *)p->cur : (void *)confcheck_flat(p);
 	if (base != NULL)
 		k->set(p, k, base, val);
 }
@@ -278,38 +146,12 @@ overlap(struct parser *p)
 			}
 }
 
-/* What only the whole file can tell: a check without a command, ... */
+/* What only the whole file can tell. */
 static void
 finish(struct parser *p)
 {
-	struct config	*cfg = p->cfg;
-	size_t		 i, n = 0;
-
-	p->cur = NULL;
-	words_free(p->dead.argv);
-	free(p->dead.command);
 	overlap(p);
-	for (i = 0; i < cfg->nchecks; i++) {
-		struct config_check *c = &cfg->checks[i];
-
-		if (c->argv == NULL && c->line > 0) {
-			p->lineno = c->line;
-			p->cur = c;
-			confkeys_error(p, "missing command");
-			p->cur = NULL;
-		}
-		/*
-		 * Dropped: dead sections, and flat keys without check_command
-		 * (no check, as it always was).
-		 */
-		if (c->argv == NULL || c->line < 0) {
-			free(c->command);
-			words_free(c->argv);
-			continue;
-		}
-		cfg->checks[n++] = *c;
-	}
-	cfg->nchecks = n;
+	confcheck_finish(p);
 }
 
 /* Errors in line order (a missing command is found at the end). */

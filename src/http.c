@@ -14,14 +14,11 @@
  * lenient reading could make ambiguous (obs-fold, a space before ':', a
  * body, two Hosts) is refused rather than guessed at.
  */
-#include <sys/socket.h>
-#include <arpa/inet.h>
-
 #include <stddef.h>
 #include <string.h>
-#include <strings.h>
 
 #include "http.h"
+#include "httpchar.h"
 
 #define ST_BAD_REQUEST	400
 #define ST_TOO_LARGE	413
@@ -40,68 +37,6 @@ struct fields {
 	const char	*accept;	/* the last Accept field */
 	size_t		 accept_len;
 };
-
-static int
-is_digit(unsigned char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static int
-is_alnum(unsigned char c)
-{
-	return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-/* RFC 9110 5.6.2; memchr's length leaves out the string's NUL. */
-static int
-is_tchar(unsigned char c)
-{
-	static const char	 extra[] = "!#$%&'*+-.^_`|~";
-
-	return is_alnum(c) || memchr(extra, c, sizeof(extra) - 1) != NULL;
-}
-
-static size_t
-tchar_span(const char *s, size_t n)
-{
-	size_t	 i;
-
-	for (i = 0; i < n && is_tchar((unsigned char)s[i]); i++)
-		;
-	return i;
-}
-
-/* ASCII only: strncasecmp would depend on the locale and on NULs. */
-static int
-token_is(const char *s, size_t n, const char *lit)
-{
-	size_t	 i;
-
-	if (n != strlen(lit))
-		return 0;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c >= 'A' && c <= 'Z')
-			c += 'a' - 'A';
-		if (c != (unsigned char)lit[i])
-			return 0;
-	}
-	return 1;
-}
-
-/* Cut optional whitespace (SP, HTAB) from both ends of [*s, *s + *n). */
-static void
-trim_ows(const char **s, size_t *n)
-{
-	while (*n > 0 && (**s == ' ' || **s == '\t')) {
-		(*s)++;
-		(*n)--;
-	}
-	while (*n > 0 && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
-		(*n)--;
-}
 
 /*
  * RFC 9112 2.2 lets a server ignore empty lines before the request line;
@@ -182,82 +117,6 @@ parse_version(const char *s, size_t n, int *minor)
 	return 0;
 }
 
-static int
-is_hex(unsigned char c)
-{
-	return is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
-}
-
-/*
- * uri-host [":" port] (RFC 3986 3.2.2, 3.2.3): an IP-literal in brackets
- * or a reg-name of unreserved, sub-delims and %HH.  RFC 9112 3.2 wants a
- * 400 for an invalid Host; an empty one is allowed.
- */
-static int
-authority_ok(const char *v, size_t n)
-{
-	static const char	 ok[] = "-._~!$&'()*+,;=";
-	char			 ip[64], a6[16];
-	size_t			 i = 0, end;
-
-	if (n > 0 && v[0] == '[') {
-		for (end = 1; end < n && v[end] != ']'; end++)
-			;
-		if (end == n || end - 1 >= sizeof(ip))
-			return 0;
-		memcpy(ip, v + 1, end - 1);
-		ip[end - 1] = '\0';
-		if (inet_pton(AF_INET6, ip, a6) != 1)
-			return 0;
-		i = end + 1;
-	} else {
-		for (; i < n && v[i] != ':'; i++) {
-			unsigned char c = (unsigned char)v[i];
-
-			if (c == '%' && i + 2 < n &&
-			    is_hex((unsigned char)v[i + 1]) &&
-			    is_hex((unsigned char)v[i + 2]))
-				i += 2;
-			else if (!is_alnum(c) &&
-			    memchr(ok, c, sizeof(ok) - 1) == NULL)
-				return 0;
-		}
-	}
-	if (i == n)
-		return 1;
-	if (v[i] != ':')
-		return 0;
-	for (i++; i < n; i++)
-		if (!is_digit((unsigned char)v[i]))
-			return 0;
-	return 1;
-}
-
-/*
- * The absolute-form "http://host:port/path" (RFC 9112 3.2.2: a server
- * MUST accept it): the offset of the path after the authority, the
- * target's length when there is no path, or -1 for any other form and
- * for an authority that is empty (RFC 9110 4.2.1), holds userinfo (4.2.4)
- * or is no valid host.
- */
-static long
-absolute_path(const char *s, size_t n)
-{
-	size_t	 i, start;
-
-	if (n > 7 && strncasecmp(s, "http://", 7) == 0)
-		i = 7;
-	else if (n > 8 && strncasecmp(s, "https://", 8) == 0)
-		i = 8;
-	else
-		return -1;
-	for (start = i; i < n && s[i] != '/' && s[i] != '?'; i++)
-		;
-	if (i == start || !authority_ok(s + start, i - start))
-		return -1;
-	return (long)i;
-}
-
 /*
  * method SP request-target SP HTTP-version, single spaces.  The
  * origin-form and the absolute-form are served; "*" and the authority
@@ -283,7 +142,7 @@ parse_request_line(const char *s, size_t n, struct http_request *req)
 		return ST_BAD_REQUEST;
 	start = m + 1;
 	if (s[start] != '/') {
-		if ((off = absolute_path(s + start, t - start)) == -1)
+		if ((off = http_absolute_path(s + start, t - start)) == -1)
 			return ST_BAD_REQUEST;
 		start += (size_t)off;
 	}
@@ -360,7 +219,7 @@ apply_field(const char *name, size_t k, const char *v, size_t n,
     struct fields *f)
 {
 	if (token_is(name, k, "host")) {
-		if (++f->hosts > 1 || !authority_ok(v, n))
+		if (++f->hosts > 1 || !http_authority_ok(v, n))
 			return ST_BAD_REQUEST;
 	} else if (token_is(name, k, "content-length"))
 		return content_length(v, n, f);
@@ -479,85 +338,3 @@ http_parse(const char *buf, size_t len, struct http_request *req)
 	return parse_head(buf, pos, end, req);
 }
 
-/* q=0 (or 0.0, 0.00, 0.000) in a media range's parameters: refused. */
-static int
-q_zero(const char *p, size_t n)
-{
-	const char	*q;
-	size_t		 i;
-
-	for (i = 0; i + 1 < n; i++) {
-		if (p[i] != ';')
-			continue;
-		q = p + i + 1;
-		while (q < p + n && (*q == ' ' || *q == '\t'))
-			q++;
-		if (p + n - q < 3 || (q[0] != 'q' && q[0] != 'Q') ||
-		    q[1] != '=')
-			continue;
-		q += 2;
-		if (*q != '0')
-			return 0;
-		for (q++; q < p + n && (*q == '.' || *q == '0'); q++)
-			;
-		return q == p + n || *q == ';' || *q == ' ' || *q == '\t';
-	}
-	return 0;
-}
-
-int
-http_accepts(const struct http_request *req, const char *type)
-{
-	const char	*v = req->accept, *r;
-	size_t		 n = req->accept_len, i = 0, j, len, tl = strlen(type);
-
-	while (v != NULL && i < n) {
-		for (j = i; j < n && v[j] != ','; j++)
-			;
-		r = v + i;
-		len = j - i;
-		trim_ows(&r, &len);
-		/* the type, up to its parameters */
-		for (i = 0; i < len && r[i] != ';' && r[i] != ' ' &&
-		    r[i] != '\t'; i++)
-			;
-		if (i == tl && token_is(r, i, type) && !q_zero(r, len))
-			return 1;
-		i = j + 1;
-	}
-	return 0;
-}
-
-static const struct {
-	int		 code;
-	const char	*reason;
-} statuses[HTTP_NSTATUS] = {
-#define HTTP_STATUS_ENTRY(code, reason)	{ code, reason },
-	HTTP_STATUS_TABLE(HTTP_STATUS_ENTRY)
-#undef HTTP_STATUS_ENTRY
-};
-
-int
-http_status_index(int code)
-{
-	int	 i;
-
-	for (i = 0; i < HTTP_NSTATUS; i++)
-		if (statuses[i].code == code)
-			return i;
-	return -1;
-}
-
-int
-http_status_code(int index)
-{
-	return index >= 0 && index < HTTP_NSTATUS ? statuses[index].code : 0;
-}
-
-const char *
-http_reason(int code)
-{
-	int	 i = http_status_index(code);
-
-	return i >= 0 ? statuses[i].reason : "Unknown";
-}

@@ -1,0 +1,89 @@
+/*
+ * httpchar.h - the character classes and token helpers the request
+ * parser (http.c), its URI part (httpuri.c) and content negotiation
+ * (httpneg.c) share.  Internal to those three files; ASCII only, never
+ * the locale, and every scan bounded by a length.
+ */
+#ifndef MYDAEMON_HTTPCHAR_H
+#define MYDAEMON_HTTPCHAR_H
+
+#include <stddef.h>
+#include <string.h>
+
+static inline int
+is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static inline int
+is_alnum(unsigned char c)
+{
+	return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* RFC 9110 5.6.2; memchr's length leaves out the string's NUL. */
+static inline int
+is_tchar(unsigned char c)
+{
+	static const char	 extra[] = "!#$%&'*+-.^_`|~";
+
+	return is_alnum(c) || memchr(extra, c, sizeof(extra) - 1) != NULL;
+}
+
+static inline size_t
+tchar_span(const char *s, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n && is_tchar((unsigned char)s[i]); i++)
+		;
+	return i;
+}
+
+/* ASCII only: strncasecmp would depend on the locale and on NULs. */
+static inline int
+token_is(const char *s, size_t n, const char *lit)
+{
+	size_t	 i;
+
+	if (n != strlen(lit))
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 'A' && c <= 'Z')
+			c += 'a' - 'A';
+		if (c != (unsigned char)lit[i])
+			return 0;
+	}
+	return 1;
+}
+
+/* Cut optional whitespace (SP, HTAB) from both ends of [*s, *s + *n). */
+static inline void
+trim_ows(const char **s, size_t *n)
+{
+	while (*n > 0 && (**s == ' ' || **s == '\t')) {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n > 0 && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
+		(*n)--;
+}
+
+static inline int
+is_hex(unsigned char c)
+{
+	return is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+}
+
+/* httpuri.c: is v[0..n) a valid uri-host [":" port]? */
+int	http_authority_ok(const char *v, size_t n);
+/*
+ * httpuri.c: the offset of the path in an absolute-form target, or -1
+ * when the target is no absolute-form with a valid authority.
+ */
+long	http_absolute_path(const char *s, size_t n);
+
+#endif /* MYDAEMON_HTTPCHAR_H */
