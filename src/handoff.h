@@ -26,7 +26,13 @@
 #define MYDAEMON_HANDOFF_H
 
 #include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
 #include <stddef.h>
+
+#define HANDOFF_MAX_FDS	32	/* sockets handed over at most */
+#define HANDOFF_MSG_MAX	8192	/* one datagram */
 
 struct check_seed;
 
@@ -56,10 +62,16 @@ void	handoff_close(void);
 size_t	handoff_fetch_checks(const char *conffile, long pid,
 	    struct check_seed *seeds, size_t max);
 
-/* --- the protocol's client end, for restart.c -------------------------- */
+/* --- the wire (handwire.c), for both ends ---------------------------- */
+
+/* The control socket's abstract name for conffile; its length. */
+socklen_t handoff_name(const char *conffile, struct sockaddr_un *sun);
+/* The other end's credentials (SO_PEERCRED). */
+int	handoff_peer(int fd, struct ucred *cr);
 
 /* Connect to the daemon of conffile: the fd, and the daemon's pid. */
 int	handoff_connect(const char *conffile, long *pid);
+/* One datagram: msg (NUL-terminated) and fds (nfds of them) attached. */
 int	handoff_send(int fd, const char *msg, const int *fds, size_t nfds);
 /* One message (NUL-terminated) and the descriptors that came with it. */
 ssize_t	handoff_recv(int fd, char *buf, size_t size, int *fds, size_t *nfds);

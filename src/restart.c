@@ -24,15 +24,13 @@
 #include "restart.h"
 #include "state.h"
 
-#define MAX_SOCKS	32
-#define MSG_MAX		8192
 #define HIGH_FD		100	/* out of the way while moving them to 3.. */
 #define CONNECT_WAIT_MS	3000
 
 struct handed {
-	int		 fds[MAX_SOCKS];
+	int		 fds[HANDOFF_MAX_FDS];
 	size_t		 nfds;
-	char		*names[MAX_SOCKS];	/* "http" or "agent" */
+	char		*names[HANDOFF_MAX_FDS];	/* "http" or "agent" */
 	long		 pid;
 	char		 pidfile[4096];
 };
@@ -65,8 +63,8 @@ wanted(const struct config *cfg, const char *kind, const char *addr)
 static int
 receive(int fd, long pid, const struct config *cfg, struct handed *h)
 {
-	char msg[MSG_MAX], *line, *p, *sp;
-	int fds[MAX_SOCKS];
+	char msg[HANDOFF_MSG_MAX], *line, *p, *sp;
+	int fds[HANDOFF_MAX_FDS];
 	size_t nfds, i = 0;
 	pid_t holder;
 
@@ -109,9 +107,9 @@ receive(int fd, long pid, const struct config *cfg, struct handed *h)
 static void
 exec_new(const struct handed *h, const char *pidfile, char *const argv[])
 {
-	char buf[64], names[MAX_SOCKS * 8] = "";
+	char buf[64], names[HANDOFF_MAX_FDS * 8] = "";
 	size_t i;
-	int moved[MAX_SOCKS];
+	int moved[HANDOFF_MAX_FDS];
 
 	for (i = 0; i < h->nfds; i++)
 		if ((moved[i] = fcntl(h->fds[i], F_DUPFD_CLOEXEC, HIGH_FD)) ==
