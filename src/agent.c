@@ -256,8 +256,9 @@ on_signals(struct loop_io *io, uint32_t events)
 	}
 }
 
+/* The log and the access log, made for the user we will become. */
 static void
-open_log(void)
+open_logs(void)
 {
 	struct log_sink *sink;
 	char err[512];
@@ -270,6 +271,10 @@ open_log(void)
 	log_set_level(ag.cfg->log_level);
 	if (strcmp(ag.cfg->log_file, "stderr") != 0)
 		daemonize_log_opened();
+	if (ag.cfg->access_log != NULL && (ag.access = logsink_open(
+	    ag.cfg->access_log, 0, ag.privs.uid, ag.privs.gid, err,
+	    sizeof(err))) == NULL)
+		daemonize_fatalx("%s", err);
 }
 
 /* Sockets systemd or a restart passed (activation.h) serve as they are. */
@@ -319,14 +324,9 @@ start_up(void)
 	    ag.opts->pidfile : ag.cfg->pidfile;
 	instance_claim(ag.pidpath, (pid_t)activation()->takeover,
 	    HOLDER_WAIT_MS + ag.cfg->shutdown_timeout_ms);
-	open_log();
-	if (ag.cfg->access_log != NULL) {
-		if ((ag.access = logsink_open(ag.cfg->access_log, 0,
-		    ag.privs.uid, ag.privs.gid, err, sizeof(err))) == NULL)
-			daemonize_fatalx("%s", err);
-		server_set_access_log(ag.access);
-	}
+	open_logs();
 	server_init();
+	server_set_access_log(ag.access);
 	server_set_config(ag.cfg);
 	server_set_status(fill_status);
 	if (listener_prepare(ag.cfg, 1, err, sizeof(err)) == -1)

@@ -16,6 +16,7 @@
 #define _GNU_SOURCE	/* memmem */
 
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/types.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -70,6 +71,7 @@ static int
 dial(void)
 {
 	struct sockaddr_in sin;
+	struct timeval tv = { 2, 0 };	/* a read that hangs fails, is retried */
 	int one = 1;
 
 	drop();
@@ -80,6 +82,8 @@ dial(void)
 	sin.sin_port = htons((unsigned short)port);
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
 		drop();
 		return -1;
