@@ -34,7 +34,7 @@ struct agent_state {
 	struct log_sink		*access;	/* the access log, or NULL */
 	uint64_t		 access_dropped; /* by access logs closed */
 	const char		*verdict;	/* last logged: "ok", ... */
-	struct drain_info	 drain;		/* the maintenance file's word */
+	struct drain_info	 drain;		/* the maintenance file says */
 	const char		*pidpath;	/* NULL: none */
 	struct check_seed	*seeds;		/* a restart's, until applied */
 	size_t			 nseeds;

@@ -16,7 +16,8 @@ struct buf {
 	int	 failed;
 };
 
-void	buf_reset(struct buf *b);	/* len = 0, failure cleared, memory kept */
+/* len = 0, failure cleared, memory kept */
+void	buf_reset(struct buf *b);
 void	buf_free(struct buf *b);
 void	buf_append(struct buf *b, const void *s, size_t n);
 void	buf_puts(struct buf *b, const char *s);

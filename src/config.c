@@ -77,8 +77,8 @@ find_key(struct parser *p, const char *key)
 		else
 			confkeys_error(p, "unknown key \"%s\" in a check "
 			    "section (%s keys go before the first section)",
-			    key, confkeys[i].scope == SCOPE_FLAT ? "flat check_*" :
-			    "global");
+			    key, confkeys[i].scope == SCOPE_FLAT ?
+			    "flat check_*" : "global");
 		return NULL;
 	}
 	if (i == confkeys_count) {
@@ -123,8 +123,12 @@ parse_line(struct parser *p, char *line)
 		confkeys_error(p, "%s: missing value", key);
 		return;
 	}
-	base = k->scope == SCOPE_GLOBAL ? (void *)p->cfg :
-	    k->scope == SCOPE_CHECK ? (void *)p->cur : (void *)confcheck_flat(p);
+	if (k->scope == SCOPE_GLOBAL)
+		base = p->cfg;
+	else if (k->scope == SCOPE_CHECK)
+		base = p->cur;
+	else
+		base = confcheck_flat(p);
 	if (base != NULL)
 		k->set(p, k, base, val);
 }
@@ -141,8 +145,9 @@ overlap(struct parser *p)
 			if (confval_same_addr(&cfg->agent_listen[i],
 			    &cfg->listen[j])) {
 				p->lineno = p->addrs[1].line[i];
-				confkeys_error(p, "agent_listen: %s is also a "
-				    "listen address", cfg->agent_listen[i].text);
+				confkeys_error(p, "agent_listen: %s is also "
+				    "a listen address",
+				    cfg->agent_listen[i].text);
 			}
 }
 

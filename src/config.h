@@ -23,7 +23,7 @@
 #define CONFIG_NAME_MAX		32	/* bytes of a check name */
 
 struct config_listen {
-	char			 text[64];	/* as written: "127.0.0.1:8080" */
+	char			 text[64];	/* as written: "[::1]:80" */
 	struct sockaddr_storage	 addr;		/* AF_INET or AF_INET6 */
 	socklen_t		 addrlen;
 };
@@ -36,7 +36,7 @@ struct config_check {
 	uint64_t	 timeout_ms;
 	unsigned int	 rise, fall;
 	int		 affects_health;	/* 0 or 1 */
-	int		 line;			/* of its section; 0: flat keys */
+	int		 line;			/* of its [check]; 0: flat */
 	int		 command_line;		/* of its command */
 };
 
@@ -47,15 +47,15 @@ struct config {
 	struct config_listen	 agent_listen[CONFIG_MAX_LISTEN];
 	size_t			 nagent_listen;
 
-	char			*pidfile;	/* absolute path, or NULL = none */
+	char			*pidfile;	/* absolute, or NULL: none */
 	char			*user;		/* NULL = unset */
 	int			 user_line;	/* line of `user`, 0 if unset */
 	char			*group;		/* NULL = unset */
 	int			 group_line;
-	char			*log_file;	/* absolute path, "syslog", "stderr" */
-	int			 log_level;	/* LOG_ERR .. LOG_DEBUG (syslog.h) */
-	int			 syslog_facility; /* LOG_DAEMON, LOG_LOCAL0, ... */
-	char			*access_log;	/* absolute path, or NULL = off */
+	char			*log_file;	/* a path, "syslog", "stderr" */
+	int			 log_level;	/* LOG_ERR .. LOG_DEBUG */
+	int			 syslog_facility; /* LOG_DAEMON, ... */
+	char			*access_log;	/* absolute, or NULL: off */
 	int			 maintenance;	/* 0 or 1 */
 	char			*maintenance_file; /* absolute path */
 	unsigned int		 agent_warning_weight;	/* percent */
@@ -89,8 +89,9 @@ struct config_paths {
  * the first) is appended to *errs.  On ENOMEM returns NULL with errno
  * set and possibly no message.
  */
-struct config	*config_parse(const char *file, const char *text, size_t len,
-		    const struct config_paths *paths, struct config_errors *errs);
+struct config	*config_parse(const char *file, const char *text,
+		    size_t len, const struct config_paths *paths,
+		    struct config_errors *errs);
 
 void	config_free(struct config *cfg);
 void	config_errors_free(struct config_errors *errs);

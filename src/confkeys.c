@@ -117,8 +117,8 @@ confkeys_error(struct parser *p, const char *fmt, ...)
 	}
 	e->msg[e->n++] = s;
 	if ((p->nerrline & (p->nerrline - 1)) == 0) {
-		int *l = realloc(p->errline, (p->nerrline ? p->nerrline * 2 : 1) *
-		    sizeof(*l));
+		size_t cap = p->nerrline ? p->nerrline * 2 : 1;
+		int *l = realloc(p->errline, cap * sizeof(*l));
 
 		if (l == NULL) {
 			p->oom = 1;
@@ -163,21 +163,22 @@ set_listen(struct parser *p, const struct confkey *k, void *base,
 	}
 	if (strcasecmp(val, "none") == 0) {
 		if (a->none_line != 0)
-			confkeys_error(p, "%s: duplicate address \"none\" (first on "
-			    "line %d)", k->name, a->none_line);
+			confkeys_error(p, "%s: duplicate address \"none\" "
+			    "(first on line %d)", k->name, a->none_line);
 		else if ((a->none_line = p->lineno) && *n > 0)
-			confkeys_error(p, "%s: \"none\" cannot be combined with other "
-			    "addresses", k->name);
+			confkeys_error(p, "%s: \"none\" cannot be combined "
+			    "with other addresses", k->name);
 		return;
 	}
 	if (confval_listen(val, &l, &why) == -1) {
 		if (strcmp(why, "port") == 0)
-			confkeys_error(p, "%s: invalid port in \"%s\" (expected "
-			    "1-65535)", k->name, confval_safe(sv, val));
-		else
-			confkeys_error(p, "%s: invalid address \"%s\" (expected "
-			    "A.B.C.D:PORT, [IPv6]:PORT or *:PORT)", k->name,
+			confkeys_error(p, "%s: invalid port in \"%s\" "
+			    "(expected 1-65535)", k->name,
 			    confval_safe(sv, val));
+		else
+			confkeys_error(p, "%s: invalid address \"%s\" "
+			    "(expected A.B.C.D:PORT, [IPv6]:PORT or *:PORT)",
+			    k->name, confval_safe(sv, val));
 		return;
 	}
 	if (a->none_line != 0) {
@@ -187,14 +188,15 @@ set_listen(struct parser *p, const struct confkey *k, void *base,
 	}
 	for (i = 0; i < *n; i++) {
 		if (confval_same_addr(&v[i], &l)) {
-			confkeys_error(p, "%s: duplicate address \"%s\" (first on line "
-			    "%d)", k->name, confval_safe(sv, val), a->line[i]);
+			confkeys_error(p, "%s: duplicate address \"%s\" "
+			    "(first on line %d)", k->name,
+			    confval_safe(sv, val), a->line[i]);
 			return;
 		}
 	}
 	if (*n == CONFIG_MAX_LISTEN) {
-		confkeys_error(p, "%s: too many addresses (at most %d)", k->name,
-		    CONFIG_MAX_LISTEN);
+		confkeys_error(p, "%s: too many addresses (at most %d)",
+		    k->name, CONFIG_MAX_LISTEN);
 		return;
 	}
 	a->line[*n] = p->lineno;
@@ -244,9 +246,9 @@ set_name(struct parser *p, const struct confkey *k, void *base,
 	char			 sv[CONFVAL_SAFE];
 
 	if (val[0] == '-' || val[strspn(val, ok)] != '\0') {
-		confkeys_error(p, "%s: invalid name \"%s\" (expected letters, digits, "
-		    "'.', '_' or '-', not starting with '-')", k->name,
-		    confval_safe(sv, val));
+		confkeys_error(p, "%s: invalid name \"%s\" (expected "
+		    "letters, digits, '.', '_' or '-', not starting with "
+		    "'-')", k->name, confval_safe(sv, val));
 		return;
 	}
 	confkeys_string(p, FIELD(base, k, char *), val);
@@ -265,8 +267,8 @@ set_table(struct parser *p, const struct confkey *k, void *base,
 
 	if (confval_lookup((const void *)k->arg, val,
 	    FIELD(base, k, int)) == -1)
-		confkeys_error(p, "%s: invalid value \"%s\" (expected %s)", k->name,
-		    confval_safe(sv, val), k->range);
+		confkeys_error(p, "%s: invalid value \"%s\" (expected %s)",
+		    k->name, confval_safe(sv, val), k->range);
 }
 
 /* Split now, so that a quoting mistake is caught by `mydaemon -t`. */
@@ -301,13 +303,16 @@ static void
 range_error(struct parser *p, const struct confkey *k, enum confval r,
     const char *val, const char *what)
 {
-	char	 sv[CONFVAL_SAFE];
+	char		 sv[CONFVAL_SAFE];
+	const char	*want = "a decimal integer";
 
+	if (strcmp(what, "duration") == 0)
+		want = "a number with ms, s, m or h";
+	else if (strcmp(what, "weight") == 0)
+		want = "a percentage, 0% to 100%";
 	if (r == CONFVAL_INVALID)
-		confkeys_error(p, "%s: invalid %s \"%s\" (expected %s)", k->name,
-		    what, confval_safe(sv, val), strcmp(what, "duration") == 0 ?
-		    "a number with ms, s, m or h" : strcmp(what, "weight") ==
-		    0 ? "a percentage, 0% to 100%" : "a decimal integer");
+		confkeys_error(p, "%s: invalid %s \"%s\" (expected %s)",
+		    k->name, what, confval_safe(sv, val), want);
 	else
 		confkeys_error(p, "%s: %s is out of range (%s)", k->name,
 		    confval_safe(sv, val), k->range ? k->range : "0%-100%");

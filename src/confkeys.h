@@ -50,13 +50,13 @@ struct parser {
 	int			 lineno;
 	int			 nerr;
 	int			 oom;
-	int			*seen;		/* per key: line it was set on */
+	int			*seen;		/* per key: line that set it */
 	struct addr_list	 addrs[2];	/* listen, agent_listen */
 	struct config_check	*cur;		/* NULL: global scope */
 	struct config_check	 dead;		/* a section that is wrong */
 	size_t			 capchecks;
 	int			 flat_line;	/* first flat check_* key */
-	int			*errline;	/* the line of each error, to sort */
+	int			*errline;	/* each error's line, to sort */
 	size_t			 nerrline;
 };
 

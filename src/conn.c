@@ -63,7 +63,8 @@ conn_output_done(struct conn *c)
 	conn_watch(c, EPOLLIN);
 	if (c->in == NULL) {
 		conn_touch(c, L_OPEN);	/* idle from now */
-		if (!srv.stopping)		/* and so a candidate to make room */
+		/* and so a candidate to make room */
+		if (!srv.stopping)
 			listener_accepting(1);
 	}
 }
@@ -111,8 +112,8 @@ conn_emit(struct conn *c)
 		conn_free(c);
 		return;
 	}
-	while (srv.outq.len > 0 && (n = send(c->io.fd, srv.outq.data, srv.outq.len,
-	    MSG_NOSIGNAL)) == -1 && errno == EINTR)
+	while (srv.outq.len > 0 && (n = send(c->io.fd, srv.outq.data,
+	    srv.outq.len, MSG_NOSIGNAL)) == -1 && errno == EINTR)
 		;
 	if (srv.outq.len > 0 && n == -1 && errno != EAGAIN) {
 		buf_reset(&srv.outq);
@@ -174,7 +175,8 @@ conn_agent_reply(struct conn *c, const char *sent, size_t n)
 
 	memset(&si, 0, sizeof(si));
 	srv.fill(&si, 0);
-	agentcheck_line(&si, sent, n, srv.conf->agent_warning_weight, &srv.outq);
+	agentcheck_line(&si, sent, n, srv.conf->agent_warning_weight,
+	    &srv.outq);
 	c->close_after = 1;
 	free(c->in);
 	c->in = NULL;

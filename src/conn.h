@@ -18,7 +18,7 @@
 
 #define SCRATCH_SIZE	(16 * 1024)
 #define OUT_HIGH	(64 * 1024)	/* stop answering until it is sent */
-#define IN_FIRST	512		/* first size of a partial head's buffer */
+#define IN_FIRST	512		/* first buffer of a partial head */
 #define LINGER_MS	2000
 #define AGENT_WAIT_MS	50		/* for HAProxy's agent-send string */
 #define AGENT_SENT_MAX	64

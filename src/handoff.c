@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "activation.h"
 #include "check.h"
 #include "checkrun.h"
 #include "config.h"
@@ -67,6 +68,11 @@ send_sockets(int fd)
 	n = listener_current(fds, addrs, kinds, HANDOFF_MAX_FDS);
 	len = (size_t)snprintf(msg, sizeof(msg), "pid=%ld\npidfile=%s\n",
 	    (long)getpid(), hd.pidfile);
+	/* Under systemd the new process is the service's next main one. */
+	if (activation()->notify[0] != '\0' && len < sizeof(msg))
+		len += (size_t)snprintf(msg + len, sizeof(msg) - len,
+		    "notify=%s\nwatchdog=%llu\n", activation()->notify,
+		    (unsigned long long)activation()->watchdog_usec);
 	for (i = 0; i < n && len < sizeof(msg); i++)
 		len += (size_t)snprintf(msg + len, sizeof(msg) - len, "%s %s\n",
 		    kinds[i] == LISTENER_AGENT ? "agent" : "http", addrs[i]);
@@ -153,7 +159,8 @@ on_control(struct loop_io *io, uint32_t events)
 	while ((fd = accept4(io->fd, NULL, NULL, SOCK_NONBLOCK |
 	    SOCK_CLOEXEC)) != -1) {
 		/* root, or the user we run as: who may start us anyway */
-		if (handoff_peer(fd, &cr) == -1 || (cr.uid != 0 && cr.uid != geteuid())) {
+		if (handoff_peer(fd, &cr) == -1 ||
+		    (cr.uid != 0 && cr.uid != geteuid())) {
 			close(fd);
 			continue;
 		}

@@ -100,7 +100,8 @@ handoff_recv(int fd, char *buf, size_t size, int *fds, size_t *nfds)
 			int d;
 
 			memcpy(&d, CMSG_DATA(cm) + k * sizeof(int), sizeof(d));
-			if (nfds != NULL && fds != NULL && *nfds < HANDOFF_MAX_FDS)
+			if (nfds != NULL && fds != NULL &&
+			    *nfds < HANDOFF_MAX_FDS)
 				fds[(*nfds)++] = d;
 			else
 				close(d);	/* not asked for */

@@ -115,7 +115,8 @@ instance_release(void)
 	if (in.statefd != -1 && in.shared)
 		close(in.statefd);	/* not committed: the old one's */
 	else if (in.statefd != -1) {
-		if (unlink(in.statepath) == -1 && ftruncate(in.statefd, 0) == -1)
+		if (unlink(in.statepath) == -1 &&
+		    ftruncate(in.statefd, 0) == -1)
 			log_warn("cannot remove state file %s", in.statepath);
 		close(in.statefd);
 	}

@@ -317,7 +317,8 @@ on_accept(struct loop_io *io, uint32_t events)
 	(void)events;
 	for (i = 0; i < ACCEPT_BATCH && accepting && !paused; i++) {
 		if (!room()) {
-			listener_accepting(0);	/* the rest wait in the backlog */
+			/* the rest wait in the backlog */
+			listener_accepting(0);
 			return;
 		}
 		fd = accept4(io->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);

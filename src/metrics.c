@@ -123,8 +123,8 @@ daemon_metrics(const struct status_info *si, struct buf *b)
 	family(b, "mydaemon_http_requests_total", "counter",
 	    "HTTP requests answered, by status code.");
 	for (i = 0; i < HTTP_NSTATUS; i++)
-		buf_printf(b, "mydaemon_http_requests_total{code=\"%d\"} %llu\n",
-		    http_status_code(i),
+		buf_printf(b, "mydaemon_http_requests_total{code=\"%d\"} "
+		    "%llu\n", http_status_code(i),
 		    (unsigned long long)si->requests_by_code[i]);
 	metric_u64(b, "mydaemon_http_connections", "gauge",
 	    "HTTP connections open now.", si->connections);

@@ -84,8 +84,12 @@ notify_ready(const char *status)
 {
 	char first[64];
 
-	/* Detached, we are the grandchild of what systemd started. */
-	if ((long)getpid() != activation()->started_pid)
+	/*
+	 * Detached, we are the grandchild of what systemd started; after a
+	 * restart, the new process of the one it started.
+	 */
+	if ((long)getpid() != activation()->started_pid ||
+	    activation()->takeover != 0)
 		snprintf(first, sizeof(first), "READY=1\nMAINPID=%ld",
 		    (long)getpid());
 	else

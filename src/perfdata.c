@@ -144,9 +144,10 @@ label(struct cursor *c)
 	char		*start = c->arena, *d = c->arena;
 
 	if (*s == '\'') {
-		for (end = s + 1; end < c->end && *end != '\n' &&
-		    !(end[0] == '\'' && end + 1 < c->end && end[1] == '='); end++)
-			;
+		for (end = s + 1; end < c->end && *end != '\n'; end++)
+			if (end[0] == '\'' && end + 1 < c->end &&
+			    end[1] == '=')
+				break;
 		if (end >= c->end || *end != '\'')
 			return NULL;
 		/* Runs between quotes as a whole, so characters stay whole. */

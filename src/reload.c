@@ -115,7 +115,8 @@ commit_reload(struct pending *p)
 	ag.st.reason[0] = '\0';
 	log_notice("configuration %s reloaded (generation %lu)",
 	    ag.opts->conffile, ag.st.generation);
-	agent_read_drain();		/* maintenance_file may be another one */
+	/* maintenance_file may be another one */
+	agent_read_drain();
 }
 
 void

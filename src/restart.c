@@ -1,11 +1,13 @@
 /*
  * restart.c - `mydaemon -s restart` (see restart.h and handoff.h).
  */
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include <poll.h>
+#include <sched.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -33,6 +35,8 @@ struct handed {
 	char		*names[HANDOFF_MAX_FDS];	/* "http" or "agent" */
 	long		 pid;
 	char		 pidfile[4096];
+	char		 notify[108];	/* its NOTIFY_SOCKET, or "" */
+	char		 watchdog[24];	/* its WATCHDOG_USEC */
 };
 
 /* Is "KIND ADDR" one of cfg's addresses of that kind? */
@@ -79,7 +83,13 @@ receive(int fd, long pid, const struct config *cfg, struct handed *h)
 		if (strncmp(line, "pid=", 4) == 0)
 			h->pid = atol(line + 4);
 		else if (strncmp(line, "pidfile=", 8) == 0)
-			snprintf(h->pidfile, sizeof(h->pidfile), "%s", line + 8);
+			snprintf(h->pidfile, sizeof(h->pidfile), "%s",
+			    line + 8);
+		else if (strncmp(line, "notify=", 7) == 0)
+			snprintf(h->notify, sizeof(h->notify), "%s", line + 7);
+		else if (strncmp(line, "watchdog=", 9) == 0)
+			snprintf(h->watchdog, sizeof(h->watchdog), "%s",
+			    line + 9);
 		else if ((sp = strchr(line, ' ')) != NULL && i < nfds) {
 			*sp = '\0';
 			if (wanted(cfg, line, sp + 1)) {
@@ -101,6 +111,61 @@ receive(int fd, long pid, const struct config *cfg, struct handed *h)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * The old process is a systemd service's main process: the new one
+ * joins its cgroup (so that systemctl stop and the unit's limits reach
+ * it), its mount namespace (ProtectSystem=, PrivateTmp=, ...) and its
+ * no_new_privs, and talks to the same NOTIFY_SOCKET, where it says
+ * MAINPID= when ready (notify.h); the unit's NotifyAccess=all lets it.
+ * Each step is best effort: without it the new process still serves.
+ */
+static void
+under_systemd(const struct handed *h)
+{
+	char path[4200], line[4096];
+	FILE *f;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%ld/cgroup", h->pid);
+	if ((f = fopen(path, "re")) != NULL) {
+		/* cgroup v2: the one line "0::/system.slice/NAME.service" */
+		while (fgets(line, sizeof(line), f) != NULL) {
+			if (strncmp(line, "0::/", 4) != 0)
+				continue;
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(path, sizeof(path), "/sys/fs/cgroup%s/"
+			    "cgroup.procs", line + 3);
+			if ((fd = open(path, O_WRONLY | O_CLOEXEC)) != -1) {
+				if (write(fd, "0", 1) == -1) {
+					/* one we may not join: stay */
+				}
+				close(fd);
+			}
+		}
+		fclose(f);
+	}
+	snprintf(path, sizeof(path), "/proc/%ld/ns/mnt", h->pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
+		if (setns(fd, CLONE_NEWNS) == -1) {
+			/* not root: stay where we are */
+		}
+		close(fd);
+	}
+	snprintf(path, sizeof(path), "/proc/%ld/status", h->pid);
+	if ((f = fopen(path, "re")) != NULL) {
+		while (fgets(line, sizeof(line), f) != NULL)
+			if (strcmp(line, "NoNewPrivs:\t1\n") == 0)
+				(void)prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+		fclose(f);
+	}
+	setenv("NOTIFY_SOCKET", h->notify, 1);
+	unsetenv("WATCHDOG_PID");
+	if (strcmp(h->watchdog, "0") != 0)
+		setenv("WATCHDOG_USEC", h->watchdog, 1);
+	else
+		unsetenv("WATCHDOG_USEC");
 }
 
 /* In the child: the sockets at 3.., the variables, the new binary. */
@@ -130,6 +195,8 @@ exec_new(const struct handed *h, const char *pidfile, char *const argv[])
 		snprintf(buf, sizeof(buf), "%ld", h->pid);
 		setenv("MYDAEMON_TAKEOVER", buf, 1);
 	}
+	if (h->notify[0] != '\0')
+		under_systemd(h);
 	restart_exec(argv);
 	_exit(127);
 }
@@ -256,7 +323,7 @@ restart_run(const struct restart_req *r)
 
 	memset(&h, 0, sizeof(h));
 	if ((fd = connect_daemon(r, &pid)) == -1)
-		return -1;	/* nobody to hand over: start, or stop + start */
+		return -1;	/* nobody to hand over: start anew */
 	/* Its exit is watched from now on: no reused pid can fool us. */
 	pidfd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
 	if (receive(fd, pid, r->cfg, &h) == -1) {

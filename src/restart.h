@@ -13,9 +13,9 @@ struct config;
 
 struct restart_req {
 	const char		*conffile;	/* absolute */
-	const struct config	*cfg;		/* valid, as the new one reads it */
+	const struct config	*cfg;		/* as the new one reads it */
 	const char		*pidfile;	/* the new process's */
-	char *const		*argv;		/* to start it: mydaemon -c ... */
+	char *const		*argv;		/* to start it: mydaemon ... */
 	unsigned int		 wait_s;	/* for the old one to let go */
 };
 

@@ -170,7 +170,8 @@ take(int fd, enum listener_kind kind)
 	 * At the limit, the idle one goes now that the new one is really
 	 * here (room() only looked: the accept may have found no one).
 	 */
-	if (nconns >= srv.conf->max_connections && (old = oldest_idle()) != NULL) {
+	if (nconns >= srv.conf->max_connections &&
+	    (old = oldest_idle()) != NULL) {
 		log_debug("max_connections reached: closing the connection "
 		    "idle the longest");
 		conn_free(old);
@@ -201,7 +202,7 @@ on_expiry(struct loop_timer *t)
 			free(c->in);
 			c->in = NULL;
 			conn_answer_error(c, NULL, 408);
-			conn_touch(c, L_LINGER);	/* ends then, sent or not */
+			conn_touch(c, L_LINGER); /* ends then, sent or not */
 			conn_emit(c);
 		} else
 			conn_free(c);

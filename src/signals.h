@@ -19,7 +19,8 @@ void	signals_reset(void);
 
 /*
  * Create the pipe and install the handlers for SIGHUP, SIGUSR1, SIGUSR2,
- * SIGTERM, SIGINT and SIGCHLD; ignore SIGPIPE.  Returns the pipe's read end, or -1.
+ * SIGTERM, SIGINT and SIGCHLD; ignore SIGPIPE.  Returns the pipe's read
+ * end, or -1.
  */
 int	signals_init(void);
 

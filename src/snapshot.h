@@ -26,14 +26,14 @@ struct check_status {
 	const char		*name;
 	const char		*command;	/* of the result shown */
 	int			 affects_health;
-	int			 pending;	/* new since a reload: no result
-						   yet, not counted by /health */
-	int			 previous;	/* the result is the previous
-						   command's (changed on reload) */
+	/* new since a reload: no result yet, not counted by /health */
+	int			 pending;
+	/* the result is the previous command's (changed on reload) */
+	int			 previous;
 	enum health_state	 state;		/* after rise/fall */
 	const char		*text;		/* what /health says of it */
 	int			 ran;		/* 0 until the first result */
-	enum health_state	 result;	/* the last run, before rise/fall */
+	enum health_state	 result;	/* last run, before rise/fall */
 	int			 exit_code;	/* -1: none (timeout, signal) */
 	const char		*output;	/* any bytes, even NUL */
 	size_t			 output_len;

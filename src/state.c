@@ -88,7 +88,8 @@ parse_field(struct state_info *si, const char *k, const char *v,
 	static const struct { const char *k; size_t off; } num[] = {
 		{ "seq", offsetof(struct state_info, seq) },
 		{ "generation", offsetof(struct state_info, generation) },
-		{ "reload_started", offsetof(struct state_info, reload_started) },
+		{ "reload_started",
+		    offsetof(struct state_info, reload_started) },
 		{ "reload_done", offsetof(struct state_info, reload_done) },
 		{ "reload_ok", offsetof(struct state_info, reload_ok) },
 		{ "reload_failed", offsetof(struct state_info, reload_failed) },
@@ -112,7 +113,8 @@ parse_field(struct state_info *si, const char *k, const char *v,
 		return 0;
 	}
 	if (strcmp(k, "maintenance_file") == 0) {
-		copy_line(si->maintenance_file, sizeof(si->maintenance_file), v);
+		copy_line(si->maintenance_file, sizeof(si->maintenance_file),
+		    v);
 		return 0;
 	}
 	if (parse_ulong(v, &u) == -1)

@@ -25,6 +25,14 @@ got() {
 	grep -qxF -- "$1" "$T/notify" 2> /dev/null
 }
 
+# watchdogs: how many WATCHDOG=1 came; watchdogs_at_least N.
+watchdogs() {
+	grep -c '^WATCHDOG=1$' "$T/notify" 2> /dev/null || true
+}
+watchdogs_at_least() {
+	[ "$(watchdogs)" -ge "$1" ]
+}
+
 # got_like REGEX: ... or one that matches REGEX (ERE, whole line).
 got_like() {
 	grep -qxE -- "$1" "$T/notify" 2> /dev/null
@@ -78,6 +86,31 @@ got_like() {
 	remember_pid "$DAEMON_PID"
 	wait_for 5 got "READY=1|MAINPID=$DAEMON_PID"
 	stop_daemon
+}
+
+@test "a restart under systemd: the new process says READY=1 and MAINPID= on the same socket, keeps the watchdog, and the old one never says STOPPING=1" {
+	receiver "$T/notify.sock"
+	write_config
+	run env NOTIFY_SOCKET="$T/notify.sock" WATCHDOG_USEC=200000 \
+		"$MYDAEMON" -c "$CONF"
+	assert_success
+	OLD=$(cat "$PIDFILE")
+	remember_pid "$OLD"
+	wait_for 5 got "READY=1|MAINPID=$OLD"
+	# The administrator's shell has no NOTIFY_SOCKET.
+	run env -u NOTIFY_SOCKET -u WATCHDOG_USEC "$MYDAEMON" -c "$CONF" -s restart
+	assert_success
+	NEW=$(cat "$PIDFILE")
+	remember_pid "$NEW"
+	assert [ "$NEW" != "$OLD" ]
+	wait_for 5 got "READY=1|MAINPID=$NEW"
+	wait_gone "$OLD"
+	# The watchdog goes on from the new process alone.
+	n=$(watchdogs)
+	wait_for 5 watchdogs_at_least $((n + 2))
+	refute got "STOPPING=1"
+	stop_daemon "$NEW"
+	assert got "STOPPING=1"
 }
 
 @test "WATCHDOG_USEC: WATCHDOG=1 every half of it; not when WATCHDOG_PID is another process" {
@@ -155,11 +188,29 @@ got_like() {
 	assert_success
 	assert_output ""
 	assert grep -qx 'Type=notify' "$unit"
-	assert grep -qx "ExecStart=$T/p/sbin/mydaemon -f -c $T/p/etc/mydaemon.conf -p $T/p/run/mydaemon/mydaemon.pid" "$unit"
-	assert grep -qx "ExecReload=$T/p/sbin/mydaemon -s reload -c $T/p/etc/mydaemon.conf -p $T/p/run/mydaemon/mydaemon.pid" "$unit"
+	assert grep -qx "ExecStart=$T/p/sbin/mydaemon -f -c $T/p/etc/mydaemon.conf" "$unit"
+	assert grep -qx "ExecReload=$T/p/sbin/mydaemon -s reload -c $T/p/etc/mydaemon.conf" "$unit"
 	for key in NoNewPrivileges=yes ProtectSystem=strict ProtectHome=yes \
 	    PrivateTmp=yes RuntimeDirectory=mydaemon StateDirectory=mydaemon \
-	    LogsDirectory=mydaemon; do
+	    LogsDirectory=mydaemon NotifyAccess=all "ReadWritePaths=$T/p/run"; do
 		assert grep -qx "$key" "$unit"
 	done
+	# What the unit starts is the daemon every "mydaemon -s" finds:
+	# the same pidfile, with no -p to remember.
+	mkdir -p "$T/p/run"
+	write_config
+	grep -v '^pidfile' "$CONF" > "$T/p/etc/mydaemon.conf"
+	read -ra start <<< "$(sed -n 's/^ExecStart=//p' "$unit")"
+	read -ra reload <<< "$(sed -n 's/^ExecReload=//p' "$unit")"
+	"${start[@]}" 2> "$T/stderr" &
+	DAEMON_PID=$!
+	remember_pid "$DAEMON_PID"
+	wait_for 5 test -s "$T/p/run/mydaemon.pid"
+	assert_equal "$(cat "$T/p/run/mydaemon.pid")" "$DAEMON_PID"
+	run "${reload[@]}"
+	assert_success
+	run "$T/p/sbin/mydaemon" -c "$T/p/etc/mydaemon.conf" -s drain
+	assert_success
+	health_is 503
+	stop_daemon
 }

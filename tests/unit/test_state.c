@@ -10,6 +10,9 @@
 #include "state.h"
 #include "tap.h"
 
+/* A literal record, parsed into b. */
+#define PARSE(lit)	state_parse((lit), sizeof(lit) - 1, &b)
+
 static void
 path_is(const char *in, const char *want)
 {
@@ -60,16 +63,16 @@ main(void)
 	    "reason round-trips");
 	ok(state_parse(buf, n - 1, &b) == -1, "a record cut short is torn");
 	ok(state_parse(buf, n / 2, &b) == -1, "half a record is torn");
-	ok(state_parse("", strlen(""), &b) == -1, "an empty file is not a record");
-	ok(state_parse("seq=1\npid=5\nend=2\n", strlen("seq=1\npid=5\nend=2\n"), &b) == -1,
+	ok(PARSE("") == -1, "an empty file is not a record");
+	ok(PARSE("seq=1\npid=5\nend=2\n") == -1,
 	    "mismatched seq and end are torn");
-	ok(state_parse("seq=1\npid=5\nend=1\n", strlen("seq=1\npid=5\nend=1\n"), &b) == 0,
+	ok(PARSE("seq=1\npid=5\nend=1\n") == 0,
 	    "matching seq and end parse");
-	ok(state_parse("seq=1\npid=x\nend=1\n", strlen("seq=1\npid=x\nend=1\n"), &b) == -1,
+	ok(PARSE("seq=1\npid=x\nend=1\n") == -1,
 	    "a non-number is rejected");
-	ok(state_parse("seq=1\npid\nend=1\n", strlen("seq=1\npid\nend=1\n"), &b) == -1,
+	ok(PARSE("seq=1\npid\nend=1\n") == -1,
 	    "a line without '=' is rejected");
-	ok(state_parse("seq=1\npid=0\nend=1\n", strlen("seq=1\npid=0\nend=1\n"), &b) == -1,
+	ok(PARSE("seq=1\npid=0\nend=1\n") == -1,
 	    "a record without a pid is rejected");
 
 	if (mkdtemp(dir) == NULL)
