@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # The real thing, on a throw-away Debian machine: install into /usr and
-# /etc, update-rc.d, service, the daemon as nobody on port 8080, kill -HUP,
+# /etc, update-rc.d, service, the daemon as its own system user mydaemon
+# on port 8080, kill -HUP, a drain,
 # logrotate, and an uninstall that leaves nothing behind.
 #
 # Runs only with MYDAEMON_SYSTEM_TESTS=1, as root, on a SysV-init system
@@ -55,6 +56,8 @@ setup_file() {
 	export BATS_NO_PARALLELIZE_WITHIN_FILE=true
 	configure_install "$BATS_FILE_TMPDIR" --prefix=/usr --sysconfdir=/etc \
 	    --localstatedir=/var --runstatedir=/run
+	# The quick start's step: the system user the shipped config names.
+	submake -C "$BATS_FILE_TMPDIR/build" install-user > /dev/null
 	cp /etc/mydaemon.conf "$BATS_FILE_TMPDIR/mydaemon.conf.shipped"
 }
 
@@ -179,18 +182,19 @@ running_pid() {
 	assert_equal "$status" 3
 }
 
-@test "the daemon runs as nobody, with no supplementary group but its own" {
+@test "the daemon runs as the system user mydaemon, with no supplementary group but its own" {
 	run service mydaemon start
 	assert_success
 	pid=$(running_pid)
 	remember_pid "$pid"
-	uid=$(id -u nobody)
-	gid=$(id -g nobody)
+	uid=$(id -u mydaemon)
+	gid=$(id -g mydaemon)
+	assert [ "$uid" -lt 1000 ]	# a system user
 	assert_equal "$(proc_field "$pid" Uid)" "$uid"$'\t'"$uid"$'\t'"$uid"$'\t'"$uid"
 	assert_equal "$(proc_field "$pid" Gid)" "$gid"$'\t'"$gid"$'\t'"$gid"$'\t'"$gid"
 	assert_equal "$(proc_field "$pid" Groups)" ""	# no supplementary group
-	assert_equal "$(stat -c '%a %U' /var/log/mydaemon)" "750 nobody"
-	assert_equal "$(stat -c '%a %U' "$LOG")" "640 nobody"
+	assert_equal "$(stat -c '%a %U' /var/log/mydaemon)" "750 mydaemon"
+	assert_equal "$(stat -c '%a %U' "$LOG")" "640 mydaemon"
 	assert_equal "$(stat -c '%a %U' "$PIDFILE")" "644 root"
 }
 
@@ -214,6 +218,22 @@ running_pid() {
 	wait_for 5 log_has 'reloaded \(generation 2\)'
 }
 
+@test "service mydaemon drain and undrain take the host out of the pool and back, and the drain survives a restart" {
+	run service mydaemon start
+	assert_success
+	remember_pid "$(running_pid)"
+	run service mydaemon drain "kernel upgrade"
+	assert_success
+	health_is 503 maintenance
+	run service mydaemon restart
+	assert_success
+	remember_pid "$(running_pid)"
+	health_is 503
+	run service mydaemon undrain
+	assert_success
+	health_is 200
+}
+
 @test "logrotate -f with the shipped file rotates, and the daemon writes to the new file" {
 	run service mydaemon start
 	assert_success
@@ -224,7 +244,7 @@ running_pid() {
 	assert_success
 	assert grep -q "started (pid $pid" "$LOG.1"
 	assert [ -f "$LOG" ]
-	assert_equal "$(stat -c '%a %U' "$LOG")" "640 nobody"
+	assert_equal "$(stat -c '%a %U' "$LOG")" "640 mydaemon"
 	run service mydaemon reload
 	assert_success
 	wait_for 5 log_has 'reloaded \(generation 2\)'
