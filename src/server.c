@@ -19,6 +19,7 @@
 #include <sys/epoll.h>
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -29,6 +30,8 @@
 #include "log.h"
 #include "server.h"
 
+#define TRIM_PEAK	64	/* after this many at once, trim at none */
+
 struct server_state	 srv;
 
 static struct conn_list {
@@ -37,6 +40,7 @@ static struct conn_list {
 } lists[NLISTS];
 
 static size_t		 nconns, nhttp;
+static size_t		 peak;		/* most connections since a trim */
 
 static uint64_t
 ttl(enum list_id l)
@@ -123,7 +127,14 @@ conn_free(struct conn *c)
 	if (c->kind == LISTENER_HTTP)
 		nhttp--;
 	free(c);
-	nconns--;
+	/*
+	 * The last of many connections gone: give their structs' memory
+	 * back (glibc keeps small freed chunks in the heap for good).
+	 */
+	if (--nconns == 0 && peak >= TRIM_PEAK) {
+		malloc_trim(0);
+		peak = 0;
+	}
 	if (!srv.stopping)
 		listener_accepting(1);
 }
@@ -177,7 +188,8 @@ take(int fd, enum listener_kind kind)
 		conn_free(old);
 	}
 	put(c, kind == LISTENER_AGENT ? L_AGENT : L_OPEN);
-	nconns++;
+	if (++nconns > peak)
+		peak = nconns;
 	nhttp += kind == LISTENER_HTTP;
 }
 

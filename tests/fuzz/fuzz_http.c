@@ -38,21 +38,21 @@
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
-static int
+FUZZ_ORACLE static int
 known(int rc)
 {
 	return rc == -1 || rc == 0 || rc == 400 || rc == 413 || rc == 431 ||
 	    rc == 505;
 }
 
-__attribute__((noreturn)) static void
+FUZZ_ORACLE __attribute__((noreturn)) static void
 fail(const char *why, const char *buf, size_t size)
 {
 	fuzz_fail("http", why, buf, size);
 }
 
 /* The strings must point into the head, and a head is judged alone. */
-static void
+FUZZ_ORACLE static void
 check_ok(const char *buf, size_t size, const struct http_request *r)
 {
 	struct http_request	 again;
@@ -91,7 +91,7 @@ struct chunks {
 	uint32_t	 max;
 };
 
-static size_t
+FUZZ_ORACLE static size_t
 next_chunk(struct chunks *c, size_t left)
 {
 	if (c->max == 0)
@@ -106,7 +106,7 @@ next_chunk(struct chunks *c, size_t left)
  * Scan size bytes the way a connection sees them arrive: in chunks, the
  * state kept between calls, until the scan says something other than -1.
  */
-static int
+FUZZ_ORACLE static int
 scan_chunked(const char *buf, size_t size, uint8_t seed, struct http_scan *s)
 {
 	struct chunks	 c = { 0x9e3779b9u * (seed | 1u),
@@ -127,7 +127,7 @@ scan_chunked(const char *buf, size_t size, uint8_t seed, struct http_scan *s)
 }
 
 /* One head at buf (size bytes to the end of the input). */
-static int
+FUZZ_ORACLE static int
 one_head(const char *buf, size_t size, uint8_t seed, struct http_request *r)
 {
 	struct http_request	 at;
@@ -182,7 +182,7 @@ one_head(const char *buf, size_t size, uint8_t seed, struct http_request *r)
 	return rc;
 }
 
-int
+FUZZ_ORACLE int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct http_request	 r;
