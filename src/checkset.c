@@ -87,13 +87,40 @@ update(struct check *c, const struct config_check *conf)
 		c->st.command = conf->command;
 }
 
+/*
+ * The check for conf, the i-th of the new config: the one of that name,
+ * kept (and taken off the old list), or a new one whose first run is due
+ * at once after a reload and a few ms after the one before at start-up.
+ */
+static struct check *
+keep_or_create(const struct config_check *conf, size_t i, int initial,
+    uint64_t step)
+{
+	struct check *c;
+	uint64_t due;
+	size_t j;
+
+	if ((c = find(conf->name)) != NULL) {
+		for (j = 0; j < ck.n; j++)
+			if (ck.v[j] == c)
+				ck.v[j] = NULL;
+		update(c, conf);
+	} else if ((c = create(conf, !initial)) != NULL) {
+		due = initial ? i * step : 0;
+		loop_timer_set(&c->tick, due < conf->interval_ms ? due :
+		    conf->interval_ms);
+	} else
+		log_warnx("check %s: out of memory", conf->name);
+	return c;
+}
+
 void
 check_configure(const struct config *cfg)
 {
 	const struct check_status **view = NULL;
 	struct check **v = NULL, *c;
 	int initial = !ck.configured;
-	uint64_t step, due;
+	uint64_t step;
 	size_t i, j, k = 0;
 
 	if (cfg->nchecks > 0 &&
@@ -107,25 +134,13 @@ check_configure(const struct config *cfg)
 	step = cfg->nchecks * SPREAD_MS > SPREAD_MAX_MS ?
 	    SPREAD_MAX_MS / cfg->nchecks : SPREAD_MS;
 	for (i = 0; i < cfg->nchecks; i++) {
-		const struct config_check *conf = &cfg->checks[i];
-
-		if ((c = find(conf->name)) != NULL) {
-			for (j = 0; j < ck.n; j++)	/* it stays */
-				if (ck.v[j] == c)
-					ck.v[j] = NULL;
-			update(c, conf);
-		} else if ((c = create(conf, !initial)) != NULL) {
-			due = initial ? i * step : 0;
-			loop_timer_set(&c->tick, due < conf->interval_ms ? due :
-			    conf->interval_ms);
-		} else {
-			log_warnx("check %s: out of memory", conf->name);
+		if ((c = keep_or_create(&cfg->checks[i], i, initial,
+		    step)) == NULL)
 			continue;
-		}
 		v[k] = c;
 		view[k++] = &c->st;
 	}
-	for (j = 0; j < ck.n; j++) {
+	for (j = 0; j < ck.n; j++) {	/* what is left was removed */
 		if (ck.v[j] == NULL)
 			continue;
 		log_info("check %s removed", ck.v[j]->name);
