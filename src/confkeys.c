@@ -144,6 +144,39 @@ confkeys_string(struct parser *p, char **dst, const char *val)
 
 #define FIELD(base, k, type)	((type *)(void *)((char *)(base) + (k)->off))
 
+/* "listen = none": alone, and once. */
+static void
+listen_none(struct parser *p, const struct confkey *k, struct addr_list *a,
+    size_t n)
+{
+	if (a->none_line != 0)
+		confkeys_error(p, "%s: duplicate address \"none\" "
+		    "(first on line %d)", k->name, a->none_line);
+	else if ((a->none_line = p->lineno) && n > 0)
+		confkeys_error(p, "%s: \"none\" cannot be combined "
+		    "with other addresses", k->name);
+}
+
+/* An address into *l; -1 after saying what is wrong with it. */
+static int
+read_addr(struct parser *p, const struct confkey *k, const char *val,
+    struct config_listen *l)
+{
+	const char	*why;
+	char		 sv[CONFVAL_SAFE];
+
+	if (confval_listen(val, l, &why) == 0)
+		return 0;
+	if (strcmp(why, "port") == 0)
+		confkeys_error(p, "%s: invalid port in \"%s\" (expected "
+		    "1-65535)", k->name, confval_safe(sv, val));
+	else
+		confkeys_error(p, "%s: invalid address \"%s\" (expected "
+		    "A.B.C.D:PORT, [IPv6]:PORT or *:PORT)", k->name,
+		    confval_safe(sv, val));
+	return -1;
+}
+
 /* listen, agent_listen: may repeat; "none" stands alone. */
 static void
 set_listen(struct parser *p, const struct confkey *k, void *base,
@@ -154,7 +187,6 @@ set_listen(struct parser *p, const struct confkey *k, void *base,
 	struct config_listen	*v = FIELD(base, k, struct config_listen), l;
 	size_t			*n = agent ? &p->cfg->nagent_listen :
 				    &p->cfg->nlisten, i;
-	const char		*why;
 	char			 sv[CONFVAL_SAFE];
 
 	if (!a->given) {
@@ -162,25 +194,11 @@ set_listen(struct parser *p, const struct confkey *k, void *base,
 		*n = 0;		/* the file's addresses replace ours */
 	}
 	if (strcasecmp(val, "none") == 0) {
-		if (a->none_line != 0)
-			confkeys_error(p, "%s: duplicate address \"none\" "
-			    "(first on line %d)", k->name, a->none_line);
-		else if ((a->none_line = p->lineno) && *n > 0)
-			confkeys_error(p, "%s: \"none\" cannot be combined "
-			    "with other addresses", k->name);
+		listen_none(p, k, a, *n);
 		return;
 	}
-	if (confval_listen(val, &l, &why) == -1) {
-		if (strcmp(why, "port") == 0)
-			confkeys_error(p, "%s: invalid port in \"%s\" "
-			    "(expected 1-65535)", k->name,
-			    confval_safe(sv, val));
-		else
-			confkeys_error(p, "%s: invalid address \"%s\" "
-			    "(expected A.B.C.D:PORT, [IPv6]:PORT or *:PORT)",
-			    k->name, confval_safe(sv, val));
+	if (read_addr(p, k, val, &l) == -1)
 		return;
-	}
 	if (a->none_line != 0) {
 		confkeys_error(p, "%s: \"none\" cannot be combined with other "
 		    "addresses", k->name);
