@@ -161,12 +161,32 @@ checks(struct buf *b, const struct status_info *si)
 		buf_puts(b, "null");
 }
 
-void
-status_json(const struct status_info *si, struct buf *b)
+/* The effective health, as /health says it, and the checks' own. */
+static void
+verdicts(struct buf *b, const struct status_info *si)
 {
 	struct buf text = { 0 };
 	struct verdict v;
 	const char *state;
+
+	(void)health_effective(si, NULL, &state);
+	key(b, "health");
+	text_json_str(b, state);
+	health_text(si, NULL, &text);
+	key(b, "health_text");
+	if (text.len > 0 && !text.failed)
+		text_json(b, text.data, text.len);
+	else
+		buf_puts(b, "null");
+	buf_free(&text);
+	health_verdict(si->checks, si->nchecks, &v);
+	key(b, "checks_health");
+	text_json_str(b, health_name(v.state));
+}
+
+void
+status_json(const struct status_info *si, struct buf *b)
+{
 	double up = si->now - si->start_time;
 
 	/* A clock stepped back must not show a negative uptime. */
@@ -185,19 +205,7 @@ status_json(const struct status_info *si, struct buf *b)
 	key(b, "config_file");
 	text_json_str(b, si->config_file);
 	u64(b, "config_generation", si->generation);
-	(void)health_effective(si, NULL, &state);
-	key(b, "health");
-	text_json_str(b, state);
-	health_text(si, NULL, &text);
-	key(b, "health_text");
-	if (text.len > 0 && !text.failed)
-		text_json(b, text.data, text.len);
-	else
-		buf_puts(b, "null");
-	buf_free(&text);
-	health_verdict(si->checks, si->nchecks, &v);
-	key(b, "checks_health");
-	text_json_str(b, health_name(v.state));
+	verdicts(b, si);
 	maintenance(b, si);
 	checks(b, si);
 	key(b, "checks_running");
