@@ -82,6 +82,7 @@ static int
 file_put(struct log_sink *s, const char *line, size_t len)
 {
 	struct pollfd	 pfd = { s->fd, POLLOUT, 0 };
+	struct stat	 st;
 	ssize_t		 n;
 	off_t		 end;
 
@@ -91,6 +92,14 @@ file_put(struct log_sink *s, const char *line, size_t len)
 	 */
 	if (s->type == SINK_STDERR && (poll(&pfd, 1, 0) != 1 ||
 	    (pfd.revents & POLLOUT) == 0)) {
+		s->dropped++;
+		return -1;
+	}
+	/*
+	 * A file removed (or its directory) is no log any more: its lines
+	 * are dropped and counted until a reopen finds the path again.
+	 */
+	if (s->regular && fstat(s->fd, &st) == 0 && st.st_nlink == 0) {
 		s->dropped++;
 		return -1;
 	}

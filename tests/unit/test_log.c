@@ -651,12 +651,13 @@ test_reopen_failure(void)
 	snprintf(want, sizeof(want),
 	    "cannot reopen log file %s: No such file or directory", path);
 	is_str(err, want, "... and says why");
-	ok(logsink_write(s, "second\n", 7) == 0,
-	    "the old fd still takes lines");
+	/* SPEC 9: a removed file is no log; its lines drop, counted */
+	ok(logsink_write(s, "second\n", 7) == -1,
+	    "a line for the removed file is not written");
 	n = read(rfd, text, sizeof(text) - 1);
 	text[n < 0 ? 0 : n] = '\0';
-	is_str(text, "first\nsecond\n", "... into the old file");
-	ok(logsink_dropped(s) == 0, "nothing was dropped");
+	is_str(text, "first\n", "... the removed file got nothing more");
+	ok(logsink_dropped(s) == 1, "... and it was counted as dropped");
 	close(rfd);
 
 	/* through log_reopen, and what log_sink_spec() showed: the path */
