@@ -154,49 +154,65 @@ acted(int sig, const struct state_info *before, const struct state_info *now)
 }
 
 /*
+ * The holder's counters before we signal it; no record of its own yet
+ * (it is starting): count from zero.
+ */
+static void
+baseline(const char *sp, pid_t pid, struct state_info *before)
+{
+	if (state_read(sp, before) == -1 || before->pid != (long)pid)
+		memset(before, 0, sizeof(*before));
+}
+
+/*
  * Send sig and wait until the state file says the daemon has acted on
  * it: a signal sent after our first read, so its answer is about ours.
+ * When the holder changes meanwhile (a restart handed over), the new one
+ * is signalled too: it may have read its configuration and maintenance
+ * file before we wrote them.  0; 7 when the daemon stopped meanwhile;
+ * another exit code after a message.
  */
 static int
 signal_and_wait(const char *pidfile, int sig, unsigned int wait_s,
-    struct state_info *before_out, struct state_info *after)
+    struct state_info *before, struct state_info *after)
 {
-	struct state_info before;
-	char *sp = NULL;
-	pid_t pid;
+	char *sp;
+	pid_t pid, signalled = 0;
 	uint64_t deadline = deadline_ms(wait_s);
 	int r = 1;
 
-	if (pidfile_query(pidfile, &pid) != PIDFILE_RUNNING) {
-		r = signal_holder(pidfile, sig, &pid);	/* says why */
-		goto out;
-	}
+	if (pidfile_query(pidfile, &pid) != PIDFILE_RUNNING)
+		return signal_holder(pidfile, sig, &pid);	/* says why */
 	if ((sp = state_path(pidfile)) == NULL)
-		goto out;
-	/* No record of its own yet (it is starting): count from zero. */
-	if (state_read(sp, &before) == -1 || before.pid != (long)pid)
-		memset(&before, 0, sizeof(before));
-	if ((r = signal_holder(pidfile, sig, &pid)) != 0)
-		goto out;
-	r = 1;
+		return 1;
 	for (;;) {
 		if (pidfile_query(pidfile, &pid) != PIDFILE_RUNNING) {
 			fprintf(stderr, "mydaemon: the daemon exited\n");
-			goto out;
-		}
-		if (state_read(sp, after) == 0 && after->pid == (long)pid &&
-		    acted(sig, &before, after))
+			r = 7;
 			break;
+		}
+		if (pid != signalled) {
+			baseline(sp, pid, before);
+			if (kill(pid, sig) == 0)
+				signalled = pid;
+			else if (errno != ESRCH) {	/* ESRCH: look again */
+				fprintf(stderr, "mydaemon: cannot signal pid "
+				    "%ld: %s\n", (long)pid, strerror(errno));
+				r = errno == EPERM ? 4 : 1;
+				break;
+			}
+		} else if (state_read(sp, after) == 0 &&
+		    after->pid == (long)pid && acted(sig, before, after)) {
+			r = 0;
+			break;
+		}
 		if (past(deadline)) {
 			fprintf(stderr, "mydaemon: no answer from pid %ld "
 			    "within %us\n", (long)pid, wait_s);
-			goto out;
+			break;
 		}
 		pause_ms(POLL_MS);
 	}
-	r = 0;
-	*before_out = before;
-out:
 	free(sp);
 	return r;
 }
@@ -284,8 +300,12 @@ do_drain(const struct control_req *r, int on)
 		    on ? "the drain" : "the end of the drain", path);
 		return 7;
 	}
-	if ((rc = signal_and_wait(r->pidfile, SIGUSR2, r->wait_s, &before,
-	    &after)) != 0)
+	rc = signal_and_wait(r->pidfile, SIGUSR2, r->wait_s, &before,
+	    &after);
+	if (rc == 7)
+		printf("mydaemon: no longer running; %s is recorded in %s\n",
+		    on ? "the drain" : "the end of the drain", path);
+	if (rc != 0)
 		return rc;
 	if (after.drained != on) {
 		fprintf(stderr, "mydaemon: the daemon reads %s as %s\n", path,

@@ -49,7 +49,8 @@ wanted(const struct config *cfg, const char *kind, const char *addr)
 
 /*
  * Ask the old process for its sockets and keep those the new
- * configuration still has.  0, or -1 after saying why.
+ * configuration still has.  0; -1 when it does not answer, -2 when it
+ * is not (or no longer) the daemon of this configuration.
  */
 static int
 receive(int fd, long pid, const struct config *cfg, struct handed *h)
@@ -60,11 +61,8 @@ receive(int fd, long pid, const struct config *cfg, struct handed *h)
 	pid_t holder;
 
 	if (handoff_send(fd, "handoff", NULL, 0) == -1 ||
-	    handoff_recv(fd, msg, sizeof(msg), fds, &nfds) <= 0) {
-		fprintf(stderr, "mydaemon: restart: no answer from pid %ld\n",
-		    pid);
+	    handoff_recv(fd, msg, sizeof(msg), fds, &nfds) <= 0)
 		return -1;
-	}
 	h->nfds = 0;
 	for (p = msg; (line = strsep(&p, "\n")) != NULL && *line != '\0'; ) {
 		if (strncmp(line, "pid=", 4) == 0)
@@ -92,11 +90,8 @@ receive(int fd, long pid, const struct config *cfg, struct handed *h)
 		close(fds[i]);
 	/* Only the process that holds the pidfile it names is the daemon. */
 	if (h->pid != pid || pidfile_query(h->pidfile, &holder) !=
-	    PIDFILE_RUNNING) {
-		fprintf(stderr, "mydaemon: restart: pid %ld is not the daemon "
-		    "of this configuration\n", pid);
-		return -1;
-	}
+	    PIDFILE_RUNNING)
+		return -2;
 	return 0;
 }
 
@@ -247,8 +242,10 @@ hand_over(const struct restart_req *r, const struct handed *h, int fd)
 		close(fd);
 }
 
-int
-restart_run(const struct restart_req *r)
+#define GONE	(-2)	/* it went away while we talked: look again */
+
+static int
+restart_once(const struct restart_req *r)
 {
 	struct handed h;
 	long pid;
@@ -259,13 +256,24 @@ restart_run(const struct restart_req *r)
 		return -1;	/* nobody to hand over: start anew */
 	/* Its exit is watched from now on: no reused pid can fool us. */
 	pidfd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
-	if (receive(fd, pid, r->cfg, &h) == -1) {
+	if ((st = receive(fd, pid, r->cfg, &h)) != 0) {
 		close(fd);
+		for (size_t i = 0; i < h.nfds; i++)
+			close(h.fds[i]);
 		/*
-		 * It is stopping under us (a stop at the same time): once it
-		 * is gone, start instead.
+		 * It is stopping under us: a stop, or another restart that
+		 * handed over first.  Once it is gone, the next look finds
+		 * the new one, or nobody.
 		 */
-		st = exited_within(pidfd, r->wait_s) ? -1 : 1;
+		if (exited_within(pidfd, r->wait_s))
+			st = GONE;
+		else {
+			fprintf(stderr, st == -1 ? "mydaemon: restart: no "
+			    "answer from pid %ld\n" : "mydaemon: restart: pid "
+			    "%ld is not the daemon of this configuration\n",
+			    pid);
+			st = 1;
+		}
 	} else if (start_new(r, &h, fd) != 0) {
 		close(fd);	/* no "go": the old process serves on */
 		st = 1;
@@ -277,5 +285,24 @@ restart_run(const struct restart_req *r)
 	}
 	if (pidfd != -1)
 		close(pidfd);
+	return st;
+}
+
+/*
+ * Restarts at the same time follow each other: one that finds its old
+ * process handing over to another looks again and restarts the new one.
+ */
+int
+restart_run(const struct restart_req *r)
+{
+	uint64_t deadline = loop_now_fresh() + (uint64_t)r->wait_s * 1000;
+	int st;
+
+	while ((st = restart_once(r)) == GONE)
+		if (loop_now_fresh() >= deadline) {
+			fprintf(stderr, "mydaemon: restart: the daemon kept "
+			    "changing under us for %u s\n", r->wait_s);
+			return 1;
+		}
 	return st;
 }
