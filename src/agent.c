@@ -133,37 +133,6 @@ agent_verdict(void)
 	buf_free(&text);
 }
 
-/*
- * What the maintenance file says now (start, SIGUSR2 from -s drain and
- * undrain, reload): a change is logged, and -s hears back through the
- * state file.
- */
-void
-agent_read_drain(void)
-{
-	struct drain_info d;
-	const char *path = ag.cfg->maintenance_file;
-
-	if (path == NULL)
-		memset(&d, 0, sizeof(d));
-	else if (drain_read(path, &d) == -1)
-		log_warn("maintenance file %s: taken as a drain", path);
-	if (d.drained && !ag.drain.drained)
-		log_notice("maintenance: drained%s%s (%s)", d.reason[0] ?
-		    ": " : "", d.reason, path);
-	else if (!d.drained && ag.drain.drained)
-		log_notice("maintenance: drain ended (%s)", path);
-	else if (d.drained && strcmp(d.reason, ag.drain.reason) != 0)
-		log_notice("maintenance: drained, now: %s", d.reason);
-	ag.drain = d;
-	ag.st.drain_reads++;
-	ag.st.drained = d.drained;
-	snprintf(ag.st.maintenance_file, sizeof(ag.st.maintenance_file), "%s",
-	    path != NULL ? path : "");
-	agent_save();
-	agent_verdict();
-}
-
 static void
 on_drain_timeout(struct loop_timer *t)
 {
@@ -302,6 +271,18 @@ fetch_seeds(void)
 	    activation()->takeover, ag.seeds, ag.cfg->nchecks);
 }
 
+/* Who we are, in the state file, from the first moment we serve. */
+static void
+first_state(void)
+{
+	agent_read_host();
+	ag.st.pid = (long)getpid();
+	ag.start_time = ag.config_time = loop_wallclock();
+	ag.st.generation = 1;
+	snprintf(ag.st.last_reload, sizeof(ag.st.last_reload), "none");
+	agent_save();
+}
+
 static void
 start_up(void)
 {
@@ -335,12 +316,7 @@ start_up(void)
 	fetch_seeds();		/* as root: the old one may be another user */
 	if (privs_drop(&ag.privs, err, sizeof(err)) == -1)
 		daemonize_fatalx("%s", err);
-	agent_read_host();
-	ag.st.pid = (long)getpid();
-	ag.start_time = ag.config_time = loop_wallclock();
-	ag.st.generation = 1;
-	snprintf(ag.st.last_reload, sizeof(ag.st.last_reload), "none");
-	agent_save();
+	first_state();
 	confload_warnings(ag.cfg, ag.opts->conffile, agent_log_warning);
 	check_init(agent_verdict);
 	check_configure(ag.cfg);

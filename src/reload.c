@@ -1,5 +1,7 @@
 /*
- * reload.c - SIGHUP and SIGUSR1 (see agentstate.h).
+ * reload.c - what the daemon reads again: its configuration (SIGHUP),
+ * its logs (SIGUSR1) and its maintenance file (SIGUSR2); see
+ * agentstate.h.
  *
  * A reload builds everything new (config, log sinks, listeners) on the
  * side and swaps only when all of it succeeded, like nginx's cycle: a
@@ -14,6 +16,7 @@
 #include "check.h"
 #include "config.h"
 #include "confload.h"
+#include "drain.h"
 #include "listener.h"
 #include "log.h"
 #include "logsink.h"
@@ -189,3 +192,33 @@ agent_reopen(void)
 	agent_save();
 }
 
+/*
+ * What the maintenance file says now (start, SIGUSR2 from -s drain and
+ * undrain, reload): a change is logged, and -s hears back through the
+ * state file.
+ */
+void
+agent_read_drain(void)
+{
+	struct drain_info d;
+	const char *path = ag.cfg->maintenance_file;
+
+	if (path == NULL)
+		memset(&d, 0, sizeof(d));
+	else if (drain_read(path, &d) == -1)
+		log_warn("maintenance file %s: taken as a drain", path);
+	if (d.drained && !ag.drain.drained)
+		log_notice("maintenance: drained%s%s (%s)", d.reason[0] ?
+		    ": " : "", d.reason, path);
+	else if (!d.drained && ag.drain.drained)
+		log_notice("maintenance: drain ended (%s)", path);
+	else if (d.drained && strcmp(d.reason, ag.drain.reason) != 0)
+		log_notice("maintenance: drained, now: %s", d.reason);
+	ag.drain = d;
+	ag.st.drain_reads++;
+	ag.st.drained = d.drained;
+	snprintf(ag.st.maintenance_file, sizeof(ag.st.maintenance_file), "%s",
+	    path != NULL ? path : "");
+	agent_save();
+	agent_verdict();
+}
