@@ -5,7 +5,10 @@
  * moved), so `-s stop` returns as soon as the daemon is gone: a zombie
  * that init has not reaped yet holds no lock and counts as gone.
  */
+#include <sys/syscall.h>
+
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,17 +68,28 @@ signal_holder(const char *pidfile, int sig, pid_t *pid)
 	return 0;
 }
 
+/* Has the process of pidfd exited (a zombie counts)?  -1: no pidfd. */
+static int
+exited(int pidfd)
+{
+	struct pollfd p = { pidfd, POLLIN, 0 };
+
+	return pidfd != -1 && poll(&p, 1, 0) == 1;
+}
+
 /*
- * Wait until `pid` no longer holds the lock: it exited, or (a start
- * raced us) a new instance holds it now, which is not ours to stop.
+ * Wait until `pid` no longer holds the lock (or, a start raced us, a new
+ * instance holds it now, which is not ours to stop), and until it has
+ * exited: the daemon lets go of the lock a moment before its last
+ * steps, and a stop returns only once it is gone.
  */
 static int
-wait_gone(const char *pidfile, pid_t pid, uint64_t deadline)
+wait_gone(const char *pidfile, pid_t pid, int pidfd, uint64_t deadline)
 {
 	pid_t holder;
 
-	while (pidfile_query(pidfile, &holder) == PIDFILE_RUNNING &&
-	    holder == pid) {
+	while ((pidfile_query(pidfile, &holder) == PIDFILE_RUNNING &&
+	    holder == pid) || (pidfd != -1 && !exited(pidfd))) {
 		if (past(deadline))
 			return -1;
 		pause_ms(POLL_MS);
@@ -112,30 +126,54 @@ remove_files(const char *pidfile)
 	free(sp);
 }
 
+/* A pidfd of the lock's holder pid, or -1 (it went meanwhile). */
+static int
+holder_pidfd(const char *pidfile, pid_t pid)
+{
+	pid_t holder;
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+
+	if (fd != -1 && (pidfile_query(pidfile, &holder) != PIDFILE_RUNNING ||
+	    holder != pid)) {
+		close(fd);	/* that pid may be another process by now */
+		fd = -1;
+	}
+	return fd;
+}
+
 static int
 do_stop(const char *pidfile, unsigned int wait_s)
 {
-	pid_t pid, holder;
-	int r;
+	pid_t pid = 0, holder;
+	int r = 0, pidfd = -1;
 
-	if (pidfile_query(pidfile, &pid) == PIDFILE_RUNNING &&
-	    (r = signal_holder(pidfile, SIGTERM, &pid)) != 0 &&
-	    pidfile_query(pidfile, &holder) == PIDFILE_RUNNING)
-		return r;
-	if (wait_gone(pidfile, pid, deadline_ms(wait_s)) == -1) {
+	if (pidfile_query(pidfile, &pid) == PIDFILE_RUNNING) {
+		/* A handle on it that no reused pid can fool. */
+		pidfd = holder_pidfd(pidfile, pid);
+		if ((r = signal_holder(pidfile, SIGTERM, &pid)) != 0 &&
+		    pidfile_query(pidfile, &holder) == PIDFILE_RUNNING)
+			goto out;
+		r = 0;
+	}
+	if (wait_gone(pidfile, pid, pidfd, deadline_ms(wait_s)) == -1) {
 		fprintf(stderr, "mydaemon: pid %ld did not stop within %us, "
 		    "sending SIGKILL\n", (long)pid, wait_s);
 		/* Still the same holder?  Only then is KILL for it. */
 		if (pidfile_query(pidfile, &holder) == PIDFILE_RUNNING &&
 		    holder == pid && kill(pid, SIGKILL) == 0 &&
-		    wait_gone(pidfile, pid, deadline_ms(KILL_WAIT_S)) == -1) {
+		    wait_gone(pidfile, pid, pidfd, deadline_ms(KILL_WAIT_S)) ==
+		    -1) {
 			fprintf(stderr, "mydaemon: pid %ld is still running\n",
 			    (long)pid);
-			return 1;
+			r = 1;
+			goto out;
 		}
 	}
 	remove_files(pidfile);
-	return 0;
+out:
+	if (pidfd != -1)
+		close(pidfd);
+	return r;
 }
 
 /* Has the daemon acted on sig since `before` was read? */

@@ -4,7 +4,8 @@
  * The messages are datagrams of a SOCK_SEQPACKET socket, so each one
  * comes whole:
  *   "handoff"        -> "pid=N\npidfile=PATH\n" and a line "KIND ADDR"
- *                       per socket, the sockets attached (SCM_RIGHTS)
+ *                       per socket, the sockets attached (SCM_RIGHTS);
+ *                       "busy" while another restart has them
  *   "checks"         -> one "c\t..." datagram per check, then "end"
  *   "go PIDFILE"     -> "ok", and the old process leaves
  */
@@ -44,6 +45,7 @@ static struct {
 	int			 retries;
 	char			*pidfile;
 	handoff_go_fn		*go;
+	struct loop_io		*handing;	/* the peer with our sockets */
 } hd = { .io = { .fd = -1 } };
 
 /* --- the running daemon's side ----------------------------------------- */
@@ -51,6 +53,8 @@ static struct {
 static void
 close_peer(struct loop_io *p)
 {
+	if (hd.handing == p)
+		hd.handing = NULL;	/* that restart gave up, or is done */
 	loop_del(p);
 	close(p->fd);
 	p->fd = -1;
@@ -135,9 +139,17 @@ on_peer(struct loop_io *io, uint32_t events)
 		close_peer(io);		/* a restart that gave up, or done */
 		return;
 	}
-	if (strcmp(msg, "handoff") == 0)
+	/*
+	 * One restart at a time: another one hears "busy" and asks again,
+	 * of whoever runs by then (the new process, most likely).
+	 */
+	if (hd.handing != NULL && hd.handing != io &&
+	    (strcmp(msg, "handoff") == 0 || strncmp(msg, "go ", 3) == 0))
+		handoff_send(io->fd, "busy", NULL, 0);
+	else if (strcmp(msg, "handoff") == 0) {
+		hd.handing = io;
 		send_sockets(io->fd);
-	else if (strcmp(msg, "checks") == 0)
+	} else if (strcmp(msg, "checks") == 0)
 		send_checks(io->fd);
 	else if (strncmp(msg, "go ", 3) == 0) {
 		handoff_send(io->fd, "ok", NULL, 0);

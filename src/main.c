@@ -180,35 +180,18 @@ control(struct options *o)
  * to hand over, an old daemon is stopped and a new one started.
  */
 static int
-restart(struct options *o, int argc, char **argv)
+restart_with(struct options *o, const struct config *cfg, char **args)
 {
 	struct restart_req req;
-	struct config *cfg;
-	char reason[512], self[4096], **args;
 	const char *pidfile;
-	int n = 0, r;
+	int r;
 	pid_t pid;
 
-	if ((cfg = confload(o->agent.conffile, 0, 1, reason,
-	    sizeof(reason))) == NULL)
-		return 6;
 	if ((pidfile = o->agent.pidfile) == NULL && (pidfile = cfg->pidfile) ==
 	    NULL) {
 		fprintf(stderr, "mydaemon: a restart needs a pidfile\n");
 		return 2;
 	}
-	if (restart_self(self, sizeof(self)) == -1 ||
-	    (args = calloc((size_t)(argc - optind) + 6, sizeof(*args))) == NULL)
-		return 1;
-	args[n++] = self;
-	args[n++] = "-c";
-	args[n++] = (char *)o->agent.conffile;
-	if (o->agent.pidfile != NULL) {
-		args[n++] = "-p";
-		args[n++] = (char *)o->agent.pidfile;
-	}
-	while (optind < argc)
-		args[n++] = argv[optind++];
 	req = (struct restart_req){ o->agent.conffile, cfg, pidfile, args,
 	    o->wait_s };
 	if ((r = restart_run(&req)) != -1)
@@ -225,6 +208,37 @@ restart(struct options *o, int argc, char **argv)
 	fflush(NULL);
 	restart_exec(args);
 	return 1;
+}
+
+static int
+restart(struct options *o, int argc, char **argv)
+{
+	struct config *cfg;
+	char reason[512], self[4096], **args;
+	int n = 0, r;
+
+	if ((cfg = confload(o->agent.conffile, 0, 1, reason,
+	    sizeof(reason))) == NULL)
+		return 6;
+	if (restart_self(self, sizeof(self)) == -1 ||
+	    (args = calloc((size_t)(argc - optind) + 6, sizeof(*args))) ==
+	    NULL) {
+		config_free(cfg);
+		return 1;
+	}
+	args[n++] = self;
+	args[n++] = "-c";
+	args[n++] = (char *)o->agent.conffile;
+	if (o->agent.pidfile != NULL) {
+		args[n++] = "-p";
+		args[n++] = (char *)o->agent.pidfile;
+	}
+	while (optind < argc)
+		args[n++] = argv[optind++];
+	r = restart_with(o, cfg, args);
+	free(args);
+	config_free(cfg);
+	return r;
 }
 
 static void

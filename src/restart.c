@@ -50,7 +50,8 @@ wanted(const struct config *cfg, const char *kind, const char *addr)
 /*
  * Ask the old process for its sockets and keep those the new
  * configuration still has.  0; -1 when it does not answer, -2 when it
- * is not (or no longer) the daemon of this configuration.
+ * is not (or no longer) the daemon of this configuration, -3 when
+ * another restart is handing it over.
  */
 static int
 receive(int fd, long pid, const struct config *cfg, struct handed *h)
@@ -63,6 +64,8 @@ receive(int fd, long pid, const struct config *cfg, struct handed *h)
 	if (handoff_send(fd, "handoff", NULL, 0) == -1 ||
 	    handoff_recv(fd, msg, sizeof(msg), fds, &nfds) <= 0)
 		return -1;
+	if (strcmp(msg, "busy") == 0)
+		return -3;
 	h->nfds = 0;
 	for (p = msg; (line = strsep(&p, "\n")) != NULL && *line != '\0'; ) {
 		if (strncmp(line, "pid=", 4) == 0)
@@ -126,20 +129,15 @@ wait_released(const char *pidfile, long pid, unsigned int wait_s)
 	}
 }
 
-/* The PID the new process wrote, or 0. */
+/* The daemon now: the lock's holder (the number in the file may be
+   half written by the next restart). */
 static long
 new_pid(const char *pidfile)
 {
-	char buf[32];
-	ssize_t n;
-	int fd;
+	pid_t pid;
 
-	if ((fd = open(pidfile, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	return atol(buf);
+	return pidfile_query(pidfile, &pid) == PIDFILE_RUNNING ?
+	    (long)pid : 0;
 }
 
 /*
@@ -243,12 +241,13 @@ hand_over(const struct restart_req *r, const struct handed *h, int fd)
 }
 
 #define GONE	(-2)	/* it went away while we talked: look again */
+#define BUSY_WAIT_NS	20000000L	/* another restart is at it */
 
 static int
 restart_once(const struct restart_req *r)
 {
 	struct handed h;
-	long pid;
+	long pid, now;
 	int fd, st, pidfd;
 
 	memset(&h, 0, sizeof(h));
@@ -256,7 +255,11 @@ restart_once(const struct restart_req *r)
 		return -1;	/* nobody to hand over: start anew */
 	/* Its exit is watched from now on: no reused pid can fool us. */
 	pidfd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
-	if ((st = receive(fd, pid, r->cfg, &h)) != 0) {
+	if ((st = receive(fd, pid, r->cfg, &h)) == -3) {
+		close(fd);
+		nanosleep(&(struct timespec){ 0, BUSY_WAIT_NS }, NULL);
+		st = GONE;
+	} else if (st != 0) {
 		close(fd);
 		for (size_t i = 0; i < h.nfds; i++)
 			close(h.fds[i]);
@@ -279,8 +282,12 @@ restart_once(const struct restart_req *r)
 		st = 1;
 	} else {
 		hand_over(r, &h, fd);
-		printf("mydaemon: restarted (pid %ld took over from pid "
-		    "%ld)\n", new_pid(r->pidfile), pid);
+		if ((now = new_pid(r->pidfile)) != 0)
+			printf("mydaemon: restarted (pid %ld took over from "
+			    "pid %ld)\n", now, pid);
+		else
+			printf("mydaemon: restarted (took over from pid "
+			    "%ld)\n", pid);
 		st = 0;
 	}
 	if (pidfd != -1)
