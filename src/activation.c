@@ -13,7 +13,7 @@ static struct activation act;
 
 /* A decimal number in [0, max], or -1. */
 static long
-number(const char *s, long max)
+env_number(const char *s, long max)
 {
 	char *end;
 	long v;
@@ -48,8 +48,8 @@ activation_capture(void)
 
 	memset(&act, 0, sizeof(act));
 	act.started_pid = (long)getpid();
-	pid = number(getenv("LISTEN_PID"), 0x7fffffff);
-	fds = number(getenv("LISTEN_FDS"), ACTIVATION_MAX_FDS);
+	pid = env_number(getenv("LISTEN_PID"), 0x7fffffff);
+	fds = env_number(getenv("LISTEN_FDS"), ACTIVATION_MAX_FDS);
 	if (pid == (long)getpid() && fds > 0) {
 		act.nfds = (int)fds;
 		names(getenv("LISTEN_FDNAMES"));
@@ -57,12 +57,12 @@ activation_capture(void)
 	if ((ns = getenv("NOTIFY_SOCKET")) != NULL && strlen(ns) <
 	    sizeof(act.notify) && (ns[0] == '/' || ns[0] == '@'))
 		snprintf(act.notify, sizeof(act.notify), "%s", ns);
-	usec = number(getenv("WATCHDOG_USEC"), 0x7fffffffL);
-	wpid = number(getenv("WATCHDOG_PID"), 0x7fffffff);
+	usec = env_number(getenv("WATCHDOG_USEC"), 0x7fffffffL);
+	wpid = env_number(getenv("WATCHDOG_PID"), 0x7fffffff);
 	if (usec > 0 && (getenv("WATCHDOG_PID") == NULL ||
 	    wpid == (long)getpid()))
 		act.watchdog_usec = (uint64_t)usec;
-	if ((pid = number(getenv("MYDAEMON_TAKEOVER"), 0x7fffffff)) > 1)
+	if ((pid = env_number(getenv("MYDAEMON_TAKEOVER"), 0x7fffffff)) > 1)
 		act.takeover = pid;
 }
 

@@ -28,7 +28,7 @@ trim(const char **s, size_t *n)
 }
 
 static const struct check_status *
-find(const struct status_info *si, const char *name, size_t n)
+find_check(const struct status_info *si, const char *name, size_t n)
 {
 	size_t i;
 
@@ -48,7 +48,7 @@ agentcheck_line(const struct status_info *si, const char *sent, size_t n,
 	const char *state;
 
 	trim(&sent, &n);
-	if (n > 0 && (only = find(si, sent, n)) == NULL) {
+	if (n > 0 && (only = find_check(si, sent, n)) == NULL) {
 		buf_puts(b, "down #no such check: ");
 		text_ascii(b, sent, n > 32 ? 32 : n);
 		buf_putc(b, '\n');

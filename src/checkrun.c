@@ -136,7 +136,7 @@ on_output(struct loop_io *io, uint32_t events)
 
 /* The run is over: judge it, clean up, tell the scheduler. */
 static void
-finish(struct checkrun *r, int status)
+run_over(struct checkrun *r, int status)
 {
 	if (r->pipe.fd != -1)
 		on_output(&r->pipe, 0);	/* what is left in the pipe */
@@ -164,7 +164,7 @@ on_deadline(struct loop_timer *t)
 	struct checkrun *r = t->arg;
 
 	if (r->pid == -1) {		/* could not execute: over at once */
-		finish(r, 127 << 8);
+		run_over(r, 127 << 8);
 		return;
 	}
 	if (r->pid == 0)
@@ -283,7 +283,7 @@ checkrun_reaped(struct checkrun *r, pid_t pid, int status)
 {
 	if (r->pid <= 0 || pid != r->pid)
 		return 0;
-	finish(r, status);
+	run_over(r, status);
 	return 1;
 }
 

@@ -39,7 +39,7 @@ enum line { LINE_END, LINE_OK, LINE_LONG, LINE_NUL };
 
 /* The next line, without its end, NUL-terminated in buf. */
 static enum line
-next_line(struct lines *it, char buf[LINE_MAX_BYTES + 1])
+config_line(struct lines *it, char buf[LINE_MAX_BYTES + 1])
 {
 	const char	*nl;
 	size_t		 n;
@@ -153,7 +153,7 @@ overlap(struct parser *p)
 
 /* What only the whole file can tell. */
 static void
-finish(struct parser *p)
+whole_file(struct parser *p)
 {
 	overlap(p);
 	confcheck_finish(p);
@@ -234,7 +234,7 @@ config_parse(const char *file, const char *text, size_t len,
 	if (text != NULL && len >= 3 && memcmp(text, "\357\273\277", 3) == 0)
 		it.p += 3;
 	while (text != NULL && !p.oom && it.lineno < INT_MAX &&
-	    (r = next_line(&it, buf)) != LINE_END) {
+	    (r = config_line(&it, buf)) != LINE_END) {
 		p.lineno = it.lineno;
 		if (r == LINE_LONG)
 			confkeys_error(&p, "line too long (more than %d bytes)",
@@ -246,7 +246,7 @@ config_parse(const char *file, const char *text, size_t len,
 	}
 	if (it.lineno == INT_MAX && it.p < it.end)
 		confkeys_error(&p, "too many lines");
-	finish(&p);
+	whole_file(&p);
 	sort_errors(&p);
 	free(p.seen);
 	free(p.errline);
@@ -309,7 +309,7 @@ config_peek(const char *text, size_t len, const char *key)
 	if (text != NULL && len >= 3 && memcmp(text, "\357\273\277", 3) == 0)
 		it.p += 3;
 
-	while ((r = next_line(&it, buf)) != LINE_END) {
+	while ((r = config_line(&it, buf)) != LINE_END) {
 		if (r != LINE_OK)
 			continue;
 		words_strip_comment(buf);

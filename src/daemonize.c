@@ -196,7 +196,7 @@ daemonize_log_opened(void)
 
 /* Hand a message to the starter, which prints it and exits with code. */
 static noreturn void
-finish(int code, const char *fmt, va_list ap)
+tell_starter(int code, const char *fmt, va_list ap)
 {
 	char msg[1024];
 	size_t len;
@@ -226,7 +226,7 @@ daemonize_fatalx(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	finish(1, fmt, ap);
+	tell_starter(1, fmt, ap);
 }
 
 noreturn void
@@ -235,5 +235,5 @@ daemonize_exit_ok(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	finish(0, fmt, ap);
+	tell_starter(0, fmt, ap);
 }

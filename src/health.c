@@ -89,7 +89,7 @@ health_verdict(const struct check_status *const *checks, size_t n,
 }
 
 static int
-maintenance(const struct status_info *si)
+in_maintenance(const struct status_info *si)
 {
 	return si->maint_config || si->maint_drain;
 }
@@ -101,7 +101,7 @@ health_effective(const struct status_info *si,
 	struct verdict	 v;
 	enum health_state h;
 
-	if (maintenance(si)) {
+	if (in_maintenance(si)) {
 		*state = "maintenance";
 		return 503;
 	}
@@ -130,7 +130,7 @@ health_text(const struct status_info *si, const struct check_status *only,
 {
 	struct verdict	 v;
 
-	if (maintenance(si))
+	if (in_maintenance(si))
 		return;
 	if (only != NULL) {
 		if (health_clamp(only->state) != HEALTH_OK)
@@ -260,7 +260,7 @@ health_render_json(const struct status_info *si,
 		text_json(b, t.data, t.len);
 	}
 	buf_free(&t);
-	if (maintenance(si)) {
+	if (in_maintenance(si)) {
 		buf_puts(b, ",\"notes\":[");
 		text_json_str(b, si->maint_drain ? "maintenance: drained" :
 		    "maintenance: set in the configuration");

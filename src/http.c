@@ -88,7 +88,7 @@ find_head_end(const char *buf, size_t from, size_t lim, size_t *end)
  * in the line, where it is a control byte and makes the line invalid.
  */
 static int
-next_line(const char *buf, size_t *p, size_t end, const char **line,
+head_line(const char *buf, size_t *p, size_t end, const char **line,
     size_t *n)
 {
 	const char	*nl;
@@ -240,7 +240,7 @@ apply_field(const char *name, size_t k, const char *v, size_t n,
  * "tchars then ':'" test; RFC 9112 5.1 and 5.2 want those refused.
  */
 static int
-parse_field(const char *s, size_t n, struct fields *f)
+header_field(const char *s, size_t n, struct fields *f)
 {
 	const char	*v;
 	size_t		 k, vn, i;
@@ -265,7 +265,7 @@ parse_field(const char *s, size_t n, struct fields *f)
  * then the version (505), then a body (413).
  */
 static int
-finish(const struct fields *f, int vrc, struct http_request *req)
+judge_head(const struct fields *f, int vrc, struct http_request *req)
 {
 	if (vrc == 0 && req->minor == 1 && f->hosts == 0)
 		return ST_BAD_REQUEST;
@@ -294,14 +294,14 @@ parse_head(const char *buf, size_t pos, size_t end, struct http_request *req)
 	int		 vrc, rc;
 
 	memset(&f, 0, sizeof(f));
-	if (!next_line(buf, &pos, end, &line, &n))
+	if (!head_line(buf, &pos, end, &line, &n))
 		return ST_BAD_REQUEST;
 	if ((vrc = parse_request_line(line, n, req)) == ST_BAD_REQUEST)
 		return vrc;
-	while (next_line(buf, &pos, end, &line, &n) && n > 0)
-		if ((rc = parse_field(line, n, &f)) != 0)
+	while (head_line(buf, &pos, end, &line, &n) && n > 0)
+		if ((rc = header_field(line, n, &f)) != 0)
 			return rc;
-	return finish(&f, vrc, req);
+	return judge_head(&f, vrc, req);
 }
 
 /*
@@ -316,7 +316,7 @@ peek_request_line(const char *buf, size_t pos, size_t len,
 	size_t		 n;
 
 	/* On 400 it fills nothing, which leaves method_len 0. */
-	if (next_line(buf, &pos, len, &line, &n))
+	if (head_line(buf, &pos, len, &line, &n))
 		(void)parse_request_line(line, n, req);
 }
 

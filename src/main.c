@@ -145,7 +145,7 @@ parse_options(int argc, char **argv, struct options *o)
  * config is only peeked at: -s stop must work with a broken one.
  */
 static int
-control(struct options *o)
+control_mode(struct options *o)
 {
 	struct control_req req = { o->action, o->agent.pidfile, o->wait_s,
 	    o->reason, NULL };
@@ -262,7 +262,7 @@ main(int argc, char **argv)
 	if (o.action != NULL && strcmp(o.action, "restart") == 0)
 		return restart(&o, argc, argv);
 	if (o.action != NULL)
-		return control(&o);
+		return control_mode(&o);
 	cfg = confload(o.agent.conffile, o.agent.foreground, 1, reason,
 	    sizeof(reason));
 	if (cfg == NULL)

@@ -64,7 +64,7 @@ field_len(const struct cursor *c)
  * s; returns its length (0: none) and stores the value.
  */
 static size_t
-number(const char *s, size_t n, double *v)
+perf_number(const char *s, size_t n, double *v)
 {
 	char	 tmp[NUM_MAX + 1];
 	size_t	 i = 0, digits = 0, e;
@@ -98,7 +98,7 @@ number(const char *s, size_t n, double *v)
 static int
 whole_number(const char *s, size_t n, double *v)
 {
-	return n > 0 && number(s, n, v) == n && isfinite(*v);
+	return n > 0 && perf_number(s, n, v) == n && isfinite(*v);
 }
 
 /*
@@ -261,7 +261,7 @@ fields(struct cursor *c, struct perf_item *it)
 	n = field_len(c);
 	if (n == 1 && c->p[0] == 'U')
 		return -1;		/* "no value": left out */
-	if ((k = number(c->p, n, &it->value)) == 0 ||
+	if ((k = perf_number(c->p, n, &it->value)) == 0 ||
 	    (it->unit = unit(c, c->p + k, n - k, &f)) == NULL)
 		return -1;
 	it->value *= f;

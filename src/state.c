@@ -82,7 +82,7 @@ parse_ulong(const char *v, unsigned long *out)
 }
 
 static int
-parse_field(struct state_info *si, const char *k, const char *v,
+state_field_set(struct state_info *si, const char *k, const char *v,
     unsigned long *end)
 {
 	static const struct { const char *k; size_t off; } num[] = {
@@ -154,7 +154,7 @@ state_parse(const char *buf, size_t len, struct state_info *si)
 		if ((eq = strchr(line, '=')) == NULL)
 			return -1;
 		*eq = '\0';
-		if (parse_field(si, line, eq + 1, &end) == -1)
+		if (state_field_set(si, line, eq + 1, &end) == -1)
 			return -1;
 	}
 	return (end == si->seq && si->pid > 0) ? 0 : -1;

@@ -143,7 +143,7 @@ text_label(struct buf *b, const char *s, size_t n)
 }
 
 static int
-control(unsigned char c)
+is_control(unsigned char c)
 {
 	return c < 0x20 || c == 0x7f;
 }
@@ -155,7 +155,7 @@ text_line(struct buf *b, const char *s, size_t n)
 	size_t i = 0, run;
 
 	while (i < n && !b->failed) {
-		run = plain_run(p + i, n - i, control);
+		run = plain_run(p + i, n - i, is_control);
 		buf_append(b, s + i, run);
 		if ((i += run) == n)
 			break;

@@ -7,8 +7,8 @@
  * input decides how the rest is cut into chunks for http_scan() (0: one
  * chunk); the rest is the bytes a client sent, copied into a buffer of
  * exactly their size so that ASan sees any read past the end.  Each
- * head is judged as the server judges it (server.c: process()), and
- * the pipelined heads after it too.
+ * head is judged as the server judges it (httpconn.c: conn_process()),
+ * and the pipelined heads after it too.
  *
  * Besides crashes, the harness aborts when an answer breaks what the
  * parsers promise their caller:
@@ -156,7 +156,8 @@ one_head(const char *buf, size_t size, uint8_t seed, struct http_request *r)
 		fail("http_scan wants more, but not at the end or past the "
 		    "limit", buf, size);
 	if (sc == 431 && s.pos != HTTP_HEAD_MAX)
-		fail("http_scan says 431 before HTTP_HEAD_MAX bytes", buf, size);
+		fail("http_scan says 431 before HTTP_HEAD_MAX bytes", buf,
+		    size);
 	if (sc == 400 && s.pos >= size)
 		fail("http_scan says 400 past the bytes it has", buf, size);
 
@@ -200,7 +201,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (size > 0)
 		memcpy(buf, data, size);
-	/* Pipelined heads, answered in order as server.c does. */
+	/* Pipelined heads, answered in order as conn_process() does. */
 	for (i = 0; i < PIPELINED_MAX; i++) {
 		n = size - off;
 		if (one_head(buf + off, n, seed, &r) != 0 || r.head_len >= n)
