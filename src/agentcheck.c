@@ -27,18 +27,6 @@ trim(const char **s, size_t *n)
 		(*n)--;
 }
 
-static const struct check_status *
-find_check(const struct status_info *si, const char *name, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < si->nchecks; i++)
-		if (strlen(si->checks[i]->name) == n &&
-		    memcmp(si->checks[i]->name, name, n) == 0)
-			return si->checks[i];
-	return NULL;
-}
-
 void
 agentcheck_line(const struct status_info *si, const char *sent, size_t n,
     unsigned int warning_weight, struct buf *b)
@@ -48,7 +36,7 @@ agentcheck_line(const struct status_info *si, const char *sent, size_t n,
 	const char *state;
 
 	trim(&sent, &n);
-	if (n > 0 && (only = find_check(si, sent, n)) == NULL) {
+	if (n > 0 && (only = health_check_named(si, sent, n)) == NULL) {
 		buf_puts(b, "down #no such check: ");
 		text_ascii(b, sent, n > 32 ? 32 : n);
 		buf_putc(b, '\n');

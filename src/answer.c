@@ -76,19 +76,6 @@ path_is(const struct http_request *req, const char *p)
 	return req->path_len == n && memcmp(req->path, p, n) == 0;
 }
 
-/* The check /health/NAME names, or NULL. */
-static const struct check_status *
-named(const struct status_info *si, const char *name, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < si->nchecks; i++)
-		if (strlen(si->checks[i]->name) == n &&
-		    memcmp(si->checks[i]->name, name, n) == 0)
-			return si->checks[i];
-	return NULL;
-}
-
 /* /health and /health/NAME into body; the status code. */
 static int
 render_health(const struct http_request *req, const char **ctype)
@@ -99,8 +86,8 @@ render_health(const struct http_request *req, const char **ctype)
 
 	memset(&si, 0, sizeof(si));
 	fill(&si, 0);
-	if (req->path_len > 8 && (only = named(&si, req->path + 8,
-	    req->path_len - 8)) == NULL) {
+	if (req->path_len > 8 && (only = health_check_named(&si,
+	    req->path + 8, req->path_len - 8)) == NULL) {
 		buf_puts(&body, "no such check\n");
 		return 404;
 	}

@@ -284,3 +284,15 @@ health_render_json(const struct status_info *si,
 	buf_puts(b, "}}\n");
 	return code;
 }
+
+const struct check_status *
+health_check_named(const struct status_info *si, const char *name, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < si->nchecks; i++)
+		if (strlen(si->checks[i]->name) == n &&
+		    memcmp(si->checks[i]->name, name, n) == 0)
+			return si->checks[i];
+	return NULL;
+}

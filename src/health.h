@@ -43,6 +43,10 @@ struct verdict {
 void	health_verdict(const struct check_status *const *checks, size_t n,
 	    struct verdict *v);
 
+/* The check called name (n bytes, not NUL-terminated), or NULL. */
+const struct check_status *health_check_named(const struct status_info *si,
+	    const char *name, size_t n);
+
 /*
  * What /health (only == NULL) or /health/NAME answers: the HTTP status
  * (200 or 503) and the state word ("ok", ..., "maintenance").
