@@ -1,7 +1,8 @@
 /*
  * tap.h - the smallest Test Anything Protocol producer we need.
- * ok(cond, fmt, ...) prints one test line; done_testing() prints the plan
- * and returns the exit status for main().
+ * ok(cond, fmt, ...) prints one test line, skip(what, why) one that is
+ * not run; done_testing() prints the plan and returns the exit status for
+ * main().
  */
 #ifndef MYDAEMON_TAP_H
 #define MYDAEMON_TAP_H
@@ -26,6 +27,14 @@ ok(int cond, const char *fmt, ...)
 		tap_failed++;
 	fflush(stdout);
 	return cond;
+}
+
+/* A test not run, counted as passed: what it is and why it is skipped. */
+static inline void
+skip(const char *what, const char *why)
+{
+	printf("ok %d - %s # SKIP %s\n", ++tap_n, what, why);
+	fflush(stdout);
 }
 
 /* Compare strings, printing both on failure. */

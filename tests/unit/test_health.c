@@ -4,7 +4,6 @@
  * answers, as text and as health+json, byte for byte.
  */
 #include <math.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,285 +11,9 @@
 #include "buf.h"
 #include "health.h"
 #include "tap.h"
+#include "testlib.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-
-
-/*
- * A strict JSON checker (RFC 8259): one value, strings of well-formed
- * UTF-8 (decoded here, not with text.c's tables) and no lone surrogate
- * escapes, numbers in JSON's grammar only (no NaN, no Infinity).
- */
-struct jcur {
-	const unsigned char	*p, *e;
-	int			 depth;
-};
-
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	uint32_t cp;
-	size_t need, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xe0) == 0xc0) {
-		need = 2;
-		cp = s[0] & 0x1f;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		need = 3;
-		cp = s[0] & 0x0f;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		need = 4;
-		cp = s[0] & 0x07;
-	} else
-		return 0;
-	if (n < need)
-		return 0;
-	for (i = 1; i < need; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((need == 2 && cp < 0x80) || (need == 3 && cp < 0x800) ||
-	    (need == 4 && cp < 0x10000) || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return need;
-}
-
-static int
-valid_utf8(const char *s, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, k;
-
-	while (i < n) {
-		if ((k = utf8_len(p + i, n - i)) == 0)
-			return 0;
-		i += k;
-	}
-	return 1;
-}
-
-static void
-j_ws(struct jcur *j)
-{
-	while (j->p < j->e && (*j->p == ' ' || *j->p == '\t' ||
-	    *j->p == '\n' || *j->p == '\r'))
-		j->p++;
-}
-
-static int
-j_hex4(struct jcur *j, unsigned int *v)
-{
-	int i;
-
-	*v = 0;
-	if (j->e - j->p < 4)
-		return 0;
-	for (i = 0; i < 4; i++, j->p++) {
-		unsigned char c = *j->p;
-
-		if (c >= '0' && c <= '9')
-			*v = *v << 4 | (unsigned int)(c - '0');
-		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-			*v = *v << 4 | (unsigned int)((c | 0x20) - 'a' + 10);
-		else
-			return 0;
-	}
-	return 1;
-}
-
-static int
-j_string(struct jcur *j)
-{
-	unsigned int u, lo;
-	size_t k;
-
-	if (j->p >= j->e || *j->p++ != '"')
-		return 0;
-	while (j->p < j->e && *j->p != '"') {
-		if (*j->p < 0x20)
-			return 0;
-		if (*j->p != '\\') {
-			if ((k = utf8_len(j->p, (size_t)(j->e - j->p))) == 0)
-				return 0;
-			j->p += k;
-			continue;
-		}
-		if (++j->p >= j->e)
-			return 0;
-		if (*j->p != 'u') {
-			if (*j->p == '\0' ||
-			    strchr("\"\\/bfnrt", *j->p) == NULL)
-				return 0;
-			j->p++;
-			continue;
-		}
-		j->p++;
-		if (!j_hex4(j, &u) || (u >= 0xdc00 && u <= 0xdfff))
-			return 0;
-		if (u >= 0xd800 && u <= 0xdbff) {
-			if (j->e - j->p < 2 || j->p[0] != '\\' ||
-			    j->p[1] != 'u')
-				return 0;
-			j->p += 2;
-			if (!j_hex4(j, &lo) || lo < 0xdc00 || lo > 0xdfff)
-				return 0;
-		}
-	}
-	if (j->p >= j->e)
-		return 0;
-	j->p++;
-	return 1;
-}
-
-static int
-j_digits(struct jcur *j)
-{
-	const unsigned char *s = j->p;
-
-	while (j->p < j->e && *j->p >= '0' && *j->p <= '9')
-		j->p++;
-	return j->p > s;
-}
-
-static int
-j_number(struct jcur *j)
-{
-	if (j->p < j->e && *j->p == '-')
-		j->p++;
-	if (j->p < j->e && *j->p == '0')
-		j->p++;
-	else if (j->p >= j->e || *j->p < '1' || *j->p > '9' || !j_digits(j))
-		return 0;
-	if (j->p < j->e && *j->p == '.') {
-		j->p++;
-		if (!j_digits(j))
-			return 0;
-	}
-	if (j->p < j->e && (*j->p == 'e' || *j->p == 'E')) {
-		j->p++;
-		if (j->p < j->e && (*j->p == '+' || *j->p == '-'))
-			j->p++;
-		if (!j_digits(j))
-			return 0;
-	}
-	return 1;
-}
-
-static int
-j_word(struct jcur *j, const char *w)
-{
-	size_t n = strlen(w);
-
-	if ((size_t)(j->e - j->p) < n || memcmp(j->p, w, n) != 0)
-		return 0;
-	j->p += n;
-	return 1;
-}
-
-static int
-j_value(struct jcur *j)
-{
-	unsigned char close;
-
-	j_ws(j);
-	if (j->p >= j->e)
-		return 0;
-	switch (*j->p) {
-	case '"':
-		return j_string(j);
-	case 't':
-		return j_word(j, "true");
-	case 'f':
-		return j_word(j, "false");
-	case 'n':
-		return j_word(j, "null");
-	case '{':
-	case '[':
-		break;
-	default:
-		return j_number(j);
-	}
-	close = *j->p++ == '{' ? '}' : ']';
-	if (++j->depth > 64)
-		return 0;
-	j_ws(j);
-	if (j->p < j->e && *j->p == close) {
-		j->p++;
-		j->depth--;
-		return 1;
-	}
-	for (;;) {
-		if (close == '}') {
-			j_ws(j);
-			if (!j_string(j))
-				return 0;
-			j_ws(j);
-			if (j->p >= j->e || *j->p++ != ':')
-				return 0;
-		}
-		if (!j_value(j))
-			return 0;
-		j_ws(j);
-		if (j->p < j->e && *j->p == ',') {
-			j->p++;
-			continue;
-		}
-		if (j->p < j->e && *j->p == close) {
-			j->p++;
-			j->depth--;
-			return 1;
-		}
-		return 0;
-	}
-}
-
-static int
-json_valid(const char *s, size_t n)
-{
-	struct jcur j = { (const unsigned char *)s,
-	    (const unsigned char *)s + n, 0 };
-
-	if (s == NULL || !j_value(&j))
-		return 0;
-	j_ws(&j);
-	return j.p == j.e;
-}
-
-static void
-test_json_checker(void)
-{
-	static const char *const good[] = {
-		"{}", "[]", "0", "-0.5e+3", "\"\"", "null",
-		"{\"a\":[1,true,false,null,{\"b\":\"\\u00e9\\ud83d\\ude00\"}]}",
-		"\"caf\xc3\xa9 \xf0\x9f\x98\x80 \\\" \\\\ \\/ \\n\"",
-	};
-	static const char *const bad[] = {
-		"", "{\"a\":1,}", "[1,]", "[01]", "1.", ".5", "-", "+1",
-		"nan", "NaN", "Infinity", "-inf", "{\"a\" 1}", "{a:1}",
-		"[1]x", "\"abc", "\"\x01\"", "\"\xff\"", "\"\xc0\x80\"",
-		"\"\xed\xa0\x80\"", "\"\\ud800\"", "\"\\udc00\"", "\"\\x41\"",
-		"\"\\u12\"", "[1 2]", "{\"a\":1}}", "tru",
-	};
-	size_t i;
-	int good_ok = 1, bad_ok = 1;
-
-	for (i = 0; i < NELEM(good); i++)
-		if (!json_valid(good[i], strlen(good[i]))) {
-			good_ok = 0;
-			printf("# rejected: %s\n", good[i]);
-		}
-	for (i = 0; i < NELEM(bad); i++)
-		if (json_valid(bad[i], strlen(bad[i]))) {
-			bad_ok = 0;
-			printf("# accepted: %s\n", bad[i]);
-		}
-	ok(good_ok, "the test's JSON checker accepts valid JSON");
-	ok(bad_ok, "the test's JSON checker rejects invalid JSON");
-}
 
 /* ---- names and ranks ---- */
 
@@ -801,7 +524,7 @@ test_cut_any_byte(void)
 		buf_reset(&out);
 		(void)health_render(&si, NULL, &out);
 		body = out.len > 11 ? out.len - 11 : 0;
-		if (out.failed || !valid_utf8(out.data, out.len) ||
+		if (out.failed || !tl_valid_utf8(out.data, out.len) ||
 		    strchr(out.data, '\n') != out.data + out.len - 1 ||
 		    body > 3 * HEALTH_TEXT_MAX) {
 			good = 0;
@@ -848,7 +571,7 @@ json_is(const struct check_status *only, int code, const char *body,
 	ok(got == code, "%s: status %d (got %d)", what, code, got);
 	is_str(b, body, "%s: body", what);
 	ok(b != NULL && out.len > 0 && out.data[out.len - 1] == '\n' &&
-	    json_valid(out.data, out.len - 1), "%s: valid JSON", what);
+	    tl_json_valid(out.data, out.len - 1), "%s: valid JSON", what);
 }
 
 #define J_DISK	"\"disk\":[{\"componentId\":\"disk\"," \
@@ -928,7 +651,7 @@ json_agrees(const struct check_status *only, const char *what)
 	ok(jcode == tcode && out.data != NULL &&
 	    strncmp(out.data, "{\"status\":\"", 11) == 0 &&
 	    strncmp(out.data + 11, want, 4) == 0 &&
-	    json_valid(out.data, out.len),
+	    tl_json_valid(out.data, out.len),
 	    "%s: health+json says %s with the text's %d (%s)", what, want,
 	    tcode, word);
 }
@@ -983,12 +706,12 @@ test_json_hostile(void)
 		si.maint_reason = texts[i];
 		si.maint_drain = (int)(i & 1);
 		(void)json_render(NULL, &code);
-		good &= json_valid(out.data, out.len);
+		good &= tl_json_valid(out.data, out.len);
 		(void)json_render(&chk[DISK], &code);
-		good &= json_valid(out.data, out.len);
+		good &= tl_json_valid(out.data, out.len);
 		si.version = si.host = NULL;
 		(void)json_render(NULL, &code);
-		good &= json_valid(out.data, out.len);
+		good &= tl_json_valid(out.data, out.len);
 	}
 	ok(good, "hostile text, version, host, reason, perfdata: valid JSON");
 	fixture();
@@ -1035,7 +758,6 @@ test_json_time(void)
 int
 main(void)
 {
-	test_json_checker();
 	test_names();
 	test_hysteresis();
 	test_verdict();

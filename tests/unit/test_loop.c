@@ -21,6 +21,7 @@
 
 #include "loop.h"
 #include "tap.h"
+#include "testlib.h"
 
 #define NT	1000
 
@@ -38,16 +39,7 @@ static uint64_t		 order_due[4 * NT];
 static size_t		 norder;
 static void		(*hook)(struct tmr *);	/* run inside on_timer */
 
-static uint64_t	rng = 0x853c49e6748fea9bULL;
-
-static uint32_t
-next_rand(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (uint32_t)(rng >> 11);
-}
+static uint64_t	rng = 0x853c49e6748fea9bULL;	/* for tl_rand() */
 
 static void
 sleep_ms(long ms)
@@ -247,19 +239,19 @@ random_hook(struct tmr *m)
 	int	 j, k;
 
 	(void)m;
-	if (next_rand() % 4 == 0) {
-		j = (int)(next_rand() % NT);
+	if (tl_rand(&rng) % 4 == 0) {
+		j = (int)(tl_rand(&rng) % NT);
 		if (tm[j].armed) {
 			cancel(j);
 			hook_cancels++;
 		}
 	}
-	if (hook_rearms < 300 && next_rand() % 4 == 0) {
-		j = (int)(next_rand() % NT);
-		arm(j, next_rand() % 5);
+	if (hook_rearms < 300 && tl_rand(&rng) % 4 == 0) {
+		j = (int)(tl_rand(&rng) % NT);
+		arm(j, tl_rand(&rng) % 5);
 		hook_rearms++;
 	}
-	if (next_rand() % 16 == 0)
+	if (tl_rand(&rng) % 16 == 0)
 		for (k = 0; k < NT; k++)
 			if (loop_timer_armed(&tm[k].t) != tm[k].armed)
 				armed_bad++;
@@ -273,13 +265,13 @@ test_random(void)
 
 	reset();
 	for (j = 0; j < NT; j++)
-		arm(j, next_rand() % 30);
+		arm(j, tl_rand(&rng) % 30);
 	for (i = 0; i < 600; i++) {
-		j = (int)(next_rand() % NT);
-		if (next_rand() % 2)
+		j = (int)(tl_rand(&rng) % NT);
+		if (tl_rand(&rng) % 2)
 			cancel(j);
 		else
-			arm(j, next_rand() % 30);
+			arm(j, tl_rand(&rng) % 30);
 	}
 	for (j = 0; j < NT; j++)
 		if (loop_timer_armed(&tm[j].t) != tm[j].armed)

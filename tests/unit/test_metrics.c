@@ -19,50 +19,9 @@
 #include "metrics.h"
 #include "perfdata.h"
 #include "tap.h"
+#include "testlib.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-
-
-static void
-skip(const char *what, const char *why)
-{
-	printf("ok %d - %s # SKIP %s\n", ++tap_n, what, why);
-	fflush(stdout);
-}
-
-/* UTF-8 decoded here, not with text.c's tables. */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	uint32_t cp;
-	size_t need, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xe0) == 0xc0) {
-		need = 2;
-		cp = s[0] & 0x1f;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		need = 3;
-		cp = s[0] & 0x0f;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		need = 4;
-		cp = s[0] & 0x07;
-	} else
-		return 0;
-	if (n < need)
-		return 0;
-	for (i = 1; i < need; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((need == 2 && cp < 0x80) || (need == 3 && cp < 0x800) ||
-	    (need == 4 && cp < 0x10000) || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return need;
-}
 
 /* ---- the lint ---- */
 
@@ -177,7 +136,7 @@ escaped_text(const char *p, const char *end, const char *escapes,
 			p += 2;
 			continue;
 		}
-		if ((k = utf8_len((const unsigned char *)p,
+		if ((k = tl_utf8_len((const unsigned char *)p,
 		    (size_t)(end - p))) == 0)
 			return NULL;
 		p += k;

@@ -17,6 +17,7 @@
 
 #include "perfdata.h"
 #include "tap.h"
+#include "testlib.h"
 
 #define PLUGINS	"/usr/lib/nagios/plugins"
 #define KIB	1024.0
@@ -572,16 +573,7 @@ items_sane(size_t n)
 	return 1;
 }
 
-static uint64_t	rng = 0x9e3779b97f4a7c15ULL;
-
-static uint32_t
-next_rand(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (uint32_t)(rng >> 11);
-}
+static uint64_t	rng = 0x9e3779b97f4a7c15ULL;	/* for tl_rand() */
 
 static void
 test_fuzz(void)
@@ -594,22 +586,22 @@ test_fuzz(void)
 	const char	*seed;
 
 	for (round = 0; round < 6000; round++) {
-		len = next_rand() % sizeof(s);
+		len = tl_rand(&rng) % sizeof(s);
 		mode = round % 3;
 		if (mode == 0) {		/* any bytes */
 			for (i = 0; i < len; i++)
-				s[i] = (char)next_rand();
+				s[i] = (char)tl_rand(&rng);
 		} else if (mode == 1) {		/* perfdata-ish bytes */
 			for (i = 0; i < len; i++)
-				s[i] = alpha[next_rand() % (sizeof(alpha) - 1)];
+				s[i] = alpha[tl_rand(&rng) % (sizeof(alpha) - 1)];
 		} else {			/* a real output, mutated */
-			seed = plugins[next_rand() % 5].in;
+			seed = plugins[tl_rand(&rng) % 5].in;
 			len = strlen(seed);
 			memcpy(s, seed, len);
-			for (i = next_rand() % 8; i > 0; i--)
-				s[next_rand() % len] = next_rand() % 2 ?
-				    alpha[next_rand() % (sizeof(alpha) - 1)] :
-				    (char)next_rand();
+			for (i = tl_rand(&rng) % 8; i > 0; i--)
+				s[tl_rand(&rng) % len] = tl_rand(&rng) % 2 ?
+				    alpha[tl_rand(&rng) % (sizeof(alpha) - 1)] :
+				    (char)tl_rand(&rng);
 		}
 		n = parse_n(s, len);
 		total += n;

@@ -2,8 +2,8 @@
  * test_text.c - escaping untrusted bytes (text.c) and the growable buffer
  * they are written to (buf.c).
  *
- * text_utf8_len is compared with an independent decoder over every lead
- * and second byte; each escaper is run on every control byte, on the
+ * text_utf8_len is compared with an independent decoder (testlib.c's)
+ * over every lead and second byte; each escaper is run on every control byte, on the
  * ill-formed forms of RFC 3629 and on random bytes, and its output is
  * checked by a validator of what its consumer accepts (a JSON string, a
  * Prometheus label value, one line of UTF-8).
@@ -18,21 +18,13 @@
 #include "buf.h"
 #include "text.h"
 #include "tap.h"
+#include "testlib.h"
 
 #define FFFD	"\xef\xbf\xbd"
 
 static struct buf	 out;
 
-static uint64_t	rng = 0x2545f4914f6cdd1dULL;
-
-static uint32_t
-next_rand(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (uint32_t)(rng >> 11);
-}
+static uint64_t	rng = 0x2545f4914f6cdd1dULL;	/* for tl_rand() */
 
 /* A byte of UTF-8 or of what the escapers treat specially. */
 static char
@@ -41,60 +33,7 @@ tricky_byte(void)
 	static const char set[] =
 	    "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"\\\n\0a";
 
-	return set[next_rand() % (sizeof(set) - 1)];
-}
-
-/*
- * The reference: decode by the bit patterns, then refuse overlongs,
- * surrogates and code points past U+10FFFF.
- */
-static size_t
-ref_len(const unsigned char *s, size_t n)
-{
-	size_t		 len, i;
-	uint32_t	 cp;
-
-	if (n == 0)
-		return 0;
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xe0) == 0xc0) {
-		len = 2;
-		cp = s[0] & 0x1f;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		len = 3;
-		cp = s[0] & 0x0f;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
-	    (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
-static int
-valid_utf8(const char *s, size_t n)
-{
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 i = 0, k;
-
-	while (i < n) {
-		if ((k = ref_len(p + i, n - i)) == 0)
-			return 0;
-		i += k;
-	}
-	return 1;
+	return set[tl_rand(&rng) % (sizeof(set) - 1)];
 }
 
 /* Bytes at the very end of a heap block: a read past n is caught. */
@@ -185,7 +124,7 @@ test_utf8_len(void)
 				s[3] = rest[k][1];
 				for (n = k == 0 ? 1 : 3; n <= 4; n++) {
 					if (utf8_len_at_end(s, n) !=
-					    ref_len(s, n))
+					    tl_utf8_len(s, n))
 						bad++;
 					tried++;
 				}
@@ -233,7 +172,7 @@ json_string_ok(const char *s, size_t n)
 			i += 6;
 			continue;
 		}
-		if ((k = ref_len(p + i, n - 1 - i)) == 0)
+		if ((k = tl_utf8_len(p + i, n - 1 - i)) == 0)
 			return 0;
 		i += k;
 	}
@@ -336,9 +275,9 @@ test_json(void)
 	}
 	ok(bad == 0, "text_json: each of the 256 bytes gives a valid string");
 	for (round = 0; round < 1000; round++) {
-		len = next_rand() % sizeof(r);
+		len = tl_rand(&rng) % sizeof(r);
 		for (i = 0; i < len; i++)
-			r[i] = round % 2 ? (char)next_rand() : tricky_byte();
+			r[i] = round % 2 ? (char)tl_rand(&rng) : tricky_byte();
 		json(r, len);
 		if (!json_string_ok(out.data, out.len) ||
 		    strlen(out.data) != out.len)
@@ -354,7 +293,7 @@ label_ok(const char *s, size_t n)
 {
 	size_t	 i;
 
-	if (!valid_utf8(s, n) || memchr(s, '\0', n) != NULL)
+	if (!tl_valid_utf8(s, n) || memchr(s, '\0', n) != NULL)
 		return 0;
 	for (i = 0; i < n; i++) {
 		if (s[i] == '"' || s[i] == '\n')
@@ -408,9 +347,9 @@ test_label(void)
 	}
 	ok(bad == 0, "text_label: each of the 256 bytes gives a valid value");
 	for (round = 0; round < 1000; round++) {
-		len = next_rand() % sizeof(r);
+		len = tl_rand(&rng) % sizeof(r);
 		for (i = 0; i < len; i++)
-			r[i] = round % 2 ? (char)next_rand() : tricky_byte();
+			r[i] = round % 2 ? (char)tl_rand(&rng) : tricky_byte();
 		label(r, len);
 		if (!label_ok(out.data, out.len))
 			bad++;
@@ -461,7 +400,7 @@ test_line_ascii(void)
 	for (c = 0; c < 256; c++) {
 		in[0] = (char)c;
 		line(in, 1);
-		if (!valid_utf8(out.data, out.len) ||
+		if (!tl_valid_utf8(out.data, out.len) ||
 		    (c >= 0x20 && c < 0x7f && out.data[0] != (char)c) ||
 		    ((c < 0x20 || c == 0x7f) && strcmp(out.data, "?") != 0) ||
 		    (c >= 0x80 && strcmp(out.data, FFFD) != 0))
@@ -469,15 +408,15 @@ test_line_ascii(void)
 	}
 	ok(bad == 0, "text_line: each of the 256 bytes alone");
 	for (round = 0; round < 1000; round++) {
-		len = next_rand() % sizeof(r);
+		len = tl_rand(&rng) % sizeof(r);
 		for (i = 0; i < len; i++)
-			r[i] = (char)next_rand();
+			r[i] = (char)tl_rand(&rng);
 		line(r, len);
 		for (k = 0; k < out.len; k++)
 			if ((unsigned char)out.data[k] < 0x20 ||
 			    out.data[k] == 0x7f)
 				break;
-		if (k < out.len || !valid_utf8(out.data, out.len))
+		if (k < out.len || !tl_valid_utf8(out.data, out.len))
 			bad++;
 	}
 	ok(bad == 0, "text_line: 1000 random inputs give one line of UTF-8");
@@ -538,12 +477,12 @@ test_first_line(void)
 	for (round = 0; round < 100; round++) {
 		len = 0;
 		while (len < sizeof(s) - 4) {
-			switch (next_rand() % 6) {
-			case 0: cp = 0x20 + next_rand() % 0x5f; break;
-			case 1: cp = " \t\r|\n"[next_rand() % 5]; break;
-			case 2: cp = 0x80 + next_rand() % 0x780; break;
-			case 3: cp = 0x800 + next_rand() % 0xd000; break;
-			default: cp = 0x10000 + next_rand() % 0x100000; break;
+			switch (tl_rand(&rng) % 6) {
+			case 0: cp = 0x20 + tl_rand(&rng) % 0x5f; break;
+			case 1: cp = " \t\r|\n"[tl_rand(&rng) % 5]; break;
+			case 2: cp = 0x80 + tl_rand(&rng) % 0x780; break;
+			case 3: cp = 0x800 + tl_rand(&rng) % 0xd000; break;
+			default: cp = 0x10000 + tl_rand(&rng) % 0x100000; break;
 			}
 			if (cp < 0x80)
 				s[len++] = (char)cp;
@@ -563,7 +502,7 @@ test_first_line(void)
 		}
 		for (max = 0; max <= len + 1; max++) {
 			r = text_first_line(s, len, max);
-			if (r > max || r > len || !valid_utf8(s, r) ||
+			if (r > max || r > len || !tl_valid_utf8(s, r) ||
 			    memchr(s, '\n', r) != NULL ||
 			    memchr(s, '|', r) != NULL ||
 			    (r > 0 && strchr(" \t\r", s[r - 1]) != NULL))
@@ -699,11 +638,11 @@ test_buf_ints(void)
 		bad += strcmp(u64(p - 1), want) != 0;
 	}
 	for (i = 0; i < 5000; i++) {
-		v = (uint64_t)next_rand() << 32 | next_rand();
-		v >>= next_rand() % 64;
+		v = (uint64_t)tl_rand(&rng) << 32 | tl_rand(&rng);
+		v >>= tl_rand(&rng) % 64;
 		snprintf(want, sizeof(want), "%" PRIu64, v);
 		bad += strcmp(u64(v), want) != 0;
-		s = (int64_t)(v >> 1) * (next_rand() % 2 ? -1 : 1);
+		s = (int64_t)(v >> 1) * (tl_rand(&rng) % 2 ? -1 : 1);
 		snprintf(want, sizeof(want), "%" PRId64, s);
 		bad += strcmp(i64(s), want) != 0;
 	}
@@ -781,9 +720,9 @@ test_buf_fixed(void)
 
 	/* Random values: the format, and within half a unit of the last. */
 	for (i = 0; i < 5000; i++) {
-		d = 1 + (int)(next_rand() % 9);
-		x = ((double)next_rand() / 4294967296.0 - 0.5) *
-		    pow(10, (int)(next_rand() % 10) - 3);
+		d = 1 + (int)(tl_rand(&rng) % 9);
+		x = ((double)tl_rand(&rng) / 4294967296.0 - 0.5) *
+		    pow(10, (int)(tl_rand(&rng) % 10) - 3);
 		s = fixed(x, d);
 		got = strtod(s, &end);
 		for (scale = 1, k = 0; k < d; k++)
@@ -837,13 +776,13 @@ test_buf_double(void)
 	ok(strtod(dbl(x), NULL) == x, "the smallest subnormal reads back");
 
 	for (i = 0; i < 5000; i++) {
-		bits = (uint64_t)next_rand() << 32 | next_rand();
+		bits = (uint64_t)tl_rand(&rng) << 32 | tl_rand(&rng);
 		if (i % 4 == 0)		/* moderate magnitudes too */
 			bits = (bits & 0x800fffffffffffffULL) |
-			    (uint64_t)(1023 + next_rand() % 80 - 40) << 52;
+			    (uint64_t)(1023 + tl_rand(&rng) % 80 - 40) << 52;
 		memcpy(&x, &bits, sizeof(x));
 		if (i % 8 == 1)
-			x = (double)(int64_t)(next_rand() % 2000000) - 1e6;
+			x = (double)(int64_t)(tl_rand(&rng) % 2000000) - 1e6;
 		s = dbl(x);
 		if (!isfinite(x)) {
 			bad += strcmp(s, "0") != 0;
