@@ -18,6 +18,8 @@ struct buf {
 
 /* len = 0, failure cleared, memory kept */
 void	buf_reset(struct buf *b);
+/* Cut to len bytes (when shorter than now), NUL-terminated again */
+void	buf_truncate(struct buf *b, size_t len);
 void	buf_free(struct buf *b);
 void	buf_append(struct buf *b, const void *s, size_t n);
 void	buf_puts(struct buf *b, const char *s);

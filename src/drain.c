@@ -16,6 +16,13 @@
 
 #include "drain.h"
 
+/*
+ * The latest since read: written with milliseconds (%.3f), anything from
+ * here up to 1e11 would round up to 100000000000.000, a time past the
+ * range, and the file would not read back as it was written.
+ */
+#define SINCE_MAX	99999999999.9995
+
 /* The reason on one line, without control bytes, cut to the maximum. */
 static void
 clean_reason(char *dst, const char *src, size_t n)
@@ -69,7 +76,7 @@ drain_parse(const char *buf, size_t len, struct drain_info *d)
 			memcpy(num, eq + 1, n);
 			num[n] = '\0';
 			d->since = strtod(num, &e);
-			if (*e != '\0' || !(d->since >= 0 && d->since < 1e11)) {
+			if (*e != '\0' || !(d->since >= 0 && d->since < SINCE_MAX)) {
 				d->since = 0;
 				bad = 1;
 			}

@@ -148,7 +148,7 @@ health_text(const struct status_info *si, const struct check_status *only,
 		mark = b->len;
 		check_text(v.worst, b);
 		if (b->len == mark)	/* no text after all: no ": " */
-			b->len -= 2;
+			buf_truncate(b, mark - 2);
 	} else
 		check_text(v.worst, b);
 	if (v.others > 0) {
@@ -171,7 +171,7 @@ health_render(const struct status_info *si, const struct check_status *only,
 	buf_puts(b, ": ");
 	health_text(si, only, b);
 	if (b->len == mark + 2)		/* no text: no ": " either */
-		b->len = mark;
+		buf_truncate(b, mark);
 	buf_putc(b, '\n');
 	return code;
 }

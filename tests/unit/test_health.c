@@ -347,6 +347,14 @@ test_health_many(void)
 	chk[RAID].affects_health = 1;
 	health_is(NULL, 503, "critical: raid: RAID CRITICAL - md0 degraded\n",
 	    "affects_health = yes makes it count");
+	/* found by fuzz_perfdata: the ": " taken back, the NUL put back */
+	chk[RAID].text = "";
+	buf_reset(&out);
+	health_text(&si, NULL, &out);
+	ok(out.len == 4 && strcmp(out.data, "raid") == 0,
+	    "a worst check with no text: health_text is its name, as a C "
+	    "string of that length");
+	chk[RAID].text = "RAID CRITICAL - md0 degraded";
 	chk[WEB].pending = 0;
 	health_is(NULL, 503,
 	    "critical: raid: RAID CRITICAL - md0 degraded (+1 more)\n",

@@ -1,0 +1,98 @@
+/*
+ * test_drain.c - the maintenance file's text (drain.h): what
+ * drain_format() writes, what drain_parse() accepts, and that one reads
+ * back what the other wrote.  The file itself (written atomically, read
+ * without following links) is tested end to end in drain.bats.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "../../src/drain.h"
+#include "tap.h"
+
+/* drain_parse() of a C string. */
+static int
+parse(const char *s, struct drain_info *d)
+{
+	return drain_parse(s, strlen(s), d);
+}
+
+static void
+test_format(void)
+{
+	struct drain_info	 d = { 1, 1700000000.25, "kernel update" };
+	char			 buf[DRAIN_FILE_MAX];
+	size_t			 n;
+
+	n = drain_format(buf, sizeof(buf), &d);
+	is_str(buf, "drained=1\nsince=1700000000.250\nreason=kernel update\n",
+	    "a drain is three lines of key=value");
+	ok(n == strlen(buf), "drain_format returns the length (%zu)", n);
+	strcpy(d.reason, "two\nlines\tand\x7f");
+	drain_format(buf, sizeof(buf), &d);
+	is_str(buf, "drained=1\nsince=1700000000.250\nreason=two lines and \n",
+	    "a reason is written as one line without control bytes");
+}
+
+static void
+test_parse(void)
+{
+	struct drain_info	 d;
+
+	ok(parse("drained=1\nsince=1700000000.250\nreason=kernel update\n",
+	    &d) == 0 && d.drained == 1 && d.since == 1700000000.25 &&
+	    strcmp(d.reason, "kernel update") == 0,
+	    "the file drain_format writes is read back");
+	ok(parse("", &d) == 0 && d.drained == 1 && d.since == 0 &&
+	    d.reason[0] == '\0', "an empty file is a drain without details");
+	ok(parse("drained=0\n", &d) == 0 && d.drained == 0,
+	    "drained=0 is no drain");
+	ok(parse("since=17x\n", &d) == -1 && d.drained == 1 && d.since == 0,
+	    "a since that is no number: malformed, still drained, time 0");
+	ok(parse("since=-1\n", &d) == -1 && d.since == 0,
+	    "a negative since is refused");
+	ok(parse("since=1e11\n", &d) == -1 && d.since == 0,
+	    "a since past the range is refused");
+	ok(parse("since=0099999999999.99990\n", &d) == -1,
+	    "a since that %%.3f would round up past the range is refused "
+	    "(found by fuzz_drain)");
+	ok(parse("since=99999999999.9990\n", &d) == 0 &&
+	    d.since == 99999999999.999, "the latest since kept is read");
+	ok(parse("colour=red\nreason=x\n", &d) == -1 && d.drained == 1 &&
+	    strcmp(d.reason, "x") == 0,
+	    "an unknown key: malformed, what else is there kept");
+	ok(parse("reason\n", &d) == -1, "a line without '=' is malformed");
+	ok(parse("reason=a\tb\r\n", &d) == 0 &&
+	    strcmp(d.reason, "a b ") == 0,
+	    "control bytes of a reason read become blanks");
+}
+
+/* Every since drain_format writes parses back, up to the limit. */
+static void
+test_round_trip(void)
+{
+	static const double	 since[] = { 0, 0.0004, 0.0005, 1.9995,
+	    1700000000.123456, 99999999999.999, 99999999999.9994 };
+	struct drain_info	 d = { 1, 0, "" }, back;
+	char			 buf[DRAIN_FILE_MAX], again[DRAIN_FILE_MAX];
+	size_t			 i, n;
+
+	for (i = 0; i < sizeof(since) / sizeof(since[0]); i++) {
+		d.since = since[i];
+		n = drain_format(buf, sizeof(buf), &d);
+		ok(drain_parse(buf, n, &back) == 0 &&
+		    drain_format(again, sizeof(again), &back) == n &&
+		    memcmp(buf, again, n) == 0,
+		    "since %.6f written, read and written again the same",
+		    since[i]);
+	}
+}
+
+int
+main(void)
+{
+	test_format();
+	test_parse();
+	test_round_trip();
+	return done_testing();
+}
