@@ -69,39 +69,56 @@ plain_run(const unsigned char *s, size_t n, int (*stop)(unsigned char))
 	return i;
 }
 
+/*
+ * Copy s (n bytes) to b: the runs plain_run() lets through as they are,
+ * each byte that stopped one as one() writes it.
+ */
+static void
+escape(struct buf *b, const char *s, size_t n, int (*stop)(unsigned char),
+    void (*one)(struct buf *, unsigned char))
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, run;
+
+	while (i < n && !b->failed) {
+		run = plain_run(p + i, n - i, stop);
+		buf_append(b, s + i, run);
+		if ((i += run) == n)
+			break;
+		one(b, p[i++]);
+	}
+}
+
 static int
 json_special(unsigned char c)
 {
 	return c < 0x20 || c == 0x7f || c == '"' || c == '\\';
 }
 
+static void
+json_one(struct buf *b, unsigned char c)
+{
+	static const char from[] = "\"\\\b\f\n\r\t", to[] = "\"\\bfnrt";
+	const char *e;
+
+	if (c >= 0x80)
+		buf_puts(b, "\\ufffd");
+	else if (c != '\0' && (e = strchr(from, c)) != NULL) {
+		buf_putc(b, '\\');
+		buf_putc(b, to[e - from]);
+	} else
+		buf_printf(b, "\\u%04x", c);
+}
+
 void
 text_json(struct buf *b, const char *s, size_t n)
 {
-	static const char from[] = "\"\\\b\f\n\r\t", to[] = "\"\\bfnrt";
-	const unsigned char *p = (const unsigned char *)s;
-	const char *e;
-	size_t i = 0, run;
-
 	if (s == NULL) {
 		buf_puts(b, "null");
 		return;
 	}
 	buf_putc(b, '"');
-	while (i < n && !b->failed) {
-		run = plain_run(p + i, n - i, json_special);
-		buf_append(b, s + i, run);
-		if ((i += run) == n)
-			break;
-		if (p[i] >= 0x80)
-			buf_puts(b, "\\ufffd");
-		else if (p[i] != '\0' && (e = strchr(from, p[i])) != NULL) {
-			buf_putc(b, '\\');
-			buf_putc(b, to[e - from]);
-		} else
-			buf_printf(b, "\\u%04x", p[i]);
-		i++;
-	}
+	escape(b, s, n, json_special, json_one);
 	buf_putc(b, '"');
 }
 
@@ -117,29 +134,25 @@ label_special(unsigned char c)
 	return c == '\\' || c == '"' || c == '\n' || c == '\0';
 }
 
+static void
+label_one(struct buf *b, unsigned char c)
+{
+	if (c == '\\')
+		buf_puts(b, "\\\\");
+	else if (c == '"')
+		buf_puts(b, "\\\"");
+	else if (c == '\n')
+		buf_puts(b, "\\n");
+	else if (c == '\0')
+		buf_putc(b, '?');
+	else
+		buf_puts(b, REPLACEMENT);
+}
+
 void
 text_label(struct buf *b, const char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, run;
-
-	while (i < n && !b->failed) {
-		run = plain_run(p + i, n - i, label_special);
-		buf_append(b, s + i, run);
-		if ((i += run) == n)
-			break;
-		if (p[i] == '\\')
-			buf_puts(b, "\\\\");
-		else if (p[i] == '"')
-			buf_puts(b, "\\\"");
-		else if (p[i] == '\n')
-			buf_puts(b, "\\n");
-		else if (p[i] == '\0')
-			buf_putc(b, '?');
-		else
-			buf_puts(b, REPLACEMENT);
-		i++;
-	}
+	escape(b, s, n, label_special, label_one);
 }
 
 static int
@@ -148,20 +161,16 @@ is_control(unsigned char c)
 	return c < 0x20 || c == 0x7f;
 }
 
+static void
+line_one(struct buf *b, unsigned char c)
+{
+	buf_puts(b, c >= 0x80 ? REPLACEMENT : "?");
+}
+
 void
 text_line(struct buf *b, const char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, run;
-
-	while (i < n && !b->failed) {
-		run = plain_run(p + i, n - i, is_control);
-		buf_append(b, s + i, run);
-		if ((i += run) == n)
-			break;
-		buf_puts(b, p[i] >= 0x80 ? REPLACEMENT : "?");
-		i++;
-	}
+	escape(b, s, n, is_control, line_one);
 }
 
 void

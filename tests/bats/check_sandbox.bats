@@ -16,33 +16,6 @@ script() {
 	chmod 755 "$T/$1"
 }
 
-# uniq_secs: a sleep length no other test uses, so that its command line
-# finds this test's processes and nobody else's.
-uniq_secs() {
-	echo $(( 100000000 + (RANDOM << 15 | RANDOM) ))
-}
-
-# pids_running WORD...: the processes whose command line is exactly
-# WORD... (a zombie has none, so it does not count).
-pids_running() {
-	local f args
-	for f in /proc/[0-9]*/cmdline; do
-		mapfile -d '' -t args 2> /dev/null < "$f" || continue
-		if [ "${#args[@]}" -eq $# ] && [ "${args[*]}" = "$*" ]; then
-			f=${f#/proc/}
-			echo "${f%/cmdline}"
-		fi
-	done
-}
-
-running() {
-	[ -n "$(pids_running "$@")" ]
-}
-
-not_running() {
-	[ -z "$(pids_running "$@")" ]
-}
-
 # children_of PID: "PID STATE" of every child of PID.
 children_of() {
 	local f line rest state ppid
@@ -59,20 +32,6 @@ children_of() {
 
 no_children() {
 	[ -z "$(children_of "$1")" ]
-}
-
-# fd_count PID: how many descriptors PID has open, the fewest of a few
-# looks (a check running at that moment holds one more).
-fd_count() {
-	local i n min=
-	for i in 1 2 3 4 5; do
-		n=$(find "/proc/$1/fd" -mindepth 1 -maxdepth 1 | wc -l)
-		if [ -z "$min" ] || [ "$n" -lt "$min" ]; then
-			min=$n
-		fi
-		sleep 0.01
-	done
-	echo "$min"
 }
 
 # elapsed_ms NS: milliseconds since NS (from date +%s%N).

@@ -12,14 +12,9 @@ load test_helper/faults_common
 bats_require_minimum_version 1.5.0
 
 setup_file() {
-	local p=$BATS_FILE_TMPDIR/prefix
-
 	export BATS_NO_PARALLELIZE_WITHIN_FILE=true
 	can_be_nobody || true	# decided once, exported
-	configure_install "$BATS_FILE_TMPDIR" --prefix="$p" \
-	    --sysconfdir="$p/etc" --localstatedir="$p/var" \
-	    --runstatedir="$p/run"
-	cp "$p/etc/default/mydaemon" "$BATS_FILE_TMPDIR/default.shipped"
+	install_in_file_tmpdir
 }
 
 setup() {
@@ -36,7 +31,7 @@ setup() {
 	fi
 	make_config
 	{
-		cat "$BATS_FILE_TMPDIR/default.shipped"
+		cat "$BATS_FILE_TMPDIR/shipped/default"
 		echo "CONFIG=$CONF"
 		echo "STOP_TIMEOUT=10"
 	} > "$P/etc/default/mydaemon"
@@ -97,34 +92,6 @@ storm_mix() {
 		done
 	done
 	wait "${pids[@]}"
-}
-
-# codes_in ACTION CODE...: every exit status ACTION had is one of CODEs.
-codes_in() {
-	local action=$1 f rc
-	shift
-	for f in "$T"/rc."$action".*; do
-		rc=$(cat "$f")
-		[[ " $* " == *" $rc "* ]] && continue
-		echo "$action exited $rc:"
-		cat "$T/out.${f#"$T/rc."}"
-		return 1
-	done
-}
-
-# failed_only_by_race ACTION: a run of ACTION that exited 1 did so
-# because a concurrent stop ended the daemon it started or handed over
-# to, and said so.
-failed_only_by_race() {
-	local f
-	for f in "$T"/rc."$1".*; do
-		[ "$(cat "$f")" = 1 ] || continue
-		grep -Eq "stopped by a signal during start-up|Address already in use|the daemon exited|exited during start-up" \
-			"$T/out.${f#"$T/rc."}" && continue
-		echo "$1 failed for another reason:"
-		cat "$T/out.${f#"$T/rc."}"
-		return 1
-	done
 }
 
 # agreed: nothing runs and the status is 3, or one daemon runs, holds the

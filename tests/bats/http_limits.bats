@@ -19,12 +19,12 @@ connections_at_least() {
 	[ "$(connections)" -ge "$1" ] 2>/dev/null
 }
 
-fd_count() {
+daemon_fds() {
 	ls "/proc/$DAEMON_PID/fd" | wc -l
 }
 
-fd_count_is() {
-	[ "$(fd_count)" -eq "$1" ]
+daemon_fds_are() {
+	[ "$(daemon_fds)" -eq "$1" ]
 }
 
 now_ms() {
@@ -170,7 +170,7 @@ until_eof(half, "half")
 @test "500 connections reset abruptly leave the daemon serving, with no descriptor leaked" {
 	write_config
 	start_daemon
-	before=$(fd_count)
+	before=$(daemon_fds)
 	run python3 -c "$PYLIB"'
 rst = struct.pack("ii", 1, 0)   # SO_LINGER on, 0 s: close() sends RST
 for i in range(500):
@@ -189,7 +189,7 @@ print("done")
 ' "$PORT"
 	assert_success
 	assert_output done
-	wait_for 5 fd_count_is "$before"
+	wait_for 5 daemon_fds_are "$before"
 	http_get /health
 	assert_equal "$status_code" 200
 	assert alive "$DAEMON_PID"

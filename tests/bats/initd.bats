@@ -15,24 +15,14 @@ load test_helper/install
 bats_require_minimum_version 1.5.0
 
 setup_file() {
-	local p=$BATS_FILE_TMPDIR/prefix
-
 	export BATS_NO_PARALLELIZE_WITHIN_FILE=true
 	can_be_nobody || true	# decided once, exported
-	configure_install "$BATS_FILE_TMPDIR" --prefix="$p" \
-	    --sysconfdir="$p/etc" --localstatedir="$p/var" \
-	    --runstatedir="$p/run"
-	mkdir -p "$BATS_FILE_TMPDIR/shipped"
-	cp "$p/etc/mydaemon.conf" "$BATS_FILE_TMPDIR/shipped/mydaemon.conf"
-	cp "$p/etc/default/mydaemon" "$BATS_FILE_TMPDIR/shipped/default"
+	install_in_file_tmpdir
 }
 
 setup() {
 	common_setup
-	P=$BATS_FILE_TMPDIR/prefix
-	INITD=$P/etc/init.d/mydaemon
-	DAEMON=$P/sbin/mydaemon
-	SHIPPED=$BATS_FILE_TMPDIR/shipped
+	installed_paths
 	SH_CMD=()
 	# What an OS provides; what earlier tests left goes.
 	rm -rf "${P:?}/run" "${P:?}/var"
@@ -629,34 +619,6 @@ storm() {
 	wait
 }
 
-# codes_in ACTION CODE...: every exit status ACTION had in the storm is
-# one of CODEs.
-codes_in() {
-	local action=$1 f rc
-	shift
-	for f in "$T"/rc."$action".*; do
-		rc=$(cat "$f")
-		[[ " $* " == *" $rc "* ]] && continue
-		echo "$action exited $rc:" >&2
-		cat "$T/out.${f#"$T/rc."}" >&2
-		return 1
-	done
-}
-
-# raced_only ACTION: every run of ACTION that exited 1 in the storm did
-# so because a concurrent stop ended its daemon while it started.
-raced_only() {
-	local f
-	for f in "$T"/rc."$1".*; do
-		[ "$(cat "$f")" = 1 ] || continue
-		grep -Eq "stopped by a signal during start-up|Address already in use" \
-			"$T/out.${f#"$T/rc."}" && continue
-		echo "$1 failed for another reason:" >&2
-		cat "$T/out.${f#"$T/rc."}" >&2
-		return 1
-	done
-}
-
 @test "20 concurrent starts leave exactly one daemon, and all exit 0" {
 	storm 20 start
 	codes_in start 0
@@ -689,7 +651,7 @@ raced_only() {
 	# not yet holding it, had the sockets.  Nothing else may fail.
 	for action in start restart try-restart; do
 		codes_in "$action" 0 1
-		raced_only "$action"
+		failed_only_by_race "$action"
 	done
 	codes_in stop 0
 	codes_in reload 0 1 7

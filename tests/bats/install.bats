@@ -10,22 +10,12 @@ load test_helper/install
 bats_require_minimum_version 1.5.0
 
 setup_file() {
-	local p=$BATS_FILE_TMPDIR/prefix
-
-	configure_install "$BATS_FILE_TMPDIR" --prefix="$p" \
-	    --sysconfdir="$p/etc" --localstatedir="$p/var" \
-	    --runstatedir="$p/run"
-	mkdir -p "$BATS_FILE_TMPDIR/shipped"
-	cp "$p/etc/mydaemon.conf" "$BATS_FILE_TMPDIR/shipped/mydaemon.conf"
-	cp "$p/etc/default/mydaemon" "$BATS_FILE_TMPDIR/shipped/default"
+	install_in_file_tmpdir
 }
 
 setup() {
 	common_setup
-	P=$BATS_FILE_TMPDIR/prefix
-	INITD=$P/etc/init.d/mydaemon
-	DAEMON=$P/sbin/mydaemon
-	SHIPPED=$BATS_FILE_TMPDIR/shipped
+	installed_paths
 }
 
 @test "make install puts the script (0755), its settings and logrotate file, with configure's paths" {

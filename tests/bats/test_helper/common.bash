@@ -39,7 +39,7 @@ write_config() {
 		for line in "listen = 127.0.0.1:$PORT" "pidfile = $PIDFILE" \
 		    "log_file = $LOG" "log_level = debug"; do
 			key=${line%% *}
-			printf '%s\n' "$@" | grep -q "^[[:space:]]*$key[[:space:]]*=" ||
+			printf '%s\n' "$@" | grep -q "^[[:space:]]*${key}[[:space:]]*=" ||
 				echo "$line"
 		done
 		printf '%s\n' "$@"
@@ -287,4 +287,45 @@ can_be_nobody() {
 		fi)}"
 	export MYDAEMON_AS_NOBODY
 	[ "$MYDAEMON_AS_NOBODY" = yes ]
+}
+
+# uniq_secs: a sleep length no other test uses, so that a command line
+# with it finds this test's processes and nobody else's.
+uniq_secs() {
+	echo $(( 100000000 + (RANDOM << 15 | RANDOM) ))
+}
+
+# pids_running WORD...: the live processes whose command line is exactly
+# WORD... (a zombie has none, so it does not count).
+pids_running() {
+	local f args
+	for f in /proc/[0-9]*/cmdline; do
+		mapfile -d '' -t args 2> /dev/null < "$f" || continue
+		if [ "${#args[@]}" -eq $# ] && [ "${args[*]}" = "$*" ]; then
+			f=${f#/proc/}
+			echo "${f%/cmdline}"
+		fi
+	done
+}
+
+running() {
+	[ -n "$(pids_running "$@")" ]
+}
+
+not_running() {
+	[ -z "$(pids_running "$@")" ]
+}
+
+# fd_count PID: descriptors PID has open, the fewest of a few looks (a
+# check or a client may hold one more for a moment).
+fd_count() {
+	local i n min=
+	for i in 1 2 3 4 5; do
+		n=$(find "/proc/$1/fd" -mindepth 1 -maxdepth 1 2> /dev/null | wc -l)
+		if [ -z "$min" ] || [ "$n" -lt "$min" ]; then
+			min=$n
+		fi
+		sleep 0.01
+	done
+	echo "$min"
 }

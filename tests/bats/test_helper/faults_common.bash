@@ -1,5 +1,5 @@
 # faults_common.bash - what the fault suites (tests/bats/faults_*.bats)
-# share on top of common.bash: processes found by their command line,
+# share on top of common.bash: processes left behind by their command line,
 # descriptor and memory counts, whole log lines, a tmpfs of the test's
 # own, and a process that records every signal it gets.
 #
@@ -63,33 +63,6 @@ fill_up() {
 	[ "$(df --output=avail "$1" | tail -n 1 | tr -d ' ')" = 0 ]
 }
 
-# uniq_secs: a sleep length no other test uses, so that a command line
-# with it finds this test's processes and nobody else's.
-uniq_secs() {
-	echo $(( 100000000 + (RANDOM << 15 | RANDOM) ))
-}
-
-# pids_running WORD...: the live processes whose command line is exactly
-# WORD... (a zombie has none, so it does not count).
-pids_running() {
-	local f args
-	for f in /proc/[0-9]*/cmdline; do
-		mapfile -d '' -t args 2> /dev/null < "$f" || continue
-		if [ "${#args[@]}" -eq $# ] && [ "${args[*]}" = "$*" ]; then
-			f=${f#/proc/}
-			echo "${f%/cmdline}"
-		fi
-	done
-}
-
-running() {
-	[ -n "$(pids_running "$@")" ]
-}
-
-not_running() {
-	[ -z "$(pids_running "$@")" ]
-}
-
 # nothing_left N...: no process runs "sleep N" for any N; says which do.
 nothing_left() {
 	local n p rc=0
@@ -98,20 +71,6 @@ nothing_left() {
 		[ -z "$p" ] || { echo "still running: sleep $n (pid $p)"; rc=1; }
 	done
 	return "$rc"
-}
-
-# fd_count PID: descriptors PID has open, the fewest of a few looks (a
-# check or a client may hold one more for a moment).
-fd_count() {
-	local i n min=
-	for i in 1 2 3 4 5; do
-		n=$(find "/proc/$1/fd" -mindepth 1 -maxdepth 1 2> /dev/null | wc -l)
-		if [ -z "$min" ] || [ "$n" -lt "$min" ]; then
-			min=$n
-		fi
-		sleep 0.01
-	done
-	echo "$min"
 }
 
 # fd_count_at_most PID N: a condition for wait_for.

@@ -71,3 +71,59 @@ daemons_on() {
 	done < <(grep -lzxF -- "$1" /proc/[0-9]*/cmdline 2> /dev/null)
 	return 0
 }
+
+# install_in_file_tmpdir: for setup_file: configure_install into
+# $BATS_FILE_TMPDIR/prefix, every path under it, and keep the shipped
+# configuration and default file in $BATS_FILE_TMPDIR/shipped before a
+# test rewrites them.
+install_in_file_tmpdir() {
+	local p=$BATS_FILE_TMPDIR/prefix
+
+	configure_install "$BATS_FILE_TMPDIR" --prefix="$p" \
+	    --sysconfdir="$p/etc" --localstatedir="$p/var" \
+	    --runstatedir="$p/run" || return 1
+	mkdir -p "$BATS_FILE_TMPDIR/shipped"
+	cp "$p/etc/mydaemon.conf" "$BATS_FILE_TMPDIR/shipped/mydaemon.conf"
+	cp "$p/etc/default/mydaemon" "$BATS_FILE_TMPDIR/shipped/default"
+}
+
+# installed_paths: for setup: P, INITD, DAEMON and SHIPPED of what
+# install_in_file_tmpdir installed.
+# shellcheck disable=SC2034 # for the suites
+installed_paths() {
+	P=$BATS_FILE_TMPDIR/prefix
+	INITD=$P/etc/init.d/mydaemon
+	DAEMON=$P/sbin/mydaemon
+	SHIPPED=$BATS_FILE_TMPDIR/shipped
+}
+
+# For a storm of concurrent init actions, each run N of ACTION leaves its
+# exit status in $T/rc.ACTION.N and what it printed in $T/out.ACTION.N.
+
+# codes_in ACTION CODE...: every exit status ACTION had is one of CODEs.
+codes_in() {
+	local action=$1 f rc
+	shift
+	for f in "$T"/rc."$action".*; do
+		rc=$(cat "$f")
+		[[ " $* " == *" $rc "* ]] && continue
+		echo "$action exited $rc:" >&2
+		cat "$T/out.${f#"$T/rc."}" >&2
+		return 1
+	done
+}
+
+# failed_only_by_race ACTION: every run of ACTION that exited 1 did so
+# because a concurrent stop ended the daemon it started or handed over
+# to, and said so.
+failed_only_by_race() {
+	local f
+	for f in "$T"/rc."$1".*; do
+		[ "$(cat "$f")" = 1 ] || continue
+		grep -Eq "stopped by a signal during start-up|Address already in use|the daemon exited|exited during start-up" \
+			"$T/out.${f#"$T/rc."}" && continue
+		echo "$1 failed for another reason:" >&2
+		cat "$T/out.${f#"$T/rc."}" >&2
+		return 1
+	done
+}
