@@ -1,101 +1,23 @@
 /*
- * control.c - `mydaemon -s` (see control.h).
- *
- * Every wait is a bounded poll of a condition (lock released, counter
- * moved), so `-s stop` returns as soon as the daemon is gone: a zombie
- * that init has not reaped yet holds no lock and counts as gone.
+ * control.c - `mydaemon -s` (see control.h): what each action asks of
+ * the daemon and what it tells the administrator; how it waits for the
+ * answer is ctlwait.c's.
  */
-#include <sys/syscall.h>
-
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "control.h"
+#include "ctlwait.h"
 #include "drain.h"
 #include "loop.h"
 #include "pidfile.h"
 #include "state.h"
 
-#define POLL_MS		10
 #define KILL_WAIT_S	5
-
-static void
-pause_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
-static uint64_t
-deadline_ms(unsigned int s)
-{
-	return loop_now_fresh() + (uint64_t)s * 1000;
-}
-
-static int
-past(uint64_t deadline)
-{
-	return loop_now_fresh() >= deadline;
-}
-
-/* Signal the lock holder; 0, or an exit code after a message. */
-static int
-signal_holder(const char *pidfile, int sig, pid_t *pid)
-{
-	enum pidfile_status s = pidfile_query(pidfile, pid);
-
-	if (s == PIDFILE_UNKNOWN) {
-		fprintf(stderr, "mydaemon: cannot read pidfile %s: %s\n",
-		    pidfile, strerror(errno));
-		return errno == EACCES || errno == EPERM ? 4 : 1;
-	}
-	if (s != PIDFILE_RUNNING) {
-		fprintf(stderr, "mydaemon: not running\n");
-		return 1;
-	}
-	if (kill(*pid, sig) == -1) {
-		fprintf(stderr, "mydaemon: cannot signal pid %ld: %s\n",
-		    (long)*pid, strerror(errno));
-		return errno == EPERM ? 4 : 1;
-	}
-	return 0;
-}
-
-/* Has the process of pidfd exited (a zombie counts)?  -1: no pidfd. */
-static int
-exited(int pidfd)
-{
-	struct pollfd p = { pidfd, POLLIN, 0 };
-
-	return pidfd != -1 && poll(&p, 1, 0) == 1;
-}
-
-/*
- * Wait until `pid` no longer holds the lock (or, a start raced us, a new
- * instance holds it now, which is not ours to stop), and until it has
- * exited: the daemon lets go of the lock a moment before its last
- * steps, and a stop returns only once it is gone.
- */
-static int
-wait_gone(const char *pidfile, pid_t pid, int pidfd, uint64_t deadline)
-{
-	pid_t holder;
-
-	while ((pidfile_query(pidfile, &holder) == PIDFILE_RUNNING &&
-	    holder == pid) || (pidfd != -1 && !exited(pidfd))) {
-		if (past(deadline))
-			return -1;
-		pause_ms(POLL_MS);
-	}
-	return 0;
-}
 
 /*
  * Nothing runs: remove the pidfile and the state file, unless a new
@@ -126,21 +48,6 @@ remove_files(const char *pidfile)
 	free(sp);
 }
 
-/* A pidfd of the lock's holder pid, or -1 (it went meanwhile). */
-static int
-holder_pidfd(const char *pidfile, pid_t pid)
-{
-	pid_t holder;
-	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
-
-	if (fd != -1 && (pidfile_query(pidfile, &holder) != PIDFILE_RUNNING ||
-	    holder != pid)) {
-		close(fd);	/* that pid may be another process by now */
-		fd = -1;
-	}
-	return fd;
-}
-
 static int
 do_stop(const char *pidfile, unsigned int wait_s)
 {
@@ -149,19 +56,19 @@ do_stop(const char *pidfile, unsigned int wait_s)
 
 	if (pidfile_query(pidfile, &pid) == PIDFILE_RUNNING) {
 		/* A handle on it that no reused pid can fool. */
-		pidfd = holder_pidfd(pidfile, pid);
-		if ((r = signal_holder(pidfile, SIGTERM, &pid)) != 0 &&
+		pidfd = ctl_holder_pidfd(pidfile, pid);
+		if ((r = ctl_signal_holder(pidfile, SIGTERM, &pid)) != 0 &&
 		    pidfile_query(pidfile, &holder) == PIDFILE_RUNNING)
 			goto out;
 		r = 0;
 	}
-	if (wait_gone(pidfile, pid, pidfd, deadline_ms(wait_s)) == -1) {
+	if (ctl_wait_gone(pidfile, pid, pidfd, wait_s) == -1) {
 		fprintf(stderr, "mydaemon: pid %ld did not stop within %us, "
 		    "sending SIGKILL\n", (long)pid, wait_s);
 		/* Still the same holder?  Only then is KILL for it. */
 		if (pidfile_query(pidfile, &holder) == PIDFILE_RUNNING &&
 		    holder == pid && kill(pid, SIGKILL) == 0 &&
-		    wait_gone(pidfile, pid, pidfd, deadline_ms(KILL_WAIT_S)) ==
+		    ctl_wait_gone(pidfile, pid, pidfd, KILL_WAIT_S) ==
 		    -1) {
 			fprintf(stderr, "mydaemon: pid %ld is still running\n",
 			    (long)pid);
@@ -176,92 +83,13 @@ out:
 	return r;
 }
 
-/* Has the daemon acted on sig since `before` was read? */
-static int
-acted(int sig, const struct state_info *before, const struct state_info *now)
-{
-	switch (sig) {
-	case SIGHUP:
-		return now->reload_done > before->reload_started;
-	case SIGUSR1:
-		return now->reopens + now->reopen_failed >
-		    before->reopens + before->reopen_failed;
-	default:	/* SIGUSR2: it read the maintenance file again */
-		return now->drain_reads > before->drain_reads;
-	}
-}
-
-/*
- * The holder's counters before we signal it; no record of its own yet
- * (it is starting): count from zero.
- */
-static void
-baseline(const char *sp, pid_t pid, struct state_info *before)
-{
-	if (state_read(sp, before) == -1 || before->pid != (long)pid)
-		memset(before, 0, sizeof(*before));
-}
-
-/*
- * Send sig and wait until the state file says the daemon has acted on
- * it: a signal sent after our first read, so its answer is about ours.
- * When the holder changes meanwhile (a restart handed over), the new one
- * is signalled too: it may have read its configuration and maintenance
- * file before we wrote them.  0; 7 when the daemon stopped meanwhile;
- * another exit code after a message.
- */
-static int
-signal_and_wait(const char *pidfile, int sig, unsigned int wait_s,
-    struct state_info *before, struct state_info *after)
-{
-	char *sp;
-	pid_t pid, signalled = 0;
-	uint64_t deadline = deadline_ms(wait_s);
-	int r = 1;
-
-	if (pidfile_query(pidfile, &pid) != PIDFILE_RUNNING)
-		return signal_holder(pidfile, sig, &pid);	/* says why */
-	if ((sp = state_path(pidfile)) == NULL)
-		return 1;
-	for (;;) {
-		if (pidfile_query(pidfile, &pid) != PIDFILE_RUNNING) {
-			fprintf(stderr, "mydaemon: the daemon exited\n");
-			r = 7;
-			break;
-		}
-		if (pid != signalled) {
-			baseline(sp, pid, before);
-			if (kill(pid, sig) == 0)
-				signalled = pid;
-			else if (errno != ESRCH) {	/* ESRCH: look again */
-				fprintf(stderr, "mydaemon: cannot signal pid "
-				    "%ld: %s\n", (long)pid, strerror(errno));
-				r = errno == EPERM ? 4 : 1;
-				break;
-			}
-		} else if (state_read(sp, after) == 0 &&
-		    after->pid == (long)pid && acted(sig, before, after)) {
-			r = 0;
-			break;
-		}
-		if (past(deadline)) {
-			fprintf(stderr, "mydaemon: no answer from pid %ld "
-			    "within %us\n", (long)pid, wait_s);
-			break;
-		}
-		pause_ms(POLL_MS);
-	}
-	free(sp);
-	return r;
-}
-
 static int
 do_reload(const char *pidfile, unsigned int wait_s)
 {
 	struct state_info before, si;
 	int r;
 
-	if ((r = signal_and_wait(pidfile, SIGHUP, wait_s, &before, &si)) != 0)
+	if ((r = ctl_signal_and_wait(pidfile, SIGHUP, wait_s, &before, &si)) != 0)
 		return r;
 	if (strcmp(si.last_reload, "ok") != 0) {
 		fprintf(stderr, "mydaemon: reload failed: %s\n", si.reason);
@@ -278,7 +106,7 @@ do_reopen(const char *pidfile, unsigned int wait_s)
 	struct state_info before, si;
 	int r;
 
-	if ((r = signal_and_wait(pidfile, SIGUSR1, wait_s, &before, &si)) !=
+	if ((r = ctl_signal_and_wait(pidfile, SIGUSR1, wait_s, &before, &si)) !=
 	    0)
 		return r;
 	if (si.reopen_failed > before.reopen_failed) {
@@ -338,7 +166,7 @@ do_drain(const struct control_req *r, int on)
 		    on ? "the drain" : "the end of the drain", path);
 		return 7;
 	}
-	rc = signal_and_wait(r->pidfile, SIGUSR2, r->wait_s, &before,
+	rc = ctl_signal_and_wait(r->pidfile, SIGUSR2, r->wait_s, &before,
 	    &after);
 	if (rc == 7)
 		printf("mydaemon: no longer running; %s is recorded in %s\n",
