@@ -97,26 +97,21 @@ state_field_set(struct state_info *si, const char *k, const char *v,
 		{ "reopen_failed", offsetof(struct state_info, reopen_failed) },
 		{ "drain_reads", offsetof(struct state_info, drain_reads) },
 	};
+#define STR(f) { #f, offsetof(struct state_info, f), \
+	sizeof(((struct state_info *)0)->f) }
+	static const struct { const char *k; size_t off, size; } str[] = {
+		STR(reason), STR(reopen_reason), STR(last_reload),
+		STR(maintenance_file),
+	};
+#undef STR
 	unsigned long u;
 	size_t i;
 
-	if (strcmp(k, "reason") == 0) {
-		copy_line(si->reason, sizeof(si->reason), v);
-		return 0;
-	}
-	if (strcmp(k, "reopen_reason") == 0) {
-		copy_line(si->reopen_reason, sizeof(si->reopen_reason), v);
-		return 0;
-	}
-	if (strcmp(k, "last_reload") == 0) {
-		copy_line(si->last_reload, sizeof(si->last_reload), v);
-		return 0;
-	}
-	if (strcmp(k, "maintenance_file") == 0) {
-		copy_line(si->maintenance_file, sizeof(si->maintenance_file),
-		    v);
-		return 0;
-	}
+	for (i = 0; i < sizeof(str) / sizeof(str[0]); i++)
+		if (strcmp(k, str[i].k) == 0) {
+			copy_line((char *)si + str[i].off, str[i].size, v);
+			return 0;
+		}
 	if (parse_ulong(v, &u) == -1)
 		return -1;
 	if (strcmp(k, "pid") == 0)
