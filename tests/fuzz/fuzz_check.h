@@ -1,14 +1,15 @@
 /*
- * fuzz_check.h - the oracles the harnesses share: UTF-8, JSON and the
- * Prometheus text format 0.0.4, each written here from its
- * specification (RFC 3629, RFC 8259, the exposition format), so that a
- * renderer is never checked with its own tables.
+ * fuzz_check.h - the oracles the harnesses share: fuzz_fail(), and the
+ * Prometheus text format 0.0.4 written here from the exposition format,
+ * so that a renderer is never checked with its own tables.  UTF-8 and
+ * JSON are judged by the unit tests' testlib.c (tl_utf8_len,
+ * tl_valid_utf8, tl_json_valid), which tests/fuzz/run links into every
+ * harness, uninstrumented like these.
  *
- * Header-only (static functions), so that each harness stays one file
- * plus the sources it fuzzes.  Every checker returns NULL when the text
- * is fine, or a static string saying what is wrong; fuzz_fail() prints
- * it with the offending text and aborts, which libFuzzer reports as a
- * crash and saves as an input.
+ * Header-only (static functions).  Every checker returns NULL when the
+ * text is fine, or a static string saying what is wrong; fuzz_fail()
+ * prints it with the offending text and aborts, which libFuzzer reports
+ * as a crash and saves as an input.
  */
 #ifndef FUZZ_CHECK_H
 #define FUZZ_CHECK_H
@@ -18,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "testlib.h"
 
 /*
  * The oracles are not what is fuzzed: no coverage instrumentation for
@@ -53,262 +56,10 @@ fuzz_fail(const char *what, const char *why, const char *s, size_t n)
 			fuzz_fail((what), #cond, NULL, 0);		\
 	} while (0)
 
-/*
- * The length of the well-formed UTF-8 sequence at s, or 0: decoded to a
- * code point and judged by its value (no overlong forms, no surrogates,
- * nothing past U+10FFFF), unlike text.c, which looks at byte ranges.
- */
-FUZZ_ORACLE static size_t
-fuzz_utf8_len(const unsigned char *s, size_t n)
-{
-	uint32_t	 cp;
-	size_t		 need, i;
-
-	if (n == 0)
-		return 0;
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xe0) == 0xc0) {
-		need = 2;
-		cp = s[0] & 0x1fu;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		need = 3;
-		cp = s[0] & 0x0fu;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		need = 4;
-		cp = s[0] & 0x07u;
-	} else
-		return 0;
-	if (n < need)
-		return 0;
-	for (i = 1; i < need; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3fu);
-	}
-	if ((need == 2 && cp < 0x80) || (need == 3 && cp < 0x800) ||
-	    (need == 4 && cp < 0x10000) || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return need;
-}
-
-FUZZ_ORACLE static int
-fuzz_utf8_valid(const char *s, size_t n)
-{
-	size_t	 i = 0, k;
-
-	while (i < n) {
-		if ((k = fuzz_utf8_len((const unsigned char *)s + i,
-		    n - i)) == 0)
-			return 0;
-		i += k;
-	}
-	return 1;
-}
-
-/* ---- JSON (RFC 8259) ------------------------------------------------ */
-
-struct fuzz_json {
-	const char	*p, *end;
-	int		 depth;
-};
-
-#define FUZZ_JSON_DEPTH	64
-
-FUZZ_ORACLE static void
-fuzz_json_ws(struct fuzz_json *j)
-{
-	while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' ||
-	    *j->p == '\n' || *j->p == '\r'))
-		j->p++;
-}
-
 FUZZ_ORACLE static int
 fuzz_is_digit(char c)
 {
 	return c >= '0' && c <= '9';
-}
-
-FUZZ_ORACLE static const char *
-fuzz_json_string(struct fuzz_json *j)
-{
-	size_t	 k, i;
-
-	if (j->p >= j->end || *j->p != '"')
-		return "expected a string";
-	j->p++;
-	while (j->p < j->end && *j->p != '"') {
-		unsigned char c = (unsigned char)*j->p;
-
-		if (c < 0x20)
-			return "raw control byte in a string";
-		if (c == '\\') {
-			if (j->end - j->p < 2)
-				return "unterminated escape";
-			c = (unsigned char)j->p[1];
-			if (c == 'u') {
-				if (j->end - j->p < 6)
-					return "short \\u escape";
-				for (i = 2; i < 6; i++) {
-					char h = j->p[i];
-
-					if (!fuzz_is_digit(h) &&
-					    !((h | 0x20) >= 'a' &&
-					    (h | 0x20) <= 'f'))
-						return "bad \\u escape";
-				}
-				j->p += 6;
-				continue;
-			}
-			if (strchr("\"\\/bfnrt", c) == NULL || c == '\0')
-				return "bad escape";
-			j->p += 2;
-			continue;
-		}
-		if ((k = fuzz_utf8_len((const unsigned char *)j->p,
-		    (size_t)(j->end - j->p))) == 0)
-			return "invalid UTF-8 in a string";
-		j->p += k;
-	}
-	if (j->p >= j->end)
-		return "unterminated string";
-	j->p++;
-	return NULL;
-}
-
-FUZZ_ORACLE static const char *
-fuzz_json_number(struct fuzz_json *j)
-{
-	const char	*p = j->p, *d;
-
-	if (p < j->end && *p == '-')
-		p++;
-	if (p < j->end && *p == '0')
-		p++;
-	else if (p < j->end && *p >= '1' && *p <= '9')
-		while (p < j->end && fuzz_is_digit(*p))
-			p++;
-	else
-		return "bad number";
-	if (p < j->end && *p == '.') {
-		for (d = ++p; p < j->end && fuzz_is_digit(*p); p++)
-			;
-		if (p == d)
-			return "no digits after '.'";
-	}
-	if (p < j->end && (*p == 'e' || *p == 'E')) {
-		p++;
-		if (p < j->end && (*p == '+' || *p == '-'))
-			p++;
-		for (d = p; p < j->end && fuzz_is_digit(*p); p++)
-			;
-		if (p == d)
-			return "no digits in the exponent";
-	}
-	j->p = p;
-	return NULL;
-}
-
-FUZZ_ORACLE static const char *
-fuzz_json_literal(struct fuzz_json *j, const char *lit)
-{
-	size_t	 n = strlen(lit);
-
-	if ((size_t)(j->end - j->p) < n || memcmp(j->p, lit, n) != 0)
-		return "bad literal";
-	j->p += n;
-	return NULL;
-}
-
-static const char *fuzz_json_value(struct fuzz_json *);
-
-/* An object or an array; the opening byte is at j->p. */
-FUZZ_ORACLE static const char *
-fuzz_json_container(struct fuzz_json *j)
-{
-	const char	*why;
-	char		 close = *j->p == '{' ? '}' : ']';
-	int		 first = 1;
-
-	if (++j->depth > FUZZ_JSON_DEPTH)
-		return "nested too deep";
-	j->p++;
-	for (;;) {
-		fuzz_json_ws(j);
-		if (j->p < j->end && *j->p == close && first)
-			break;
-		if (!first) {
-			if (j->p < j->end && *j->p == close)
-				break;
-			if (j->p >= j->end || *j->p != ',')
-				return "expected ',' or the end";
-			j->p++;
-			fuzz_json_ws(j);
-		}
-		first = 0;
-		if (close == '}') {
-			if ((why = fuzz_json_string(j)) != NULL)
-				return why;
-			fuzz_json_ws(j);
-			if (j->p >= j->end || *j->p != ':')
-				return "expected ':'";
-			j->p++;
-		}
-		if ((why = fuzz_json_value(j)) != NULL)
-			return why;
-	}
-	j->p++;
-	j->depth--;
-	return NULL;
-}
-
-FUZZ_ORACLE static const char *
-fuzz_json_value(struct fuzz_json *j)
-{
-	fuzz_json_ws(j);
-	if (j->p >= j->end)
-		return "expected a value";
-	switch (*j->p) {
-	case '{':
-	case '[':
-		return fuzz_json_container(j);
-	case '"':
-		return fuzz_json_string(j);
-	case 't':
-		return fuzz_json_literal(j, "true");
-	case 'f':
-		return fuzz_json_literal(j, "false");
-	case 'n':
-		return fuzz_json_literal(j, "null");
-	default:
-		return fuzz_json_number(j);
-	}
-}
-
-/* One JSON text: a value and white space around it, nothing else. */
-FUZZ_ORACLE static const char *
-fuzz_json_check(const char *s, size_t n)
-{
-	struct fuzz_json	 j = { s, s + n, 0 };
-	const char		*why;
-
-	if ((why = fuzz_json_value(&j)) != NULL)
-		return why;
-	fuzz_json_ws(&j);
-	return j.p == j.end ? NULL : "trailing bytes after the value";
-}
-
-/* Exactly one JSON string (quotes included), as text_json() writes. */
-FUZZ_ORACLE static const char *
-fuzz_json_string_check(const char *s, size_t n)
-{
-	struct fuzz_json	 j = { s, s + n, 0 };
-	const char		*why;
-
-	if ((why = fuzz_json_string(&j)) != NULL)
-		return why;
-	return j.p == j.end ? NULL : "bytes after the string";
 }
 
 /* ---- Prometheus text format 0.0.4 ---------------------------------- */
@@ -369,7 +120,7 @@ fuzz_prom_text(const char *p, const char *end, const char *escapes,
 		}
 		if (*p == '\n')
 			return "raw newline";
-		if ((k = fuzz_utf8_len((const unsigned char *)p,
+		if ((k = tl_utf8_len((const unsigned char *)p,
 		    (size_t)(end - p))) == 0)
 			return "invalid UTF-8";
 		p += k;
@@ -467,7 +218,7 @@ fuzz_prom_comment(struct fuzz_prom *pr, const char *p, const char *eol)
 
 	if (eol - p < 7 || (memcmp(p, "# HELP ", 7) != 0 &&
 	    memcmp(p, "# TYPE ", 7) != 0))
-		return fuzz_utf8_valid(p, (size_t)(eol - p)) ? NULL :
+		return tl_valid_utf8(p, (size_t)(eol - p)) ? NULL :
 		    "invalid UTF-8 in a comment";
 	help = p[2] == 'H';
 	name = p + 7;

@@ -93,7 +93,7 @@ check_errors(const struct config_errors *e, size_t lines, int utf8)
 		for (p = m; *p != '\0'; p++)
 			if ((unsigned char)*p < 0x20 || *p == 0x7f)
 				fail("a message holds a control byte");
-		if (utf8 && !fuzz_utf8_valid(m, strlen(m)))
+		if (utf8 && !tl_valid_utf8(m, strlen(m)))
 			fail("a valid UTF-8 file gives a message that is not");
 	}
 }
@@ -213,7 +213,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (cfg != NULL && errs.n > 0)
 		fail("a config and messages");
 	check_errors(&errs, count_lines(text, size),
-	    fuzz_utf8_valid(text, size));
+	    tl_valid_utf8(text, size));
 	if (cfg != NULL)
 		check_config(cfg);
 	config_free(cfg);
