@@ -355,7 +355,8 @@ agent_run(const struct agent_opts *opts, struct config *cfg)
 	if (opts->foreground)
 		daemonize_foreground();
 	else
-		daemonize_detach();
+		daemonize_detach(activation()->log_fd);
+	(void)logsink_stderr_journal(activation()->journal);
 	start_up();
 	log_notice("mydaemon %s started (pid %ld, config %s)",
 	    MYDAEMON_VERSION, (long)getpid(), opts->conffile);
