@@ -29,6 +29,7 @@
 struct fields {
 	int		 hosts;
 	int		 te;		/* Transfer-Encoding seen */
+	int		 chunked;	/* its last coding so far is chunked */
 	int		 cls;		/* Content-Length fields seen */
 	const char	*cl;		/* its digits without leading zeros */
 	size_t		 cl_len;
@@ -214,6 +215,41 @@ connection(const char *v, size_t n, struct fields *f)
 	}
 }
 
+/*
+ * Transfer-Encoding: a comma list of codings, and several fields make
+ * one list (RFC 9110 5.3).  A body is framed only when chunked is the
+ * last coding and is applied once (RFC 9112 6.1, 7); anything else
+ * leaves its length unknowable, which 6.3 answers with 400 and a close.
+ * A coding is a token, then OWS ";" and parameters, which we do not
+ * judge; empty list elements are skipped (RFC 9110 5.6.1).
+ */
+static int
+transfer_encoding(const char *v, size_t n, struct fields *f)
+{
+	const char	*tok;
+	size_t		 i = 0, j, len, k;
+
+	f->te = 1;
+	while (i < n) {
+		for (j = i; j < n && v[j] != ','; j++)
+			;
+		tok = v + i;
+		len = j - i;
+		i = j + 1;
+		trim_ows(&tok, &len);
+		if (len == 0)
+			continue;
+		k = tchar_span(tok, len);
+		while (k < len && (tok[k] == ' ' || tok[k] == '\t'))
+			k++;
+		/* After chunked, no other coding, and no second chunked. */
+		if (k == 0 || (k < len && tok[k] != ';') || f->chunked)
+			return ST_BAD_REQUEST;
+		f->chunked = token_is(tok, len, "chunked");
+	}
+	return 0;
+}
+
 static int
 apply_field(const char *name, size_t k, const char *v, size_t n,
     struct fields *f)
@@ -224,7 +260,7 @@ apply_field(const char *name, size_t k, const char *v, size_t n,
 	} else if (token_is(name, k, "content-length"))
 		return content_length(v, n, f);
 	else if (token_is(name, k, "transfer-encoding"))
-		f->te = 1;
+		return transfer_encoding(v, n, f);
 	else if (token_is(name, k, "connection"))
 		connection(v, n, f);
 	else if (token_is(name, k, "accept")) {
@@ -269,7 +305,8 @@ judge_head(const struct fields *f, int vrc, struct http_request *req)
 {
 	if (vrc == 0 && req->minor == 1 && f->hosts == 0)
 		return ST_BAD_REQUEST;
-	if (f->te && f->cls > 0)
+	/* A body we cannot frame, or framed twice (RFC 9112 6.1, 6.3). */
+	if (f->te && (f->cls > 0 || !f->chunked))
 		return ST_BAD_REQUEST;
 	if (vrc != 0)
 		return vrc;

@@ -355,6 +355,24 @@ body: ''"
 	stop_daemon
 }
 
+@test "a Transfer-Encoding whose last coding is not chunked is answered 400 and the connection closed" {
+	write_config
+	start_daemon
+	# RFC 9112 6.3: the body's length is unknown, so nothing after the
+	# head may be taken for a request: one answer, then the close.
+	get='GET /health HTTP/1.1\r\nHost: x\r\n'
+	for te in gzip 'chunked, gzip' pigeons; do
+		converse "send:${get}Transfer-Encoding: $te\\r\\n\\r\\n$get\\r\\n" \
+			read:GET end:2
+		assert_line --index 0 "answer 1: HTTP/1.1 400 Bad Request"
+		header_is 1 connection close
+		assert_line "after: closed"
+	done
+	http_get /health
+	assert_equal "$status_code" 200
+	stop_daemon
+}
+
 @test "an HTTP/2.0 request line is answered 505" {
 	write_config
 	start_daemon

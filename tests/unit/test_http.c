@@ -378,10 +378,47 @@ static const struct want version_and_body[] = {
 	    "\r\n\r\n", 413, "a Content-Length past 64 bits"),
 	W("GET / HTTP/1.1" HOST "Transfer-Encoding: chunked\r\n\r\n", 413,
 	    "Transfer-Encoding: chunked"),
-	W("GET / HTTP/1.1" HOST "transfer-encoding:\r\n\r\n", 413,
-	    "an empty Transfer-Encoding"),
-	W("POST / HTTP/1.0\r\nTransfer-Encoding: gzip\r\n\r\n", 413,
-	    "Transfer-Encoding in 1.0"),
+	W("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", 413,
+	    "Transfer-Encoding: chunked in 1.0"),
+};
+
+/*
+ * RFC 9112 6.1 and 6.3: a body is framed by Transfer-Encoding only when
+ * chunked is its last coding, applied once; any other list leaves the
+ * body's length unknown, which is 400 (and a close), not 413.
+ */
+#define TE	"GET / HTTP/1.1" HOST "Transfer-Encoding: "
+
+static const struct want transfer_codings[] = {
+	W(TE "gzip\r\n\r\n", 400, "TE: gzip"),
+	W(TE "chunked, gzip\r\n\r\n", 400, "TE: chunked, gzip"),
+	W(TE "pigeons\r\n\r\n", 400, "TE: pigeons"),
+	W(TE "identity\r\n\r\n", 400, "TE: identity"),
+	W(TE "chunked\r\nTransfer-Encoding: gzip\r\n\r\n", 400,
+	    "TE: chunked then a second field with gzip"),
+	W(TE "chunked, chunked\r\n\r\n", 400, "TE: chunked, chunked"),
+	W(TE "chunked\r\ntransfer-encoding: chunked\r\n\r\n", 400,
+	    "chunked in two fields is chunked twice"),
+	W(TE "chunked;x=1\r\n\r\n", 400,
+	    "chunked with a parameter is not plain chunked"),
+	W(TE "chunkedx\r\n\r\n", 400, "TE: chunkedx"),
+	W(TE "\"chunked\"\r\n\r\n", 400, "a quoted chunked"),
+	W(TE "g zip, chunked\r\n\r\n", 400, "a coding that is no token"),
+	W(TE ";, chunked\r\n\r\n", 400, "a coding with no name"),
+	W(TE "\r\n\r\n", 400, "an empty Transfer-Encoding"),
+	W(TE ",,\r\n\r\n", 400, "a list of empty elements only"),
+	W("POST / HTTP/1.0\r\nTransfer-Encoding: gzip\r\n\r\n", 400,
+	    "TE: gzip in 1.0"),
+	W("GET / HTTP/2.0\r\nTransfer-Encoding: gzip\r\n\r\n", 400,
+	    "TE: gzip is 400 before 505"),
+	W(TE "CHUNKED\r\n\r\n", 413, "codings are case-insensitive"),
+	W(TE "gzip, chunked\r\n\r\n", 413, "TE: gzip, chunked"),
+	W(TE "gzip\r\nTransfer-Encoding: chunked\r\n\r\n", 413,
+	    "gzip then chunked in a second field"),
+	W(TE "gzip;level=9 , \tchunked\r\n\r\n", 413,
+	    "a coding with a parameter, then chunked"),
+	W(TE ",, gzip ,chunked ,\r\n\r\n", 413,
+	    "empty list elements are skipped"),
 };
 
 static void
@@ -396,6 +433,8 @@ test_errors(void)
 	    sizeof(semantic_errors) / sizeof(semantic_errors[0]));
 	check_table(version_and_body,
 	    sizeof(version_and_body) / sizeof(version_and_body[0]));
+	check_table(transfer_codings,
+	    sizeof(transfer_codings) / sizeof(transfer_codings[0]));
 	ok(parse("PUT /up?x HTTP/1.1\r\nHost: a\r\nContent-Length: 9\r\n\r\n",
 	    &r) == 413 && r.method == HTTP_OTHER &&
 	    span_is(r.method_text, r.method_len, "PUT") &&
