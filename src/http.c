@@ -119,34 +119,47 @@ parse_version(const char *s, size_t n, int *minor)
 }
 
 /*
- * method SP request-target SP HTTP-version, single spaces.  The
- * origin-form and the absolute-form are served; "*" and the authority
- * form are not.  On 0 and 505 the method and path are filled, since a
- * syntactically sound line is worth logging.
+ * The request target s[0..n): the origin-form, or the absolute-form
+ * whose path starts at *path; "*" and the authority form are not
+ * served.  Its path and query hold RFC 3986's bytes only (RFC 9112 3.2):
+ * no '"', '\\', '|', '{', '^', no '#' (a target has no fragment), no
+ * '%' without two hex digits after it.
+ */
+static int
+target_ok(const char *s, size_t n, size_t *path)
+{
+	long	 off = 0;
+
+	if (s[0] != '/' && (off = http_absolute_path(s, n)) == -1)
+		return 0;
+	*path = (size_t)off;
+	return http_path_ok(s + off, n - (size_t)off);
+}
+
+/*
+ * method SP request-target SP HTTP-version, single spaces.  On 0 and
+ * 505 the method and path are filled, since a syntactically sound line
+ * is worth logging.
  */
 static int
 parse_request_line(const char *s, size_t n, struct http_request *req)
 {
 	const char	*q;
-	size_t		 m, t, start;
-	long		 off;
+	size_t		 m, t, start, path;
 	int		 minor = 0, rc;
 
 	m = tchar_span(s, n);
 	if (m == 0 || m == n || s[m] != ' ')
 		return ST_BAD_REQUEST;
-	/* No '#' either: a request target has no fragment. */
 	for (t = m + 1; t < n && (unsigned char)s[t] > 0x20 &&
-	    (unsigned char)s[t] < 0x7f && s[t] != '#'; t++)
+	    (unsigned char)s[t] < 0x7f; t++)
 		;
 	if (t == m + 1 || t == n || s[t] != ' ')
 		return ST_BAD_REQUEST;
 	start = m + 1;
-	if (s[start] != '/') {
-		if ((off = http_absolute_path(s + start, t - start)) == -1)
-			return ST_BAD_REQUEST;
-		start += (size_t)off;
-	}
+	if (!target_ok(s + start, t - start, &path))
+		return ST_BAD_REQUEST;
+	start += path;
 	if ((rc = parse_version(s + t + 1, n - t - 1, &minor)) ==
 	    ST_BAD_REQUEST)
 		return rc;

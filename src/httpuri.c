@@ -1,8 +1,9 @@
 /*
  * httpuri.c - the parts of a request target and a Host field that
- * follow RFC 3986: an authority (uri-host and port) and the
- * absolute-form "http://host/path" that RFC 9112 3.2.2 says a server
- * must accept.  Pure functions over bytes that are not NUL-terminated.
+ * follow RFC 3986: an authority (uri-host and port), a path and query,
+ * and the absolute-form "http://host/path" that RFC 9112 3.2.2 says a
+ * server must accept.  Pure functions over bytes that are not
+ * NUL-terminated.
  */
 #include <sys/socket.h>
 #include <arpa/inet.h>
@@ -21,7 +22,6 @@
 int
 http_authority_ok(const char *v, size_t n)
 {
-	static const char	 ok[] = "-._~!$&'()*+,;=";
 	char			 ip[64], a6[16];
 	size_t			 i = 0, end;
 
@@ -43,8 +43,7 @@ http_authority_ok(const char *v, size_t n)
 			    is_hex((unsigned char)v[i + 1]) &&
 			    is_hex((unsigned char)v[i + 2]))
 				i += 2;
-			else if (!is_alnum(c) &&
-			    memchr(ok, c, sizeof(ok) - 1) == NULL)
+			else if (!is_unreserved(c) && !is_sub_delim(c))
 				return 0;
 		}
 	}
@@ -55,6 +54,23 @@ http_authority_ok(const char *v, size_t n)
 	for (i++; i < n; i++)
 		if (!is_digit((unsigned char)v[i]))
 			return 0;
+	return 1;
+}
+
+int
+http_path_ok(const char *s, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '%' && i + 2 < n && is_hex((unsigned char)s[i + 1]) &&
+		    is_hex((unsigned char)s[i + 2]))
+			i += 2;
+		else if (!is_uri_char(c))
+			return 0;
+	}
 	return 1;
 }
 

@@ -8,11 +8,13 @@
  * terminator is the normal case, not a special one.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "http.h"
+#include "httpscan.h"
 #include "tap.h"
 
 struct want {
@@ -108,9 +110,9 @@ test_target(void)
 	    span_is(r.path, r.path_len, "/"), "an empty query is stripped");
 	ok(parse("GET /a?b?c HTTP/1.0\r\n\r\n", &r) == 0 &&
 	    span_is(r.path, r.path_len, "/a"), "path ends at the first ?");
-	ok(parse("GET /%41~!$&'()*+,;=:@[]{}\"<>\\^`| HTTP/1.0\r\n\r\n",
-	    &r) == 0 && r.path_len == 29,
-	    "any visible ASCII byte but '#' is allowed in the target");
+	ok(parse("GET /%41%7e%7E-._~!$&'()*+,;=:@/?/?:@%00 HTTP/1.0\r\n\r\n",
+	    &r) == 0 && r.path_len == 28,
+	    "every byte of RFC 3986's pchar, '/', '?' and %%HH is allowed");
 	ok(parse("GET /health#x HTTP/1.0\r\n\r\n", &r) == 400,
 	    "a fragment (#) is no part of a request target");
 	ok(parse("GET http://a:8080/health?x HTTP/1.0\r\n\r\n", &r) == 0 &&
@@ -124,6 +126,59 @@ test_target(void)
 	    "an absolute-form with only a query means /");
 	ok(parse("GET //x HTTP/1.0\r\n\r\n", &r) == 0 &&
 	    span_is(r.path, r.path_len, "//x"), "an empty first segment");
+}
+
+/*
+ * A target with a byte outside RFC 3986's path and query (RFC 9112 3.2),
+ * or a '%' without two hex digits: 400, and the scan says so at that
+ * byte (at, counted from the target's first byte), not at the end.
+ */
+static const struct {
+	const char	*target;
+	size_t		 at;
+} bad_targets[] = {
+	{ "/a\"b", 2 }, { "/a\\b", 2 }, { "/a|b", 2 }, { "/<a", 1 },
+	{ "/a>", 2 }, { "/a^b", 2 }, { "/a`b", 2 }, { "/{a", 1 },
+	{ "/a}", 2 }, { "/[a", 1 }, { "/a]", 2 }, { "/a#b", 2 },
+	{ "/h?x=\"y\"", 5 }, { "/h?a|b", 4 }, { "/h?{}", 3 },
+	{ "/h?a^b", 4 }, { "/h?[0]", 3 }, { "/h?a\\b", 4 },
+	{ "/%", 2 }, { "/a%", 3 }, { "/%4", 3 }, { "/%4g", 3 },
+	{ "/%g4", 2 }, { "/%%41", 2 }, { "/%\"41", 2 }, { "/h?%zz", 4 },
+	{ "/h?a=%2", 7 }, { "/%41%", 5 },
+	{ "http://a/b|c", 10 }, { "http://a/%zz", 10 }, { "http://a?%4", 11 },
+	{ "https://[::1]:8/a[b]", 17 }, { "http://a/`", 9 },
+};
+
+static void
+test_bad_targets(void)
+{
+	struct http_request	 r;
+	struct http_scan	 s;
+	char			 line[128];
+	size_t			 i;
+	int			 n, rc, sc;
+
+	for (i = 0; i < sizeof(bad_targets) / sizeof(bad_targets[0]); i++) {
+		n = snprintf(line, sizeof(line), "GET %s HTTP/1.1\r\n"
+		    "Host: a\r\n\r\n", bad_targets[i].target);
+		rc = parse_n(line, (size_t)n, &r);
+		memset(&s, 0, sizeof(s));
+		sc = http_scan(&s, held, (size_t)n);
+		ok(rc == 400 && sc == 400 && s.pos == 4 + bad_targets[i].at,
+		    "target %s: 400 (got %d), the scan at byte %zu (got %d at "
+		    "%u)", bad_targets[i].target, rc, 4 + bad_targets[i].at,
+		    sc, (unsigned)s.pos);
+	}
+	ok(parse("GET http://a|b/ HTTP/1.1\r\nHost: a\r\n\r\n", &r) ==
+	    400, "a '|' in an absolute-form's host");
+	ok(parse("GET http://a%2/ HTTP/1.1\r\nHost: a\r\n\r\n", &r) ==
+	    400, "a bad '%%' in an absolute-form's host");
+	ok(parse("GET http://[::1]:8080/h?x HTTP/1.1\r\nHost: a\r\n\r\n",
+	    &r) == 0 && span_is(r.path, r.path_len, "/h"),
+	    "an IPv6 absolute-form target is still served");
+	ok(parse("GET http://%61:1?%41 HTTP/1.1\r\nHost: a\r\n\r\n",
+	    &r) == 0 && span_is(r.path, r.path_len, "/"),
+	    "an absolute-form with %%HH in its host and query");
 }
 
 static void
@@ -675,6 +730,7 @@ main(void)
 	    "a head cut before its last LF is incomplete");
 	test_get_and_head();
 	test_target();
+	test_bad_targets();
 	test_versions();
 	test_keep_alive();
 	test_fields();
