@@ -79,6 +79,14 @@ is_hex(unsigned char c)
 	return is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
 }
 
+/* Does s[i..n) start with "%" HEXDIG HEXDIG (RFC 3986 2.1)? */
+static inline int
+is_pct(const char *s, size_t i, size_t n)
+{
+	return s[i] == '%' && i + 2 < n && is_hex((unsigned char)s[i + 1]) &&
+	    is_hex((unsigned char)s[i + 2]);
+}
+
 /* RFC 3986 2.3 unreserved, 2.2 sub-delims. */
 static inline int
 is_unreserved(unsigned char c)

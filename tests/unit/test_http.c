@@ -248,6 +248,13 @@ test_fields(void)
 	    "an empty Host is allowed (RFC 9112 3.2)");
 	ok(parse("GET / HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n", &r) == 0,
 	    "Host with an IPv6 literal and a port");
+	ok(parse("GET / HTTP/1.1\r\nHost: [v1.fe80::a+en1]\r\n\r\n", &r) ==
+	    0, "Host with an IPvFuture literal (RFC 3986 3.2.2)");
+	ok(parse("GET / HTTP/1.1\r\nHost: [V1aF.-._~!$&'()*+,;=:]:80\r\n"
+	    "\r\n", &r) == 0, "every byte IPvFuture allows, and a port");
+	ok(parse("GET http://[v7.x]/health HTTP/1.1\r\nHost: [v7.x]\r\n\r\n",
+	    &r) == 0 && span_is(r.path, r.path_len, "/health"),
+	    "an absolute-form target with an IPvFuture host");
 	ok(parse("GET / HTTP/1.1\r\nHost:a\r\nX-Empty:\r\n\r\n", &r) == 0,
 	    "no OWS and an empty value");
 	ok(parse("GET / HTTP/1.1\r\nHost: a\r\nX: caf\xc3\xa9\t\xff\r\n\r\n",
@@ -391,6 +398,34 @@ static const struct want semantic_errors[] = {
 	W("GET / HTTP/1.1\r\nHost: a/b\r\n\r\n", 400, "a slash in Host"),
 	W("GET / HTTP/1.1\r\nHost: caf\xc3\xa9\r\n\r\n", 400,
 	    "UTF-8 in Host"),
+	W("GET / HTTP/1.1\r\nHost: [v1.]\r\n\r\n", 400,
+	    "IPvFuture with nothing after the dot"),
+	W("GET / HTTP/1.1\r\nHost: [v.x]\r\n\r\n", 400,
+	    "IPvFuture without a version"),
+	W("GET / HTTP/1.1\r\nHost: [vg.x]\r\n\r\n", 400,
+	    "IPvFuture with a version that is not hex"),
+	W("GET / HTTP/1.1\r\nHost: [v1x]\r\n\r\n", 400,
+	    "IPvFuture without a dot"),
+	W("GET / HTTP/1.1\r\nHost: [v1.a/b]\r\n\r\n", 400,
+	    "a '/' in an IPvFuture"),
+	W("GET / HTTP/1.1\r\nHost: [v1.a%41]\r\n\r\n", 400,
+	    "a '%' in an IPvFuture"),
+	W("GET / HTTP/1.1\r\nHost: [v1.a]x\r\n\r\n", 400,
+	    "bytes after an IP-literal"),
+	W("GET / HTTP/1.1\r\nHost: [v1.a]:8x\r\n\r\n", 400,
+	    "an IP-literal with a bad port"),
+	W("GET / HTTP/1.1\r\nHost: [::1\r\n\r\n", 400,
+	    "an IP-literal without its ]"),
+	W("GET / HTTP/1.1\r\nHost: []\r\n\r\n", 400,
+	    "an empty IP-literal"),
+	W("GET / HTTP/1.1\r\nHost: [[::1]]\r\n\r\n", 400,
+	    "an IP-literal in two brackets"),
+	W("GET / HTTP/1.1\r\nHost: [::g]\r\n\r\n", 400,
+	    "an IP-literal that is no IPv6 address"),
+	W("GET / HTTP/1.1\r\nHost: [127.0.0.1]\r\n\r\n", 400,
+	    "an IPv4 address in brackets"),
+	W("GET / HTTP/1.1\r\nHost: [fe80::1%25eth0]\r\n\r\n", 400,
+	    "an IPv6 zone (RFC 3986 has none)"),
 	W("GET / HTTP/1.1" HOST "Content-Length: abc\r\n\r\n", 400,
 	    "Content-Length: abc"),
 	W("GET / HTTP/1.1" HOST "Content-Length: -1\r\n\r\n", 400,
