@@ -19,6 +19,7 @@
 
 #include "http.h"
 #include "httpchar.h"
+#include "httpscan.h"
 
 #define ST_BAD_REQUEST	400
 #define ST_TOO_LARGE	413
@@ -355,19 +356,27 @@ parse_head(const char *buf, size_t pos, size_t end, struct http_request *req)
 }
 
 /*
- * The head is too long.  If its request line is there and sound, fill
- * the method and path anyway so that the 431 can be logged usefully.
+ * No head ends within HTTP_HEAD_MAX bytes.  That is 431 only when each
+ * of those bytes may still belong to a valid head: a bad byte before the
+ * limit is 400, the verdict the scan gives a head that arrives a few
+ * bytes at a time, also when all of it came in one read (16 KiB of
+ * garbage is 400 at its first byte, not 431).  On 431, a request line
+ * that is there and sound fills the method and path for the log.
  */
-static void
-peek_request_line(const char *buf, size_t pos, size_t len,
-    struct http_request *req)
+static int
+too_big(const char *buf, size_t pos, size_t len, struct http_request *req)
 {
-	const char	*line;
-	size_t		 n;
+	struct http_scan	 scan;
+	const char		*line;
+	size_t			 n;
 
+	memset(&scan, 0, sizeof(scan));
+	if (http_scan(&scan, buf, len) == ST_BAD_REQUEST)
+		return ST_BAD_REQUEST;
 	/* On 400 it fills nothing, which leaves method_len 0. */
 	if (head_line(buf, &pos, len, &line, &n))
 		(void)parse_request_line(line, n, req);
+	return ST_HEAD_TOO_BIG;
 }
 
 int
@@ -381,8 +390,7 @@ http_parse(const char *buf, size_t len, struct http_request *req)
 	if (!find_head_end(buf, pos, lim, &end)) {
 		if (len < HTTP_HEAD_MAX)
 			return -1;
-		peek_request_line(buf, pos, len, req);
-		return ST_HEAD_TOO_BIG;
+		return too_big(buf, pos, len, req);
 	}
 	req->head_len = end;
 	return parse_head(buf, pos, end, req);

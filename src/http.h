@@ -40,7 +40,8 @@ struct http_request {
  *         or whose last coding is not chunked: RFC 9112 6.3)
  *  413    the request has a framed body (Content-Length > 0, or
  *         Transfer-Encoding ending in chunked)
- *  431    the head is longer than HTTP_HEAD_MAX bytes
+ *  431    the head is longer than HTTP_HEAD_MAX bytes, each of which
+ *         may belong to a valid head (else 400, as http_scan() says)
  *  505    HTTP major version other than 1
  * On 413 and 431 *req may be partly filled (method, path) for logging.
  * Empty lines before the request line are skipped (RFC 9112 2.2).

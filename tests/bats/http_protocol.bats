@@ -294,6 +294,25 @@ body: ''"
 	stop_daemon
 }
 
+@test "16 KiB of garbage in one write is answered 400 at its first byte, not 431" {
+	write_config
+	start_daemon
+	# Bytes from 0x16 (a TLS record) on and no LF, so no head ever ends:
+	# one read takes more than the 8 KiB a head may have, and still the
+	# first byte, not the size, decides.
+	junk=$(python3 -c 'import sys
+b = ((0x16 + i * 37 % 251) & 0xff for i in range(16384))
+sys.stdout.write("".join("\\x%02x" % (c if c != 10 else 0x80) for c in b))')
+	converse "send:$junk" read:GET end:3
+	assert_line --index 0 "answer 1: HTTP/1.1 400 Bad Request"
+	header_is 1 connection close
+	refute_line --partial reset
+	assert_line "after: closed"
+	http_get /health
+	assert_equal "$status_code" 200
+	stop_daemon
+}
+
 @test "an HTTP/1.1 request without Host is answered 400" {
 	write_config
 	start_daemon

@@ -612,8 +612,8 @@ test_limit_edges(void)
 	ok(parse_n(buf, HTTP_HEAD_MAX + 1, &r) == 431,
 	    "empty lines count toward the limit: 431 at HTTP_HEAD_MAX + 1");
 	memset(buf, '\r', sizeof(buf));
-	ok(parse_n(buf, HTTP_HEAD_MAX, &r) == 431,
-	    "HTTP_HEAD_MAX bare CRs: 431");
+	ok(parse_n(buf, HTTP_HEAD_MAX, &r) == 400,
+	    "HTTP_HEAD_MAX bare CRs: 400, the second CR is no line end");
 	memcpy(buf, "GET /", 5);
 	memset(buf + 5, 'p', sizeof(buf) - 5);
 	memcpy(buf + HTTP_HEAD_MAX + 20, " HTTP/1.1\r\n", 11);
@@ -645,6 +645,72 @@ test_huge(void)
 	    "10 parses of 1 MiB take well under 2 s (%ld ticks)",
 	    (long)(clock() - t0));
 	free(big);
+}
+
+/*
+ * The answer the server gives bytes that came in one read (httpconn.c:
+ * conn_process): http_parse's, or the scan's while the head may still
+ * become valid.  *at is where the scan stopped.
+ */
+static int
+verdict(const char *in, size_t n, size_t *at)
+{
+	struct http_request	 r;
+	struct http_scan	 s;
+	int			 rc, sc;
+
+	memset(&s, 0, sizeof(s));
+	rc = parse_n(in, n, &r);
+	sc = http_scan(&s, held, n);
+	*at = s.pos;
+	return rc != -1 ? rc : sc;
+}
+
+/*
+ * Garbage is 400 at its first byte however much of it arrives at once:
+ * a read of HTTP_HEAD_MAX bytes or more must not make it 431.
+ */
+static void
+test_garbage_at_once(void)
+{
+	static const size_t	 lens[] = { 1, 2, 255, 256, HTTP_HEAD_MAX - 1,
+	    HTTP_HEAD_MAX, HTTP_HEAD_MAX + 1, 16384, 65536 };
+	static char		 junk[65536], bad[HTTP_HEAD_MAX + 64];
+	struct http_request	 r;
+	size_t			 i, at;
+	int			 rc;
+
+	/* Bytes from 0x16 (a TLS record) on, with no LF: no head ends. */
+	for (i = 0; i < sizeof(junk); i++) {
+		junk[i] = (char)((0x16 + i * 37 % 251) & 0xff);
+		if (junk[i] == '\n')
+			junk[i] = '\x80';
+	}
+	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		rc = verdict(junk, lens[i], &at);
+		ok(rc == 400 && at == 0, "%zu bytes of garbage in one read: 400 "
+		    "at byte 0 (got %d at %zu)", lens[i], rc, at);
+	}
+	memset(junk, 0, 16384);
+	ok(verdict(junk, 16384, &at) == 400 && at == 0,
+	    "16 KiB of NULs in one read: 400 at byte 0");
+
+	make_head(bad, sizeof(bad), 0);
+	bad[100] = '\x01';
+	ok(parse_n(bad, sizeof(bad), &r) == 400,
+	    "a control byte in a field, no end before the limit: 400");
+	make_head(bad, sizeof(bad), 0);
+	bad[HTTP_HEAD_MAX - 1] = '\x01';
+	ok(parse_n(bad, sizeof(bad), &r) == 400,
+	    "a bad byte at the limit's last byte: 400");
+	make_head(bad, sizeof(bad), 0);
+	bad[HTTP_HEAD_MAX] = '\x01';
+	ok(parse_n(bad, sizeof(bad), &r) == 431,
+	    "a bad byte just past the limit: 431");
+	make_head(bad, sizeof(bad), 0);
+	memcpy(bad, "GET /a|b", 8);
+	ok(parse_n(bad, sizeof(bad), &r) == 400,
+	    "a bad target byte in a long head: 400");
 }
 
 /* Feed in one byte at a time, as a slow client would send it. */
@@ -775,6 +841,7 @@ main(void)
 	test_limits();
 	test_limit_edges();
 	test_huge();
+	test_garbage_at_once();
 	test_incremental();
 	test_garbage();
 	test_reason();
