@@ -134,6 +134,7 @@ first_results_done(struct loop_timer *t)
 	(void)t;
 	loop_timer_cancel(&ag.first_timer);
 	listener_hold(0);
+	server_hold_health(0);
 }
 
 static void
@@ -149,6 +150,7 @@ first_results_wait(void)
 		if (ag.cfg->checks[i].timeout_ms > ms)
 			ms = ag.cfg->checks[i].timeout_ms;
 	listener_hold(1);
+	server_hold_health(1);
 	ag.first_timer.cb = first_results_done;
 	loop_timer_set(&ag.first_timer, ms < FIRST_WAIT_MAX_MS ? ms :
 	    FIRST_WAIT_MAX_MS);
@@ -225,6 +227,7 @@ stop(const char *why, int restart)
 	if (!restart)
 		notify_stopping();
 	log_notice("%s, shutting down", why);
+	first_results_done(&ag.first_timer);	/* answer what waits */
 	handoff_close();
 	check_shutdown();
 	listener_close_all();

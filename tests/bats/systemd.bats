@@ -314,6 +314,20 @@ cgroup_mounts() {
 	stop_daemon
 }
 
+@test "socket activation: the request that starts the daemon gets the real verdict, not \"no check result yet\"" {
+	command -v systemd-socket-activate > /dev/null ||
+		skip "no systemd-socket-activate (apt-get install systemd)"
+	write_config "[check slow]" "command = sh -c 'sleep 0.3; echo fine'"
+	systemd-socket-activate -l "127.0.0.1:$PORT" --fdname=http \
+		"$MYDAEMON" -f -c "$CONF" 2> "$T/stderr" &
+	DAEMON_PID=$!
+	remember_pid "$DAEMON_PID"
+	wait_for 5 grep -q "Listening on 127.0.0.1:$PORT" "$T/stderr"
+	# The first connection starts the daemon: its answer is the verdict.
+	assert_health 200 ok
+	stop_daemon
+}
+
 @test "a passed socket that matches no listen address is an error at start" {
 	command -v systemd-socket-activate > /dev/null ||
 		skip "no systemd-socket-activate (apt-get install systemd)"
