@@ -64,6 +64,15 @@ activation_capture(void)
 		act.watchdog_usec = (uint64_t)usec;
 	if ((pid = env_number(getenv("MYDAEMON_TAKEOVER"), 0x7fffffff)) > 1)
 		act.takeover = pid;
+	act.log_fd = -1;
+	/* Only from a restart: after its sockets, for this very process. */
+	if (env_number(getenv("LISTEN_PID"), 0x7fffffff) == (long)getpid() &&
+	    env_number(getenv("MYDAEMON_STDERR"), 0x7fffffff) ==
+	    ACTIVATION_FIRST_FD + act.nfds)
+		act.log_fd = ACTIVATION_FIRST_FD + act.nfds;
+	if ((ns = getenv("JOURNAL_STREAM")) != NULL && strlen(ns) <
+	    sizeof(act.journal))
+		snprintf(act.journal, sizeof(act.journal), "%s", ns);
 }
 
 const struct activation *

@@ -3,8 +3,9 @@
  * environment, read once before the environment is wiped (daemon(7)):
  * systemd's socket activation (LISTEN_FDS, LISTEN_PID, LISTEN_FDNAMES,
  * sd_listen_fds(3)), its notification socket (NOTIFY_SOCKET,
- * WATCHDOG_USEC, WATCHDOG_PID, sd_notify(3)), and the old process a
- * restart takes over from (MYDAEMON_TAKEOVER, see handoff.h).
+ * WATCHDOG_USEC, WATCHDOG_PID, sd_notify(3)), the journal's stream
+ * (JOURNAL_STREAM), and the old process a restart takes over from
+ * (MYDAEMON_TAKEOVER, MYDAEMON_STDERR, see handoff.h).
  */
 #ifndef MYDAEMON_ACTIVATION_H
 #define MYDAEMON_ACTIVATION_H
@@ -21,6 +22,9 @@ struct activation {
 	uint64_t	 watchdog_usec;	/* 0: no watchdog for us */
 	long		 takeover;	/* pid of a restart's old process */
 	long		 started_pid;	/* the process that was started */
+	int		 log_fd;	/* a restart's old log stream, fd
+					   3 + nfds (MYDAEMON_STDERR), or -1 */
+	char		 journal[64];	/* JOURNAL_STREAM, "" when unset */
 };
 
 /*

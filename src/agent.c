@@ -42,6 +42,7 @@
 
 #define HOLDER_WAIT_MS	10000
 #define SIGNAL_BATCH	64
+#define FIRST_WAIT_MAX_MS	5000
 
 struct agent_state ag;
 
@@ -104,6 +105,69 @@ notify_status_health(const char *state, const struct buf *text)
 	notify_status(line);
 }
 
+/* systemctl status shows the verdict as it is now. */
+static void
+announce_verdict(void)
+{
+	struct status_info si;
+	struct buf text = { 0 };
+	const char *state;
+
+	memset(&si, 0, sizeof(si));
+	fill_status(&si, 0);
+	(void)health_effective(&si, NULL, &state);
+	health_text(&si, NULL, &text);
+	notify_status_health(state, &text);
+	buf_free(&text);
+}
+
+/*
+ * At start-up (not a restart's, which has the old results) the first
+ * requests wait for the first results of every check, at most the
+ * longest check timeout and FIRST_WAIT_MAX_MS: the probe that woke a
+ * socket-activated daemon gets the real verdict, not "no result yet".
+ * The connections wait in the backlog, unread.
+ */
+static void
+first_results_done(struct loop_timer *t)
+{
+	(void)t;
+	loop_timer_cancel(&ag.first_timer);
+	listener_hold(0);
+	server_hold_health(0);
+}
+
+static void
+first_results_wait(void)
+{
+	uint64_t ms = 0;
+	size_t i;
+
+	if (activation()->takeover != 0 || ag.cfg->nchecks == 0 ||
+	    ag.cfg->maintenance || ag.drain.drained)
+		return;
+	for (i = 0; i < ag.cfg->nchecks; i++)
+		if (ag.cfg->checks[i].timeout_ms > ms)
+			ms = ag.cfg->checks[i].timeout_ms;
+	listener_hold(1);
+	server_hold_health(1);
+	ag.first_timer.cb = first_results_done;
+	loop_timer_set(&ag.first_timer, ms < FIRST_WAIT_MAX_MS ? ms :
+	    FIRST_WAIT_MAX_MS);
+}
+
+/* Has every check a first result (or, after a reload, is pending)? */
+static int
+all_ran(const struct status_info *si)
+{
+	size_t i;
+
+	for (i = 0; i < si->nchecks; i++)
+		if (!si->checks[i]->ran)
+			return 0;
+	return 1;
+}
+
 /* The host's verdict changed (a check, maintenance): say so once. */
 void
 agent_verdict(void)
@@ -116,6 +180,8 @@ agent_verdict(void)
 	answer_invalidate();	/* /health may say something else now */
 	memset(&si, 0, sizeof(si));
 	fill_status(&si, 0);
+	if (loop_timer_armed(&ag.first_timer) && all_ran(&si))
+		first_results_done(&ag.first_timer);
 	code = health_effective(&si, NULL, &state);
 	if (was != NULL && strcmp(was, state) == 0)
 		return;
@@ -161,6 +227,7 @@ stop(const char *why, int restart)
 	if (!restart)
 		notify_stopping();
 	log_notice("%s, shutting down", why);
+	first_results_done(&ag.first_timer);	/* answer what waits */
 	handoff_close();
 	check_shutdown();
 	listener_close_all();
@@ -201,10 +268,15 @@ on_signals(struct loop_io *io, uint32_t events)
 	while (n++ < SIGNAL_BATCH && (signo = signals_next()) != 0) {
 		switch (signo) {
 		case SIGHUP:
-			/* A flood of them is one line, and one at exit. */
-			if (ag.stopping && ag.hups_ignored++ == 0)
+			/*
+			 * A flood of them is one line, and one at exit; from
+			 * the first on the kernel drops them, so that a storm
+			 * costs the shutdown nothing.
+			 */
+			if (ag.stopping && ag.hups_ignored++ == 0) {
 				log_notice("shutting down: SIGHUP ignored");
-			else if (!ag.stopping)
+				signals_ignore(SIGHUP);
+			} else if (!ag.stopping)
 				agent_reload();
 			break;
 		case SIGUSR1:
@@ -279,6 +351,7 @@ first_state(void)
 	ag.st.pid = (long)getpid();
 	ag.start_time = ag.config_time = loop_wallclock();
 	ag.st.generation = 1;
+	ag.st.starting = 1;	/* a stop waits for the start to end */
 	snprintf(ag.st.last_reload, sizeof(ag.st.last_reload), "none");
 	agent_save();
 }
@@ -355,7 +428,8 @@ agent_run(const struct agent_opts *opts, struct config *cfg)
 	if (opts->foreground)
 		daemonize_foreground();
 	else
-		daemonize_detach();
+		daemonize_detach(activation()->log_fd);
+	(void)logsink_stderr_journal(activation()->journal);
 	start_up();
 	log_notice("mydaemon %s started (pid %ld, config %s)",
 	    MYDAEMON_VERSION, (long)getpid(), opts->conffile);
@@ -368,9 +442,12 @@ agent_run(const struct agent_opts *opts, struct config *cfg)
 	if (ag.stopping && !opts->foreground)
 		daemonize_fatalx("stopped by a signal during start-up");
 	instance_commit();	/* a takeover's files are ours from now on */
+	ag.st.starting = 0;	/* past the last failure: a stop may come */
 	agent_save();
 	handoff_listen(opts->conffile, ag.pidpath, on_go);
+	first_results_wait();
 	notify_ready(NULL);
+	announce_verdict();	/* the first one, as every change after it */
 	daemonize_ready();
 	while (!ag.stopping || (server_busy() && !ag.drained))
 		if (loop_run_once() == -1)

@@ -13,6 +13,8 @@ struct agent_opts {
 	const char	*pidfile;	/* absolute; NULL: the config's */
 	int		 no_pidfile;	/* -p none */
 	int		 foreground;
+	int		 log_stderr;	/* the default log is stderr: -f, or
+					   a restart kept the old one's */
 };
 
 /* Start with an already validated configuration; returns the exit code. */

@@ -26,6 +26,7 @@ struct agent_state {
 	struct state_info	 st;
 	struct loop_io		 sigio;
 	struct loop_timer	 shutdown_timer;
+	struct loop_timer	 first_timer;	/* the wait for first results */
 	int			 stopping, drained;
 	unsigned long		 hups_ignored;	/* during the shutdown */
 	double			 start_time;	/* Unix time */

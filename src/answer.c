@@ -132,6 +132,13 @@ cached_health(const struct http_request *req, int keep, struct buf *out,
 	return health_cache.code;
 }
 
+int
+answer_is_health(const struct http_request *req)
+{
+	return req->method != HTTP_OTHER && (path_is(req, "/health") ||
+	    (req->path_len > 8 && memcmp(req->path, "/health/", 8) == 0));
+}
+
 /* Render the body of req; the status code. */
 static int
 render(const struct http_request *req, const char **ctype)
@@ -143,8 +150,7 @@ render(const struct http_request *req, const char **ctype)
 		buf_putc(&body, '\n');
 		return 405;
 	}
-	if (path_is(req, "/health") || (req->path_len > 8 &&
-	    memcmp(req->path, "/health/", 8) == 0))
+	if (answer_is_health(req))
 		return render_health(req, ctype);
 	if (path_is(req, "/status") || path_is(req, "/metrics")) {
 		memset(&si, 0, sizeof(si));

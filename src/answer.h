@@ -33,6 +33,9 @@ void	answer_invalidate(void);
 int	answer_http(const struct http_request *req, int keep, struct buf *out,
 	    size_t *body_len);
 
+/* A request for /health or /health/NAME (GET or HEAD)? */
+int	answer_is_health(const struct http_request *req);
+
 /* The answer with this error status (400, 408, ...), "Connection: close". */
 void	answer_error(const struct http_request *req, int code, struct buf *out,
 	    size_t *body_len);

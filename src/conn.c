@@ -48,6 +48,8 @@ conn_output_done(struct conn *c)
 		conn_linger(c);
 		return;
 	}
+	if (c->list == L_PARKED)
+		return;		/* conn_unpark() goes on */
 	if (c->in != NULL && c->in->scan.pos == 0) {
 		/* Requests that waited while the output was full. */
 		conn_process(c, c->in->data, c->in->len);
@@ -197,6 +199,10 @@ conn_io(struct loop_io *io, uint32_t events)
 	}
 	if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
 		return;
+	if (c->list == L_PARKED) {
+		conn_free(c);	/* reset or gone while it waited */
+		return;
+	}
 	if (c->list == L_LINGER) {
 		/* One read per wake-up: a flood cannot hog the loop. */
 		n = read(c->io.fd, drop, sizeof(drop));

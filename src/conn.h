@@ -27,7 +27,8 @@ struct config;
 struct log_sink;
 
 /* Every connection is on one list, in the order of its clock. */
-enum list_id { L_OPEN, L_LINGER, L_AGENT, NLISTS };
+enum list_id { L_OPEN, L_LINGER, L_AGENT, L_PARKED, NLISTS };
+#define PARKED_MAX_MS	10000	/* a parked request waits at most */
 
 /* A request head that is not complete yet, and how far it was scanned. */
 struct inbuf {
@@ -53,6 +54,7 @@ struct conn {
 	uint8_t		 kind;		/* enum listener_kind */
 	uint8_t		 close_after;	/* then a lingering close */
 	uint8_t		 peer_done;	/* the client shut down */
+	uint8_t		 answered;	/* a request was answered */
 };
 
 /* What the three share. */
@@ -61,6 +63,7 @@ struct server_state {
 	struct log_sink		*access_sink;
 	answer_status_fn	*fill;
 	int			 stopping;
+	int			 hold_health;	/* park /health requests */
 	uint64_t		 nrequests, by_code[HTTP_NSTATUS];
 	char			 scratch[SCRATCH_SIZE];
 	struct buf		 outq;	/* answers of the current batch */
@@ -71,6 +74,8 @@ extern struct server_state srv;
 void	conn_touch(struct conn *c, enum list_id l);
 void	conn_watch(struct conn *c, uint32_t events);
 void	conn_free(struct conn *c);
+/* Answer a parked connection's requests now (server.c). */
+void	conn_unpark(struct conn *c);
 
 /* conn.c */
 void	conn_io(struct loop_io *io, uint32_t events);

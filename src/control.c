@@ -54,6 +54,7 @@ do_stop(const char *pidfile, unsigned int wait_s)
 	pid_t pid = 0, holder;
 	int r = 0, pidfd = -1;
 
+	ctl_wait_started(pidfile, wait_s);	/* a start ends first */
 	if (pidfile_query(pidfile, &pid) == PIDFILE_RUNNING) {
 		/* A handle on it that no reused pid can fool. */
 		pidfd = ctl_holder_pidfd(pidfile, pid);

@@ -66,6 +66,32 @@ ctl_signal_holder(const char *pidfile, int sig, pid_t *pid)
 	return 0;
 }
 
+/*
+ * Init actions take turns: while the lock's holder is still starting
+ * (its state file has no record yet, or says starting=1), wait for it
+ * at most wait_s, so that the start ends as LSB says (started, exit 0)
+ * before a stop's SIGTERM reaches it.
+ */
+void
+ctl_wait_started(const char *pidfile, unsigned int wait_s)
+{
+	uint64_t deadline = deadline_ms(wait_s);
+	struct state_info si;
+	char *sp;
+	pid_t holder;
+
+	if ((sp = state_path(pidfile)) == NULL)
+		return;
+	while (pidfile_query(pidfile, &holder) == PIDFILE_RUNNING &&
+	    !past(deadline)) {
+		if (state_read(sp, &si) == 0 && (si.pid != (long)holder ||
+		    !si.starting))
+			break;
+		pause_ms(POLL_MS);
+	}
+	free(sp);
+}
+
 /* Has the process of pidfd exited (a zombie counts)?  -1: no pidfd. */
 static int
 exited(int pidfd)

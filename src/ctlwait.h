@@ -15,6 +15,8 @@
 int	ctl_signal_holder(const char *pidfile, int sig, pid_t *pid);
 
 /* A pidfd of pid while it holds the lock, or -1 (it went meanwhile). */
+/* Wait (at most wait_s) until the lock holder has finished starting. */
+void	ctl_wait_started(const char *pidfile, unsigned int wait_s);
 int	ctl_holder_pidfd(const char *pidfile, pid_t pid);
 
 /*

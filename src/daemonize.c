@@ -136,7 +136,7 @@ stdio_to_null(void)
 }
 
 void
-daemonize_detach(void)
+daemonize_detach(int log_fd)
 {
 	int p[2];
 	pid_t pid;
@@ -164,6 +164,11 @@ daemonize_detach(void)
 	if (pid > 0)
 		_exit(0);
 	stdio_to_null();
+	/* A restart's new process logs where the old one did. */
+	if (log_fd != -1 && (dup2(log_fd, STDOUT_FILENO) == -1 ||
+	    dup2(log_fd, STDERR_FILENO) == -1 || close(log_fd) == -1))
+		daemonize_fatalx("cannot keep the log stream: %s",
+		    strerror(errno));
 	daemonize_foreground();
 }
 

@@ -22,8 +22,10 @@ void	daemonize_sanitize(int keep);
  * in the final daemon process only.  The original process waits on the
  * readiness pipe and exits 0 when the daemon calls daemonize_ready(), or
  * prints the daemon's reason and exits 1 when it fails (or dies) first.
+ * log_fd (-1: none), a restart's old log stream, becomes the daemon's
+ * stdout and stderr instead of /dev/null.
  */
-void	daemonize_detach(void);
+void	daemonize_detach(int log_fd);
 
 /* Foreground mode: the same umask and working directory, no fork. */
 void	daemonize_foreground(void);

@@ -5,6 +5,8 @@
  * comes whole:
  *   "handoff"        -> "pid=N\npidfile=PATH\n" and a line "KIND ADDR"
  *                       per socket, the sockets attached (SCM_RIGHTS);
+ *                       when we log to stderr, "journal=DEV:INO" (or
+ *                       empty) and a last "stderr -" with that stream;
  *                       "busy" while another restart has them
  *   "checks"         -> one "c\t..." datagram per check, then "end"
  *   "go PIDFILE"     -> "ok", and the old process leaves
@@ -29,6 +31,7 @@
 #include "handoff.h"
 #include "listener.h"
 #include "log.h"
+#include "logsink.h"
 #include "loop.h"
 #include "pidfile.h"
 
@@ -68,10 +71,21 @@ send_sockets(int fd)
 	enum listener_kind kinds[HANDOFF_MAX_FDS];
 	char msg[HANDOFF_MSG_MAX];
 	size_t n, i, len;
+	int stream = 0;
 
-	n = listener_current(fds, addrs, kinds, HANDOFF_MAX_FDS);
+	n = listener_current(fds, addrs, kinds, HANDOFF_MAX_FDS - 1);
 	len = (size_t)snprintf(msg, sizeof(msg), "pid=%ld\npidfile=%s\n",
 	    (long)getpid(), hd.pidfile);
+	/* Our log stream, for the new process to log to as well. */
+	if (log_on_stderr() && len < sizeof(msg)) {
+		len += (size_t)snprintf(msg + len, sizeof(msg) - len,
+		    "journal=%s\n", logsink_journal() != NULL ?
+		    logsink_journal() : "");
+		addrs[n] = "-";
+		kinds[n] = LISTENER_HTTP;
+		fds[n++] = STDERR_FILENO;
+		stream = 1;
+	}
 	/* Under systemd the new process is the service's next main one. */
 	if (activation()->notify[0] != '\0' && len < sizeof(msg))
 		len += (size_t)snprintf(msg + len, sizeof(msg) - len,
@@ -79,11 +93,13 @@ send_sockets(int fd)
 		    (unsigned long long)activation()->watchdog_usec);
 	for (i = 0; i < n && len < sizeof(msg); i++)
 		len += (size_t)snprintf(msg + len, sizeof(msg) - len, "%s %s\n",
+		    stream && i == n - 1 ? "stderr" :
 		    kinds[i] == LISTENER_AGENT ? "agent" : "http", addrs[i]);
 	if (len >= sizeof(msg) || handoff_send(fd, msg, fds, n) == -1)
 		log_warn("restart: cannot hand over the sockets");
 	else
-		log_notice("restart: %zu listening sockets handed over", n);
+		log_notice("restart: %zu listening sockets handed over",
+		    n - (size_t)stream);
 }
 
 /* Tabs and line ends out of a field. */

@@ -19,6 +19,7 @@
 
 #include "http.h"
 #include "httpchar.h"
+#include "httpscan.h"
 
 #define ST_BAD_REQUEST	400
 #define ST_TOO_LARGE	413
@@ -29,6 +30,7 @@
 struct fields {
 	int		 hosts;
 	int		 te;		/* Transfer-Encoding seen */
+	int		 chunked;	/* its last coding so far is chunked */
 	int		 cls;		/* Content-Length fields seen */
 	const char	*cl;		/* its digits without leading zeros */
 	size_t		 cl_len;
@@ -118,34 +120,47 @@ parse_version(const char *s, size_t n, int *minor)
 }
 
 /*
- * method SP request-target SP HTTP-version, single spaces.  The
- * origin-form and the absolute-form are served; "*" and the authority
- * form are not.  On 0 and 505 the method and path are filled, since a
- * syntactically sound line is worth logging.
+ * The request target s[0..n): the origin-form, or the absolute-form
+ * whose path starts at *path; "*" and the authority form are not
+ * served.  Its path and query hold RFC 3986's bytes only (RFC 9112 3.2):
+ * no '"', '\\', '|', '{', '^', no '#' (a target has no fragment), no
+ * '%' without two hex digits after it.
+ */
+static int
+target_ok(const char *s, size_t n, size_t *path)
+{
+	long	 off = 0;
+
+	if (s[0] != '/' && (off = http_absolute_path(s, n)) == -1)
+		return 0;
+	*path = (size_t)off;
+	return http_path_ok(s + off, n - (size_t)off);
+}
+
+/*
+ * method SP request-target SP HTTP-version, single spaces.  On 0 and
+ * 505 the method and path are filled, since a syntactically sound line
+ * is worth logging.
  */
 static int
 parse_request_line(const char *s, size_t n, struct http_request *req)
 {
 	const char	*q;
-	size_t		 m, t, start;
-	long		 off;
+	size_t		 m, t, start, path;
 	int		 minor = 0, rc;
 
 	m = tchar_span(s, n);
 	if (m == 0 || m == n || s[m] != ' ')
 		return ST_BAD_REQUEST;
-	/* No '#' either: a request target has no fragment. */
 	for (t = m + 1; t < n && (unsigned char)s[t] > 0x20 &&
-	    (unsigned char)s[t] < 0x7f && s[t] != '#'; t++)
+	    (unsigned char)s[t] < 0x7f; t++)
 		;
 	if (t == m + 1 || t == n || s[t] != ' ')
 		return ST_BAD_REQUEST;
 	start = m + 1;
-	if (s[start] != '/') {
-		if ((off = http_absolute_path(s + start, t - start)) == -1)
-			return ST_BAD_REQUEST;
-		start += (size_t)off;
-	}
+	if (!target_ok(s + start, t - start, &path))
+		return ST_BAD_REQUEST;
+	start += path;
 	if ((rc = parse_version(s + t + 1, n - t - 1, &minor)) ==
 	    ST_BAD_REQUEST)
 		return rc;
@@ -214,6 +229,41 @@ connection(const char *v, size_t n, struct fields *f)
 	}
 }
 
+/*
+ * Transfer-Encoding: a comma list of codings, and several fields make
+ * one list (RFC 9110 5.3).  A body is framed only when chunked is the
+ * last coding and is applied once (RFC 9112 6.1, 7); anything else
+ * leaves its length unknowable, which 6.3 answers with 400 and a close.
+ * A coding is a token, then OWS ";" and parameters, which we do not
+ * judge; empty list elements are skipped (RFC 9110 5.6.1).
+ */
+static int
+transfer_encoding(const char *v, size_t n, struct fields *f)
+{
+	const char	*tok;
+	size_t		 i = 0, j, len, k;
+
+	f->te = 1;
+	while (i < n) {
+		for (j = i; j < n && v[j] != ','; j++)
+			;
+		tok = v + i;
+		len = j - i;
+		i = j + 1;
+		trim_ows(&tok, &len);
+		if (len == 0)
+			continue;
+		k = tchar_span(tok, len);
+		while (k < len && (tok[k] == ' ' || tok[k] == '\t'))
+			k++;
+		/* After chunked, no other coding, and no second chunked. */
+		if (k == 0 || (k < len && tok[k] != ';') || f->chunked)
+			return ST_BAD_REQUEST;
+		f->chunked = token_is(tok, len, "chunked");
+	}
+	return 0;
+}
+
 static int
 apply_field(const char *name, size_t k, const char *v, size_t n,
     struct fields *f)
@@ -224,7 +274,7 @@ apply_field(const char *name, size_t k, const char *v, size_t n,
 	} else if (token_is(name, k, "content-length"))
 		return content_length(v, n, f);
 	else if (token_is(name, k, "transfer-encoding"))
-		f->te = 1;
+		return transfer_encoding(v, n, f);
 	else if (token_is(name, k, "connection"))
 		connection(v, n, f);
 	else if (token_is(name, k, "accept")) {
@@ -269,7 +319,8 @@ judge_head(const struct fields *f, int vrc, struct http_request *req)
 {
 	if (vrc == 0 && req->minor == 1 && f->hosts == 0)
 		return ST_BAD_REQUEST;
-	if (f->te && f->cls > 0)
+	/* A body we cannot frame, or framed twice (RFC 9112 6.1, 6.3). */
+	if (f->te && (f->cls > 0 || !f->chunked))
 		return ST_BAD_REQUEST;
 	if (vrc != 0)
 		return vrc;
@@ -305,19 +356,27 @@ parse_head(const char *buf, size_t pos, size_t end, struct http_request *req)
 }
 
 /*
- * The head is too long.  If its request line is there and sound, fill
- * the method and path anyway so that the 431 can be logged usefully.
+ * No head ends within HTTP_HEAD_MAX bytes.  That is 431 only when each
+ * of those bytes may still belong to a valid head: a bad byte before the
+ * limit is 400, the verdict the scan gives a head that arrives a few
+ * bytes at a time, also when all of it came in one read (16 KiB of
+ * garbage is 400 at its first byte, not 431).  On 431, a request line
+ * that is there and sound fills the method and path for the log.
  */
-static void
-peek_request_line(const char *buf, size_t pos, size_t len,
-    struct http_request *req)
+static int
+too_big(const char *buf, size_t pos, size_t len, struct http_request *req)
 {
-	const char	*line;
-	size_t		 n;
+	struct http_scan	 scan;
+	const char		*line;
+	size_t			 n;
 
+	memset(&scan, 0, sizeof(scan));
+	if (http_scan(&scan, buf, len) == ST_BAD_REQUEST)
+		return ST_BAD_REQUEST;
 	/* On 400 it fills nothing, which leaves method_len 0. */
 	if (head_line(buf, &pos, len, &line, &n))
 		(void)parse_request_line(line, n, req);
+	return ST_HEAD_TOO_BIG;
 }
 
 int
@@ -331,8 +390,7 @@ http_parse(const char *buf, size_t len, struct http_request *req)
 	if (!find_head_end(buf, pos, lim, &end)) {
 		if (len < HTTP_HEAD_MAX)
 			return -1;
-		peek_request_line(buf, pos, len, req);
-		return ST_HEAD_TOO_BIG;
+		return too_big(buf, pos, len, req);
 	}
 	req->head_len = end;
 	return parse_head(buf, pos, end, req);

@@ -35,9 +35,13 @@ struct http_request {
  *  -1     incomplete: read more (len < HTTP_HEAD_MAX)
  *  400    malformed (bad request line, header syntax, obs-fold, bad or
  *         conflicting Content-Length, missing or repeated Host in 1.1,
- *         control bytes or non-ASCII in the target, ...)
- *  413    the request has a body (Content-Length > 0, Transfer-Encoding)
- *  431    the head is longer than HTTP_HEAD_MAX bytes
+ *         control bytes or non-ASCII in the target, ...) or a body whose
+ *         length cannot be known (Transfer-Encoding with Content-Length,
+ *         or whose last coding is not chunked: RFC 9112 6.3)
+ *  413    the request has a framed body (Content-Length > 0, or
+ *         Transfer-Encoding ending in chunked)
+ *  431    the head is longer than HTTP_HEAD_MAX bytes, each of which
+ *         may belong to a valid head (else 400, as http_scan() says)
  *  505    HTTP major version other than 1
  * On 413 and 431 *req may be partly filled (method, path) for logging.
  * Empty lines before the request line are skipped (RFC 9112 2.2).

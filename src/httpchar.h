@@ -1,8 +1,9 @@
 /*
  * httpchar.h - the character classes and token helpers the request
- * parser (http.c), its URI part (httpuri.c) and content negotiation
- * (httpneg.c) share.  Internal to those three files; ASCII only, never
- * the locale, and every scan bounded by a length.
+ * parser (http.c), its URI part (httpuri.c), its incremental scan
+ * (httpscan.c) and content negotiation (httpneg.c) share.  Internal to
+ * those files; ASCII only, never the locale, and every scan bounded by
+ * a length.
  */
 #ifndef MYDAEMON_HTTPCHAR_H
 #define MYDAEMON_HTTPCHAR_H
@@ -78,8 +79,49 @@ is_hex(unsigned char c)
 	return is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
 }
 
+/* Does s[i..n) start with "%" HEXDIG HEXDIG (RFC 3986 2.1)? */
+static inline int
+is_pct(const char *s, size_t i, size_t n)
+{
+	return s[i] == '%' && i + 2 < n && is_hex((unsigned char)s[i + 1]) &&
+	    is_hex((unsigned char)s[i + 2]);
+}
+
+/* RFC 3986 2.3 unreserved, 2.2 sub-delims. */
+static inline int
+is_unreserved(unsigned char c)
+{
+	static const char	 extra[] = "-._~";
+
+	return is_alnum(c) || memchr(extra, c, sizeof(extra) - 1) != NULL;
+}
+
+static inline int
+is_sub_delim(unsigned char c)
+{
+	static const char	 delims[] = "!$&'()*+,;=";
+
+	return memchr(delims, c, sizeof(delims) - 1) != NULL;
+}
+
+/*
+ * A byte a path or a query may hold as it is (RFC 3986 3.3, 3.4: pchar,
+ * "/" and "?"); "%" is allowed only before two hex digits.
+ */
+static inline int
+is_uri_char(unsigned char c)
+{
+	return is_unreserved(c) || is_sub_delim(c) || c == ':' || c == '@' ||
+	    c == '/' || c == '?';
+}
+
 /* httpuri.c: is v[0..n) a valid uri-host [":" port]? */
 int	http_authority_ok(const char *v, size_t n);
+/*
+ * httpuri.c: is s[0..n) a valid path and query, the bytes of
+ * is_uri_char() and "%" HEXDIG HEXDIG only?
+ */
+int	http_path_ok(const char *s, size_t n);
 /*
  * httpuri.c: the offset of the path in an absolute-form target, or -1
  * when the target is no absolute-form with a valid authority.

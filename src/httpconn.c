@@ -90,6 +90,7 @@ answer(struct conn *c, const struct http_request *req)
 
 	code = answer_http(req, keep, &srv.outq, &n);
 	answered(c, req, code, req->method == HTTP_HEAD ? 0 : n);
+	c->answered = 1;
 	if (!keep)
 		c->close_after = 1;
 }
@@ -156,6 +157,26 @@ grow_in(struct conn *c)
 }
 
 /*
+ * The verdict is not there yet (start-up, srv.hold_health): keep this
+ * request and those after it, read nothing more, until conn_unpark().
+ * What was answered before it goes out meanwhile.
+ */
+static void
+park(struct conn *c, const char *data, size_t len)
+{
+	struct http_scan none = { 0, 0, 0 };
+
+	if (conn_keep_head(c, data, len, &none) == -1) {
+		c->close_after = 1;	/* out of memory: end it */
+		free(c->in);
+		c->in = NULL;
+		return;
+	}
+	conn_watch(c, 0);
+	conn_touch(c, L_PARKED);
+}
+
+/*
  * Answer every complete request in data, in order, into srv.outq; keep what
  * is left (the start of the next head) in c->in.  A head that cannot be
  * valid is answered at its first bad byte.
@@ -191,6 +212,10 @@ conn_process(struct conn *c, char *data, size_t len)
 		if (r != 0) {
 			conn_answer_error(c, &req, r);
 			break;
+		}
+		if (srv.hold_health && answer_is_health(&req)) {
+			park(c, data + off, len - off);
+			return;
 		}
 		answer(c, &req);
 		off += req.head_len;
@@ -242,7 +267,8 @@ conn_read_http(struct conn *c)
 		conn_process(c, c->in->data, c->in->len);
 	} else
 		conn_process(c, srv.scratch, (size_t)n);
-	if (c->peer_done && c->in != NULL && srv.outq.len == 0) {
+	if (c->peer_done && c->in != NULL && srv.outq.len == 0 &&
+	    c->list != L_PARKED) {
 		conn_free(c);		/* EOF in the middle of a head */
 		return;
 	}

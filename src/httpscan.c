@@ -8,11 +8,15 @@
  * a line ends in LF or CRLF; fields "name:" value, the name made of
  * tchars, the value of visible bytes, SP and HTAB; an empty line ends it.
  * The target's first byte must be '/' (origin form) or 'h' (http:// or
- * https://, the absolute form), the only two forms served.
+ * https://, the absolute form), the only two forms served.  Its path and
+ * query (after the third '/' or the first '?' of an absolute form) hold
+ * RFC 3986's bytes and "%" HEXDIG HEXDIG, as http_path_ok() wants; the
+ * scheme and authority of an absolute form are left to http_parse().
  */
 #include <string.h>
 
 #include "http.h"
+#include "httpchar.h"
 #include "httpscan.h"
 
 enum {
@@ -20,7 +24,10 @@ enum {
 	S_START_LF,	/* a CR there: LF must follow */
 	S_METHOD,
 	S_TARGET0,	/* the target's first byte */
-	S_TARGET,
+	S_ABS,		/* scheme and authority; n counts the '/'s */
+	S_PATH,		/* path and query */
+	S_PCT1,		/* the first hex digit after '%' */
+	S_PCT2,
 	S_VERSION,	/* "HTTP/" DIGIT "." DIGIT, n says how far */
 	S_LINE_END,	/* CR or LF after the version */
 	S_LINE_LF,	/* after a CR: LF */
@@ -33,13 +40,42 @@ enum {
 };
 
 static int
-is_tchar(unsigned char c)
+to_version(struct http_scan *s)
 {
-	static const char	 extra[] = "!#$%&'*+-.^_`|~";
+	s->n = 0;
+	return S_VERSION;
+}
 
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-	    (c >= 'A' && c <= 'Z') ||
-	    (c != '\0' && memchr(extra, c, sizeof(extra) - 1) != NULL);
+/* One byte of the request target, or the SP after it. */
+static int
+step_target(struct http_scan *s, unsigned char c)
+{
+	switch (s->state) {
+	case S_TARGET0:
+		s->n = 0;
+		if (c == 'h' || c == 'H')
+			return S_ABS;
+		return c == '/' ? S_PATH : -1;
+	case S_ABS:
+		if (c == ' ')
+			return to_version(s);
+		/* "http://host/": the third '/' begins the path. */
+		if ((c == '/' && ++s->n == 3) || c == '?')
+			return S_PATH;
+		return is_uri_char(c) || c == '%' || c == '[' || c == ']' ?
+		    S_ABS : -1;
+	case S_PATH:
+		if (c == ' ')
+			return to_version(s);
+		if (c == '%')
+			return S_PCT1;
+		return is_uri_char(c) ? S_PATH : -1;
+	case S_PCT1:
+		return is_hex(c) ? S_PCT2 : -1;
+	case S_PCT2:
+		return is_hex(c) ? S_PATH : -1;
+	}
+	return -1;
 }
 
 /* One byte in the current state: the next state, or -1 for invalid. */
@@ -48,6 +84,8 @@ step(struct http_scan *s, unsigned char c)
 {
 	static const char	 version[] = "HTTP/D.D";
 
+	if (s->state >= S_TARGET0 && s->state <= S_PCT2)
+		return step_target(s, c);
 	switch (s->state) {
 	case S_START:
 		if (c == '\r')
@@ -61,14 +99,6 @@ step(struct http_scan *s, unsigned char c)
 		if (c == ' ')
 			return S_TARGET0;
 		return is_tchar(c) ? S_METHOD : -1;
-	case S_TARGET0:
-		return c == '/' || c == 'h' || c == 'H' ? S_TARGET : -1;
-	case S_TARGET:
-		if (c == ' ') {
-			s->n = 0;
-			return S_VERSION;
-		}
-		return c > 0x20 && c < 0x7f && c != '#' ? S_TARGET : -1;
 	case S_VERSION:
 		if (version[s->n] == 'D' ? c < '0' || c > '9' :
 		    c != (unsigned char)version[s->n])

@@ -1,8 +1,9 @@
 /*
  * httpuri.c - the parts of a request target and a Host field that
- * follow RFC 3986: an authority (uri-host and port) and the
- * absolute-form "http://host/path" that RFC 9112 3.2.2 says a server
- * must accept.  Pure functions over bytes that are not NUL-terminated.
+ * follow RFC 3986: an authority (uri-host and port), a path and query,
+ * and the absolute-form "http://host/path" that RFC 9112 3.2.2 says a
+ * server must accept.  Pure functions over bytes that are not
+ * NUL-terminated.
  */
 #include <sys/socket.h>
 #include <arpa/inet.h>
@@ -13,41 +14,79 @@
 
 #include "httpchar.h"
 
+/* RFC 3986 3.2.2: "v" 1*HEXDIG "." 1*( unreserved / sub-delims / ":" ) */
+static int
+ipvfuture_ok(const char *v, size_t n)
+{
+	size_t	 i = 1;
+
+	if (n == 0 || (v[0] != 'v' && v[0] != 'V'))
+		return 0;
+	while (i < n && is_hex((unsigned char)v[i]))
+		i++;
+	if (i == 1 || i + 1 >= n || v[i] != '.')
+		return 0;
+	for (i++; i < n; i++)
+		if (!is_unreserved((unsigned char)v[i]) &&
+		    !is_sub_delim((unsigned char)v[i]) && v[i] != ':')
+			return 0;
+	return 1;
+}
+
+/*
+ * IP-literal = "[" ( IPv6address / IPvFuture ) "]" at the start of v[0..n):
+ * its length with both brackets, or 0 when there is no valid one.
+ */
+static size_t
+ip_literal(const char *v, size_t n)
+{
+	char	 ip[64], a6[16];
+	size_t	 end;
+
+	for (end = 1; end < n && v[end] != ']'; end++)
+		;
+	if (end == n)
+		return 0;
+	if (ipvfuture_ok(v + 1, end - 1))
+		return end + 1;
+	if (end - 1 >= sizeof(ip))
+		return 0;
+	memcpy(ip, v + 1, end - 1);
+	ip[end - 1] = '\0';
+	return inet_pton(AF_INET6, ip, a6) == 1 ? end + 1 : 0;
+}
+
+/* The length of the reg-name (unreserved, sub-delims, %HH) v starts with. */
+static size_t
+reg_name(const char *v, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (is_pct(v, i, n))
+			i += 2;
+		else if (!is_unreserved((unsigned char)v[i]) &&
+		    !is_sub_delim((unsigned char)v[i]))
+			break;
+	}
+	return i;
+}
+
 /*
  * uri-host [":" port] (RFC 3986 3.2.2, 3.2.3): an IP-literal in brackets
- * or a reg-name of unreserved, sub-delims and %HH.  RFC 9112 3.2 wants a
- * 400 for an invalid Host; an empty one is allowed.
+ * (IPv6 or IPvFuture) or a reg-name.  RFC 9112 3.2 wants a 400 for an
+ * invalid Host; an empty one is allowed.
  */
 int
 http_authority_ok(const char *v, size_t n)
 {
-	static const char	 ok[] = "-._~!$&'()*+,;=";
-	char			 ip[64], a6[16];
-	size_t			 i = 0, end;
+	size_t	 i;
 
 	if (n > 0 && v[0] == '[') {
-		for (end = 1; end < n && v[end] != ']'; end++)
-			;
-		if (end == n || end - 1 >= sizeof(ip))
+		if ((i = ip_literal(v, n)) == 0)
 			return 0;
-		memcpy(ip, v + 1, end - 1);
-		ip[end - 1] = '\0';
-		if (inet_pton(AF_INET6, ip, a6) != 1)
-			return 0;
-		i = end + 1;
-	} else {
-		for (; i < n && v[i] != ':'; i++) {
-			unsigned char c = (unsigned char)v[i];
-
-			if (c == '%' && i + 2 < n &&
-			    is_hex((unsigned char)v[i + 1]) &&
-			    is_hex((unsigned char)v[i + 2]))
-				i += 2;
-			else if (!is_alnum(c) &&
-			    memchr(ok, c, sizeof(ok) - 1) == NULL)
-				return 0;
-		}
-	}
+	} else
+		i = reg_name(v, n);
 	if (i == n)
 		return 1;
 	if (v[i] != ':')
@@ -55,6 +94,20 @@ http_authority_ok(const char *v, size_t n)
 	for (i++; i < n; i++)
 		if (!is_digit((unsigned char)v[i]))
 			return 0;
+	return 1;
+}
+
+int
+http_path_ok(const char *s, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (is_pct(s, i, n))
+			i += 2;
+		else if (!is_uri_char((unsigned char)s[i]))
+			return 0;
+	}
 	return 1;
 }
 

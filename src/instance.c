@@ -34,7 +34,7 @@ holder_ready(pid_t pid)
 	struct state_info si;
 
 	return state_read(in.statepath, &si) == 0 && si.pid == (long)pid &&
-	    !si.stopping;
+	    !si.stopping && !si.starting;
 }
 
 void

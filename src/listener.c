@@ -41,7 +41,7 @@ static struct {
 	char			 name[64];
 } adopted[MAX_ADOPTED];
 static size_t		 nadopted;
-static int		 accepting = 1, paused;
+static int		 accepting = 1, paused, held;
 static struct loop_timer resume_timer;
 static uint64_t		 emfile_logged;
 static listener_accept_fn *take;
@@ -231,9 +231,10 @@ listener_abort(void)
 }
 
 static uint32_t
-listen_events(void)
+listen_events(const struct listener *l)
 {
-	return accepting && !paused ? EPOLLIN : 0;
+	return accepting && !paused && !(held && l->kind == LISTENER_AGENT) ?
+	    EPOLLIN : 0;
 }
 
 void
@@ -255,11 +256,11 @@ listener_commit(void)
 		cur[i] = pend[i];
 		cur[i].io.arg = &cur[i];
 		if (pend_new[i]) {
-			loop_add(&cur[i].io, listen_events());
+			loop_add(&cur[i].io, listen_events(&cur[i]));
 			log_info("listening on %s%s", cur[i].addr.text,
 			    cur[i].kind == LISTENER_AGENT ? " (agent)" : "");
 		} else	/* its struct moved: tell epoll the new address */
-			loop_mod(&cur[i].io, listen_events());
+			loop_mod(&cur[i].io, listen_events(&cur[i]));
 	}
 	ncur = npend;
 	npend = 0;
@@ -271,7 +272,7 @@ update_events(void)
 	size_t i;
 
 	for (i = 0; i < ncur; i++)
-		loop_mod(&cur[i].io, listen_events());
+		loop_mod(&cur[i].io, listen_events(&cur[i]));
 }
 
 void
@@ -280,6 +281,15 @@ listener_accepting(int on)
 	if (accepting == on)
 		return;
 	accepting = on;
+	update_events();
+}
+
+void
+listener_hold(int on)
+{
+	if (held == on)
+		return;
+	held = on;
 	update_events();
 }
 
@@ -315,7 +325,8 @@ on_accept(struct loop_io *io, uint32_t events)
 	int i, fd;
 
 	(void)events;
-	for (i = 0; i < ACCEPT_BATCH && accepting && !paused; i++) {
+	for (i = 0; i < ACCEPT_BATCH && accepting && !paused &&
+	    !(held && l->kind == LISTENER_AGENT); i++) {
 		if (!room()) {
 			/* the rest wait in the backlog */
 			listener_accepting(0);

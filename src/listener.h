@@ -55,6 +55,11 @@ void	listener_abort(void);
  * listeners pause by themselves and retry on a timer.
  */
 void	listener_accepting(int on);
+/*
+ * Hold the agent-check listeners (on = 1): their connections wait in
+ * the backlog, unanswered, until listener_hold(0).  Apart from the above.
+ */
+void	listener_hold(int on);
 
 /* Close every listener (shutdown: the old process of a restart keeps
    nothing open that the new one serves). */

@@ -183,6 +183,12 @@ log_reopen(char *err, size_t errlen)
 	    err, errlen);
 }
 
+int
+log_on_stderr(void)
+{
+	return log_cur == NULL || logsink_is_stderr(log_cur);
+}
+
 uint64_t
 log_dropped(void)
 {

@@ -29,6 +29,8 @@ void		 log_set_level(int level);	/* LOG_ERR .. LOG_DEBUG */
 int		 log_reopen(char *err, size_t errlen);
 /* Lines lost so far, across every sink that was current. */
 uint64_t	 log_dropped(void);
+/* The log goes to stderr (the foreground's default, or the journal). */
+int		 log_on_stderr(void);
 
 void	log_errx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

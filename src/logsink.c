@@ -41,6 +41,9 @@ struct log_sink {
 	const char	*spec;		/* stored right after the struct */
 };
 
+/* stderr is the journal's stream (JOURNAL_STREAM "DEV:INODE" names it). */
+static char	journal[64];
+
 static struct log_sink	 sink_stderr = {
 	.type = SINK_STDERR,
 	.fd = STDERR_FILENO,
@@ -54,6 +57,64 @@ struct log_sink *
 logsink_stderr(void)
 {
 	return &sink_stderr;
+}
+
+int
+logsink_stderr_journal(const char *stream)
+{
+	struct stat st;
+	char mine[64];
+
+	journal[0] = '\0';
+	if (stream == NULL || fstat(STDERR_FILENO, &st) == -1)
+		return 0;
+	snprintf(mine, sizeof(mine), "%llu:%llu",
+	    (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+	if (strcmp(mine, stream) == 0)
+		snprintf(journal, sizeof(journal), "%s", mine);
+	return journal[0] != '\0';
+}
+
+int
+logsink_is_stderr(const struct log_sink *s)
+{
+	return s != NULL && s->type == SINK_STDERR;
+}
+
+const char *
+logsink_journal(void)
+{
+	return journal[0] != '\0' ? journal : NULL;
+}
+
+static int	file_put(struct log_sink *s, const char *line, size_t len);
+
+/*
+ * The journal takes the level from sd-daemon(3)'s "<N>" prefix and
+ * stamps the line itself: "<3>error: reload failed: ..." (the level's
+ * word and the message, from after the "ident[pid]: " of the line).
+ */
+static int
+journal_put(struct log_sink *s, int level, const char *line, size_t len,
+    size_t msgoff)
+{
+	char rec[LOG_JOURNAL_MAX];
+	const char *from = line;
+	size_t i, n;
+
+	for (i = 0; i + 2 < msgoff; i++)
+		if (line[i] == ']' && line[i + 1] == ':' && line[i + 2] == ' ') {
+			from = line + i + 3;
+			break;
+		}
+	n = (size_t)snprintf(rec, sizeof(rec), "<%d>", level & 7);
+	if (len - (size_t)(from - line) > sizeof(rec) - n)
+		len = (size_t)(from - line) + sizeof(rec) - n;
+	memcpy(rec + n, from, len - (size_t)(from - line));
+	n += len - (size_t)(from - line);
+	if (rec[n - 1] != '\n')
+		rec[n - 1] = '\n';
+	return file_put(s, rec, n);
 }
 
 /* Fill err, if the caller gave one, without disturbing errno. */
@@ -196,6 +257,8 @@ logsink_event(struct log_sink *s, int level, const char *ident,
 	if (s->type == SINK_SYSLOG)	/* the datagram is the record */
 		rv = syslog_send(s, level, ident, line + msgoff,
 		    len - msgoff - (len > msgoff && line[len - 1] == '\n'));
+	else if (s->type == SINK_STDERR && journal[0] != '\0' && len > 0)
+		rv = journal_put(s, level, line, len, msgoff);
 	else
 		rv = file_put(s, line, len);
 	errno = saved;

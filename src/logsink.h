@@ -33,6 +33,18 @@ void		 logsink_close(struct log_sink *s);
 /* The sink that is always there: stderr, never closed. */
 struct log_sink	*logsink_stderr(void);
 
+#define LOG_JOURNAL_MAX	4096	/* a journal record at most */
+/*
+ * stderr is the journal when stream (JOURNAL_STREAM, "DEV:INODE") names
+ * the file of descriptor 2: its lines then go as "<N>level: message", the
+ * level for journald and no time stamp of ours.  Returns 1 when it is.
+ */
+int		 logsink_stderr_journal(const char *stream);
+/* Does s write to stderr? */
+int		 logsink_is_stderr(const struct log_sink *s);
+/* That stream's "DEV:INODE" while stderr is the journal, else NULL. */
+const char	*logsink_journal(void);
+
 /*
  * One event of the daemon's log: `line` (len bytes, ending in '\n') is
  * what a file gets; syslog gets level, ident and the message, which

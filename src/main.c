@@ -255,7 +255,8 @@ main(int argc, char **argv)
 	char reason[512];
 
 	activation_capture();	/* before the environment is wiped */
-	daemonize_sanitize(activation()->nfds);
+	daemonize_sanitize(activation()->nfds +
+	    (activation()->log_fd != -1));
 	log_init("mydaemon");
 	memset(&o, 0, sizeof(o));
 	parse_options(argc, argv, &o);
@@ -263,7 +264,8 @@ main(int argc, char **argv)
 		return restart(&o, argc, argv);
 	if (o.action != NULL)
 		return control_mode(&o);
-	cfg = confload(o.agent.conffile, o.agent.foreground, 1, reason,
+	o.agent.log_stderr = o.agent.foreground || activation()->log_fd != -1;
+	cfg = confload(o.agent.conffile, o.agent.log_stderr, 1, reason,
 	    sizeof(reason));
 	if (cfg == NULL)
 		return 1;

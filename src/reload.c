@@ -139,7 +139,7 @@ agent_reload(void)
 	notify_reloading();
 	log_info("received SIGHUP, reloading %s", ag.opts->conffile);
 	agent_read_host();
-	p.cfg = confload(ag.opts->conffile, ag.opts->foreground, 0, why,
+	p.cfg = confload(ag.opts->conffile, ag.opts->log_stderr, 0, why,
 	    sizeof(why));
 	if (p.cfg != NULL)
 		keep_restart_keys(p.cfg);

@@ -17,11 +17,15 @@ struct handed {
 	char		 pidfile[4096];
 	char		 notify[108];	/* its NOTIFY_SOCKET, or "" */
 	char		 watchdog[24];	/* its WATCHDOG_USEC */
+	int		 stderr_fd;	/* its log stream, or -1 */
+	char		 journal[64];	/* its JOURNAL_STREAM, or "" */
 };
 
 /*
  * In a fresh child: the sockets of h at 3.., LISTEN_FDS and friends,
- * MYDAEMON_TAKEOVER when the pidfile stays the same, then execute argv.
+ * MYDAEMON_TAKEOVER when the pidfile stays the same, the old process's
+ * log stream as stdout and stderr (MYDAEMON_STDERR) when it logged
+ * there, then execute argv.
  * Does not return.
  */
 void	respawn_exec(const struct handed *h, const char *pidfile,

@@ -78,9 +78,14 @@ receive(int fd, long pid, const struct config *cfg, struct handed *h)
 		else if (strncmp(line, "watchdog=", 9) == 0)
 			snprintf(h->watchdog, sizeof(h->watchdog), "%s",
 			    line + 9);
+		else if (strncmp(line, "journal=", 8) == 0)
+			snprintf(h->journal, sizeof(h->journal), "%s",
+			    line + 8);
 		else if ((sp = strchr(line, ' ')) != NULL && i < nfds) {
 			*sp = '\0';
-			if (wanted(cfg, line, sp + 1)) {
+			if (strcmp(line, "stderr") == 0 && h->stderr_fd == -1)
+				h->stderr_fd = fds[i];	/* its log stream */
+			else if (wanted(cfg, line, sp + 1)) {
 				h->names[h->nfds] = strcmp(line, "agent") == 0 ?
 				    "agent" : "http";
 				h->fds[h->nfds++] = fds[i];
@@ -203,6 +208,8 @@ start_new(const struct restart_req *r, struct handed *h, int fd)
 	}
 	for (size_t i = 0; i < h->nfds; i++)
 		close(h->fds[i]);
+	if (h->stderr_fd != -1)
+		close(h->stderr_fd);
 	while (waitpid(child, &st, 0) == -1 && errno == EINTR)
 		;
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
@@ -251,6 +258,7 @@ restart_once(const struct restart_req *r)
 	int fd, st, pidfd;
 
 	memset(&h, 0, sizeof(h));
+	h.stderr_fd = -1;
 	if ((fd = connect_daemon(r, &pid)) == -1)
 		return -1;	/* nobody to hand over: start anew */
 	/* Its exit is watched from now on: no reused pid can fool us. */
@@ -263,6 +271,8 @@ restart_once(const struct restart_req *r)
 		close(fd);
 		for (size_t i = 0; i < h.nfds; i++)
 			close(h.fds[i]);
+		if (h.stderr_fd != -1)
+			close(h.stderr_fd);
 		/*
 		 * It is stopping under us: a stop, or another restart that
 		 * handed over first.  Once it is gone, the next look finds

@@ -46,7 +46,7 @@ static uint64_t
 ttl(enum list_id l)
 {
 	return l == L_OPEN ? srv.conf->idle_timeout_ms : l == L_LINGER ?
-	    LINGER_MS : AGENT_WAIT_MS;
+	    LINGER_MS : l == L_PARKED ? PARKED_MAX_MS : AGENT_WAIT_MS;
 }
 
 static void
@@ -209,6 +209,8 @@ on_expiry(struct loop_timer *t)
 		if (c->list == L_AGENT)
 			conn_agent_reply(c, c->in != NULL ? c->in->data : "",
 			    c->in != NULL ? c->in->len : 0);
+		else if (c->list == L_PARKED)
+			conn_unpark(c);
 		else if (c->list == L_OPEN && c->in != NULL && c->out == NULL &&
 		    !c->close_after) {
 			free(c->in);
@@ -257,6 +259,26 @@ server_set_access_log(struct log_sink *s)
 }
 
 void
+conn_unpark(struct conn *c)
+{
+	conn_touch(c, L_OPEN);
+	conn_watch(c, EPOLLIN);
+	conn_process(c, c->in->data, c->in->len);
+	if (srv.outq.len > 0)
+		conn_emit(c);
+	else if (c->close_after)
+		conn_output_done(c);
+}
+
+void
+server_hold_health(int on)
+{
+	srv.hold_health = on;
+	while (!on && lists[L_PARKED].head != NULL)
+		conn_unpark(lists[L_PARKED].head);
+}
+
+void
 server_stop_accepting(int gently)
 {
 	struct conn *c, *next;
@@ -265,13 +287,18 @@ server_stop_accepting(int gently)
 	srv.stopping = 1;
 	if (gently)
 		return;		/* each closes after its next answer */
+	server_hold_health(0);	/* the verdict as it is: no more waiting */
 	/*
 	 * Idle keep-alive connections go now; busy ones after answering.  A
-	 * request the kernel holds but we have not read yet is in flight too.
+	 * request the kernel holds but we have not read yet is in flight too,
+	 * and so is a connection that has sent nothing yet: accepted (by us,
+	 * or by the kernel on a socket systemd holds for the next process),
+	 * its first request is answered, with "Connection: close", within
+	 * shutdown_timeout.
 	 */
 	for (c = lists[L_OPEN].head; c != NULL; c = next) {
 		next = c->next;
-		if (c->in == NULL && c->out == NULL &&
+		if (c->in == NULL && c->out == NULL && c->answered &&
 		    (ioctl(c->io.fd, FIONREAD, &unread) == -1 || unread == 0))
 			conn_free(c);
 		else if (c->in == NULL && c->out == NULL)

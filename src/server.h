@@ -42,6 +42,12 @@ void	server_set_access_log(struct log_sink *s);
  * server_busy() is 1 while any remain.
  */
 void	server_stop_accepting(int gently);
+/*
+ * Hold (on = 1) requests for /health and /health/NAME as they come, and
+ * what a connection sent after one, unanswered; on = 0 answers them.
+ * Other requests are answered meanwhile.
+ */
+void	server_hold_health(int on);
 int	server_busy(void);
 /* Close every connection. */
 void	server_close_all(void);

@@ -94,6 +94,17 @@ signals_init(void)
 	return pipefd[0];
 }
 
+int
+signals_ignore(int signo)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = SIG_IGN;
+	return sigaction(signo, &sa, NULL);
+}
+
 void
 signals_fini(void)
 {

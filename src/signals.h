@@ -27,6 +27,9 @@ int	signals_init(void);
 /* Close both ends of the pipe (in a child before exec they are CLOEXEC). */
 void	signals_fini(void);
 
+/* From now on the kernel drops signo (SIG_IGN): no handler, no byte. */
+int	signals_ignore(int signo);
+
 /*
  * The next recorded signal, in arrival order, or 0 when none is pending.
  * Signals recorded while the pipe was full are returned after it drains.

@@ -54,13 +54,14 @@ state_format(char *buf, size_t size, const struct state_info *si)
 	copy_line(rreason, sizeof(rreason), si->reopen_reason);
 	copy_line(mfile, sizeof(mfile), si->maintenance_file);
 	n = snprintf(buf, size,
-	    "seq=%lu\npid=%ld\nstopping=%d\ngeneration=%lu\n"
+	    "seq=%lu\npid=%ld\nstopping=%d\nstarting=%d\ngeneration=%lu\n"
 	    "reload_started=%lu\n"
 	    "reload_done=%lu\nreload_ok=%lu\nreload_failed=%lu\n"
 	    "last_reload=%s\nreason=%s\nreopens=%lu\nreopen_failed=%lu\n"
 	    "reopen_reason=%s\ndrain_reads=%lu\ndrained=%d\n"
 	    "maintenance_file=%s\nend=%lu\n",
-	    si->seq, si->pid, si->stopping, si->generation, si->reload_started,
+	    si->seq, si->pid, si->stopping, si->starting != 0, si->generation,
+	    si->reload_started,
 	    si->reload_done, si->reload_ok, si->reload_failed,
 	    si->last_reload, reason, si->reopens, si->reopen_failed, rreason,
 	    si->drain_reads, si->drained != 0, mfile, si->seq);
@@ -118,6 +119,8 @@ state_field_set(struct state_info *si, const char *k, const char *v,
 		si->pid = (long)u;
 	else if (strcmp(k, "stopping") == 0)
 		si->stopping = u != 0;
+	else if (strcmp(k, "starting") == 0)
+		si->starting = u != 0;
 	else if (strcmp(k, "drained") == 0)
 		si->drained = u != 0;
 	else if (strcmp(k, "end") == 0)

@@ -12,7 +12,7 @@
  *
  * Format, one "key=value" per line, first and last line carrying the
  * same sequence number so that a reader can reject a torn read:
- *   seq=N pid= stopping=0|1 generation= reload_started= reload_done= reload_ok=
+ *   seq=N pid= stopping=0|1 starting=0|1 generation= reload_started= reload_done= reload_ok=
  *   reload_failed= last_reload=ok|failed|none reason= reopens=
  *   reopen_failed= reopen_reason= drain_reads= drained=0|1
  *   maintenance_file= end=N
@@ -29,6 +29,7 @@ struct state_info {
 	unsigned long	 seq;
 	long		 pid;
 	int		 stopping;	/* shutting down: not "running" */
+	int		 starting;	/* not ready yet: a stop waits */
 	unsigned long	 generation;
 	unsigned long	 reload_started;
 	unsigned long	 reload_done;

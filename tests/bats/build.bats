@@ -143,3 +143,116 @@ objects_newer_than() {
 	assert_equal "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}"
 	assert grep -q -- '-Werror' src/build.h
 }
+
+# as_builder CMD...: CMD as a user who is not root, in a clean
+# environment whose home and temporary directory are $T/home: as nobody
+# when we are root, else as ourselves.
+as_builder() {
+	local -a as_user=()
+	[ "$(id -u)" != 0 ] ||
+		as_user=(setpriv --reuid=nobody --regid="$(id -g nobody)" \
+		    --clear-groups)
+	"${as_user[@]}" env -i PATH="$PATH" HOME="$T/home" \
+	    TMPDIR="$T/home/tmp" "$@"
+}
+
+# build_step LOG CMD...: CMD as the builder in $T/home/src; on failure the
+# end of LOG is shown and the test fails.
+build_step() {
+	local log=$1
+	shift
+	as_builder sh -c 'cd "$0/src" && exec "$@"' "$T/home" "$@" \
+	    > "$log" 2>&1 && return 0
+	tail -n 30 "$log" >&2
+	fail "$* failed (as $(as_builder id -un))"
+}
+
+# files_under DIR: every file or link under DIR (not the directories),
+# sorted, with DIR taken off the front.
+files_under() {
+	find "$1" ! -type d | sed "s|^$1||" | sort
+}
+
+@test "a user who is not root configures, builds and installs into a prefix of their own: every file under it, the units in PREFIX/lib/systemd/system, and uninstall leaves none" {
+	load test_helper/install
+	if [ "$(id -u)" = 0 ]; then
+		id nobody > /dev/null 2>&1 || skip "no user nobody to build as"
+		open_to_nobody "$T"
+	fi
+	# The sources, the build and the prefix in a home of the builder's.
+	P=$T/home/x
+	mkdir -p "$T/home/tmp"
+	submake -C "$MYDAEMON_BUILDDIR" distdir distdir="$T/home/src" \
+	    > /dev/null
+	[ "$(id -u)" != 0 ] || chown -R nobody: "$T/home"
+
+	# One build: the rest installs what it made.
+	build_step "$T/configure.log" ./configure --prefix="$P"
+	build_step "$T/make.log" make -j2
+	build_step "$T/install.log" make install
+	run files_under "$P"
+	assert_line /sbin/mydaemon
+	assert_line /etc/init.d/mydaemon
+	assert_line /lib/systemd/system/mydaemon.service
+	assert_line /lib/systemd/system/mydaemon.socket
+	# The same install into a DESTDIR puts every file under
+	# DESTDIR/PREFIX, and they are those above: nothing went elsewhere.
+	build_step "$T/stage.log" make install DESTDIR="$T/home/stage"
+	assert_equal "$(files_under "$T/home/stage$P")" "$output"
+	assert_equal "$(files_under "$T/home/stage")" \
+	    "$(files_under "$T/home/stage$P" | sed "s|^|$P|")"
+
+	build_step "$T/uninstall.log" make uninstall
+	run files_under "$P"
+	assert_output ""
+}
+
+# units_dir CONFIGURE-ARGS...: configure the sources in $T/src with ARGS
+# and install the data files (no build needed) into a DESTDIR of their
+# own; $shown is what configure's summary says of the units, $installed
+# the directory mydaemon.service went to (without the DESTDIR), or
+# "none".
+units_dir() {
+	local dest
+	dest=$T/dest.$((++units_runs))
+	(cd "$T/src" && ./configure --cache-file="$T/config.cache" "$@") \
+	    > "$T/configure.log" 2>&1 ||
+		{ tail -n 20 "$T/configure.log" >&2; return 1; }
+	shown=$(sed -n 's/^ *systemd units: *//p' "$T/configure.log")
+	submake -s -C "$T/src" install-data DESTDIR="$dest" > /dev/null ||
+		return 1
+	installed=$(find "$dest" -name mydaemon.service -printf '%h\n')
+	installed=${installed#"$dest"}
+	: "${installed:=none}"
+	# The socket unit goes with the service, or neither does.
+	if [ "$installed" = none ]; then
+		assert_equal "$(find "$dest" -name 'mydaemon.socket')" ""
+	else
+		assert [ -f "$dest$installed/mydaemon.socket" ]
+	fi
+}
+
+@test "the units go to systemd's directory with --prefix=/usr, under any other prefix, to --with-systemdsystemunitdir=DIR when given, and nowhere with =no" {
+	load test_helper/install
+	submake -C "$MYDAEMON_BUILDDIR" distdir distdir="$T/src" > /dev/null
+	units_runs=0
+	systemd=$(pkg-config --variable=systemdsystemunitdir systemd \
+	    2> /dev/null || true)
+	: "${systemd:=/lib/systemd/system}"
+
+	units_dir --prefix=/usr
+	assert_equal "$shown | $installed" "$systemd | $systemd"
+	units_dir --prefix="$T/p"
+	assert_equal "$shown | $installed" \
+	    "$T/p/lib/systemd/system | $T/p/lib/systemd/system"
+	# The default prefix is another prefix too (systemd reads it).
+	units_dir
+	assert_equal "$shown | $installed" \
+	    "/usr/local/lib/systemd/system | /usr/local/lib/systemd/system"
+	units_dir --prefix=/usr --with-systemdsystemunitdir="$T/units"
+	assert_equal "$shown | $installed" "$T/units | $T/units"
+	units_dir --prefix="$T/p" --with-systemdsystemunitdir="$T/units"
+	assert_equal "$shown | $installed" "$T/units | $T/units"
+	units_dir --prefix="$T/p" --with-systemdsystemunitdir=no
+	assert_equal "$shown | $installed" "no | none"
+}

@@ -78,17 +78,30 @@ line two"
 	stop_daemon
 }
 
-@test "before the first result /health answers 503 unknown: no check result yet" {
-	write_config "check_command = sleep 5" "check_interval = 1h" \
+@test "before the first result /health waits for it 5 s at most (the longest timeout is 10 s), then answers 503 unknown: no check result yet; /status does not wait" {
+	write_config "check_command = sleep 30" "check_interval = 1h" \
 		"check_timeout = 10s"
 	start_daemon
+	t0=$(date +%s%N)
+	curl -s --max-time 10 -o "$T/health" -w '%{http_code}' \
+		"http://127.0.0.1:$PORT/health" > "$T/code" &
+	waiter=$!
+	# Meanwhile /status answers at once.
+	run status_value check.ran
+	assert_output false
+	assert [ $(( ($(date +%s%N) - t0) / 1000000 )) -lt 2000 ]
+	wait "$waiter"
+	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+	assert [ "$ms" -ge 4900 ]
+	assert [ "$ms" -lt 7000 ]
+	assert_equal "$(cat "$T/code") $(cat "$T/health")" "503 unknown: no check result yet"
 	assert_health 503 "unknown: no check result yet"
 	run metric_value 'mydaemon_check_result{check="main"}'
 	assert_failure
 	assert_equal "$(metric_value 'mydaemon_check_runs_total{check="main"}')" 0
 	run status_value check.command check.ran check.runs check.exit_code \
 		check.result check.started health
-	assert_output "$(printf '%s\n' "sleep 5" false 0 null null null unknown)"
+	assert_output "$(printf '%s\n' "sleep 30" false 0 null null null unknown)"
 	stop_daemon
 }
 
@@ -352,5 +365,46 @@ step() {
 	wait_for 5 health_is 200 "ok"
 	assert_equal "$(status_value check)" null
 	assert_equal "$(json_value health)" ok
+	stop_daemon
+}
+
+@test "at start-up a request for /health, /health/NAME or the agent port waits for the checks' first results: the first probe gets the real verdict; requests before it on the same connection are answered at once, in order" {
+	agent=$(free_port)
+	write_config "agent_listen = 127.0.0.1:$agent" "[check slow]" \
+		"command = sh -c 'sleep 0.5; echo fine'" "[check quick]" \
+		"command = sh -c 'echo quick'"
+	start_daemon
+	t0=$(date +%s%N)
+	python3 -S - "$PORT" > "$T/pipelined" <<'PY' &
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+s.sendall(b"GET /status HTTP/1.1\r\nHost: x\r\n\r\n"
+          b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n"
+          b"GET /health/slow HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+s.shutdown(socket.SHUT_WR)	# a client that said all it says
+data = b""
+while True:
+    chunk = s.recv(65536)
+    if not chunk:
+        break
+    data += chunk
+sys.stdout.write(data.decode("latin-1"))
+PY
+	client=$!
+	run agent_line "$agent" 'slow\n'
+	assert_output 'up ready 100%\n'
+	assert_health 200 ok
+	wait "$client"
+	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+	assert [ "$ms" -ge 400 ]
+	run grep -ac '^HTTP/1.1 ' "$T/pipelined"
+	assert_output 3
+	run grep -a '^HTTP/1.1 ' "$T/pipelined"
+	assert_line --index 0 --partial '200 OK'
+	assert_line --index 1 --partial '200 OK'
+	assert_line --index 2 --partial '200 OK'
+	run grep -acx 'ok' "$T/pipelined"
+	assert_output 2
+	refute grep -aqx 'unknown: no check result yet' "$T/pipelined"
 	stop_daemon
 }

@@ -17,21 +17,22 @@ script() {
 	chmod 755 "$T/$1"
 }
 
-# answering: /health gives an HTTP answer (any status) within a second.
+# answering: the daemon gives an HTTP answer (any status) within a second.
 answering() {
 	local code
+	# /status: /health waits at start-up for the checks' first results.
 	code=$(curl -s --max-time 1 -o /dev/null -w '%{http_code}' \
-		"http://127.0.0.1:$PORT/health") || true
+		"http://127.0.0.1:$PORT/status") || true
 	[ "$code" != 000 ] && [ -n "$code" ]
 }
 
-# answering_while SECONDS CMD...: /health answers every 100 ms or so
+# answering_while SECONDS CMD...: the daemon answers every 100 ms or so
 # until CMD succeeds (at most SECONDS).
 answering_while() {
 	local limit=$(( $1 * 10 )) i=0
 	shift
 	until "$@"; do
-		answering || { echo "/health did not answer within 1 s"; return 1; }
+		answering || { echo "/status did not answer within 1 s"; return 1; }
 		i=$((i + 1))
 		[ "$i" -lt "$limit" ] || { echo "timed out waiting for: $*"; return 1; }
 		sleep 0.1
@@ -107,7 +108,7 @@ check_done() {
 	stop_daemon
 }
 
-@test "a check that prints 10 MB, closes stdout and sleeps: unknown at its timeout, 4 KiB kept, nothing left, /health answering throughout" {
+@test "a check that prints 10 MB, closes stdout and sleeps: unknown at its timeout, 4 KiB kept, nothing left, the daemon answering throughout" {
 	n=$(uniq_secs)
 	script flood <<-EOF
 	#!/bin/sh

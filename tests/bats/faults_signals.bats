@@ -308,7 +308,7 @@ reloads() {
 	stop_daemon
 }
 
-@test "SIGTERM during a SIGHUP storm: out within shutdown_timeout, one 'SIGHUP ignored' line and one summary" {
+@test "SIGTERM during a SIGHUP storm: out within shutdown_timeout, one 'SIGHUP ignored' line and at most one summary" {
 	write_config "shutdown_timeout = 2s"
 	start_daemon
 	"$PY" -S -c 'import os, signal, sys
@@ -340,7 +340,9 @@ print(n)
 	exec 5>&-
 	wait_for 5 gone "$storm"
 	echo "out after $ms ms; $(cat "$T/storm.count") SIGHUPs sent"
-	[ "$ms" -lt 2500 ] || fail "SIGTERM to exit took $ms ms (shutdown_timeout 2s)"
+	# shutdown_timeout and the last steps: the storm costs nothing more
+	# (the kernel drops SIGHUP once the shutdown has begun).
+	[ "$ms" -lt 2300 ] || fail "SIGTERM to exit took $ms ms (shutdown_timeout 2s)"
 	assert [ ! -e "$PIDFILE" ]
 	# Everything after the SIGTERM line: one line for the first SIGHUP
 	# ignored, one summary of the others, no line per signal.
@@ -348,10 +350,11 @@ print(n)
 	assert [ -s "$T/after" ]
 	run grep -c 'SIGHUP ignored' "$T/after"
 	assert_output 1
-	run grep -Ec '[0-9]+ more SIGHUPs ignored while shutting down' "$T/after"
-	assert_output 1
+	# At most one summary of those that were queued already.
+	n=$(grep -Ec '[0-9]+ more SIGHUPs ignored while shutting down' "$T/after" || true)
+	assert [ "$n" -le 1 ]
 	run grep -c 'SIGHUP' "$T/after"
-	assert_output 2
+	assert_output $((1 + n))
 	refute grep -q 'reloading' "$T/after"
 }
 

@@ -294,6 +294,25 @@ body: ''"
 	stop_daemon
 }
 
+@test "16 KiB of garbage in one write is answered 400 at its first byte, not 431" {
+	write_config
+	start_daemon
+	# Bytes from 0x16 (a TLS record) on and no LF, so no head ever ends:
+	# one read takes more than the 8 KiB a head may have, and still the
+	# first byte, not the size, decides.
+	junk=$(python3 -c 'import sys
+b = ((0x16 + i * 37 % 251) & 0xff for i in range(16384))
+sys.stdout.write("".join("\\x%02x" % (c if c != 10 else 0x80) for c in b))')
+	converse "send:$junk" read:GET end:3
+	assert_line --index 0 "answer 1: HTTP/1.1 400 Bad Request"
+	header_is 1 connection close
+	refute_line --partial reset
+	assert_line "after: closed"
+	http_get /health
+	assert_equal "$status_code" 200
+	stop_daemon
+}
+
 @test "an HTTP/1.1 request without Host is answered 400" {
 	write_config
 	start_daemon
@@ -352,6 +371,24 @@ body: ''"
 	assert_line --index 0 "answer 1: HTTP/1.1 413 Content Too Large"
 	refute_line --partial reset
 	assert_line "after: closed"
+	stop_daemon
+}
+
+@test "a Transfer-Encoding whose last coding is not chunked is answered 400 and the connection closed" {
+	write_config
+	start_daemon
+	# RFC 9112 6.3: the body's length is unknown, so nothing after the
+	# head may be taken for a request: one answer, then the close.
+	get='GET /health HTTP/1.1\r\nHost: x\r\n'
+	for te in gzip 'chunked, gzip' pigeons; do
+		converse "send:${get}Transfer-Encoding: $te\\r\\n\\r\\n$get\\r\\n" \
+			read:GET end:2
+		assert_line --index 0 "answer 1: HTTP/1.1 400 Bad Request"
+		header_is 1 connection close
+		assert_line "after: closed"
+	done
+	http_get /health
+	assert_equal "$status_code" 200
 	stop_daemon
 }
 

@@ -200,3 +200,26 @@ open(sys.argv[2], "w").close(); time.sleep(30)' "$busy" "$T/bound" &
 	wait_gone "$DAEMON_PID" 5
 	refute log_has 'reloading'
 }
+
+# status_is_connections N: /status counts N open connections (its own too).
+status_is_connections() {
+	[ "$(status_value connections)" = "$1" ]
+}
+
+@test "SIGTERM: a connection accepted that has not sent its request yet is answered (Connection: close) within shutdown_timeout, then the daemon exits" {
+	write_config
+	start_daemon
+	exec 5<>"/dev/tcp/127.0.0.1/$PORT"
+	# Accepted by the daemon (it counts it), not a byte sent yet.
+	wait_for 5 status_is_connections 2
+	kill -TERM "$DAEMON_PID"
+	wait_for 5 log_has 'received SIGTERM, shutting down'
+	assert alive "$DAEMON_PID"
+	printf 'GET /health HTTP/1.1\r\nHost: x\r\n\r\n' >&5
+	run timeout 5 cat <&5
+	exec 5>&-
+	assert_line --index 0 --partial 'HTTP/1.1 200 OK'
+	assert_output --partial 'Connection: close'
+	wait_gone "$DAEMON_PID"
+	assert [ ! -e "$PIDFILE" ]
+}

@@ -192,3 +192,29 @@ open(sys.argv[2], "w").close(); time.sleep(30)' "$PORT" "$T/bound" &
 	wait_gone "$pid"
 	assert [ ! -e "$PIDFILE" ]
 }
+
+@test "a stop during start-up takes its turn: the start exits 0 (it started), then the stop exits 0, and nothing runs" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	! nm "$MYDAEMON" 2>/dev/null | grep -q __asan_init ||
+		skip "LeakSanitizer does not work under ptrace (ASan build)"
+	write_config
+	# Hold the daemon in bind() for 0.5 s: after its pidfile, before ready.
+	strace -f -qq -o /dev/null -e trace=bind \
+		-e inject=bind:delay_enter=500000 \
+		"$MYDAEMON" -c "$CONF" > "$T/start.out" 2>&1 &
+	starter=$!
+	remember_pid "$starter"
+	wait_for 5 test -s "$PIDFILE"
+	pid=$(cat "$PIDFILE")
+	remember_pid "$pid"
+	run "$MYDAEMON" -s stop -c "$CONF" -p "$PIDFILE"
+	assert_success
+	rc=0
+	wait "$starter" || rc=$?
+	assert_equal "$rc" 0
+	run cat "$T/start.out"
+	refute_output --partial "stopped by a signal"
+	wait_gone "$pid"
+	assert [ ! -e "$PIDFILE" ]
+	log_has 'received SIGTERM, shutting down'
+}

@@ -11,6 +11,17 @@ bats_require_minimum_version 1.5.0
 
 RECV=$BATS_TEST_DIRNAME/test_helper/notify_recv.py
 
+# The cgroups a test made go too, once their processes are gone.
+teardown() {
+	common_teardown
+	local dir
+	if [ -f "$T/cgroups" ]; then
+		while read -r dir; do
+			wait_for 5 rmdir "$dir" 2> /dev/null || true
+		done < "$T/cgroups"
+	fi
+}
+
 # receiver ADDRESS: a notification socket at ADDRESS (a path or @name);
 # what it gets goes to $T/notify, one datagram a line ("|" for newlines).
 receiver() {
@@ -113,6 +124,151 @@ got_like() {
 	assert got "STOPPING=1"
 }
 
+@test "the first verdict is announced in STATUS= once ready, with no check too, and again by a restart's new process (drained)" {
+	receiver "$T/notify.sock"
+	write_config "maintenance_file = $T/maintenance"
+	run env NOTIFY_SOCKET="$T/notify.sock" "$MYDAEMON" -c "$CONF"
+	assert_success
+	OLD=$(cat "$PIDFILE")
+	remember_pid "$OLD"
+	wait_for 5 got "STATUS=health: ok"
+	run "$MYDAEMON" -c "$CONF" -s drain -r "kernel update"
+	assert_success
+	wait_for 5 got_like 'STATUS=health: maintenance.*'
+	: > "$T/notify"
+	run env -u NOTIFY_SOCKET "$MYDAEMON" -c "$CONF" -s restart
+	assert_success
+	NEW=$(cat "$PIDFILE")
+	remember_pid "$NEW"
+	wait_for 5 got "READY=1|MAINPID=$NEW"
+	# Nothing changed, yet the new process says where it stands.
+	wait_for 5 got_like 'STATUS=health: maintenance.*'
+	assert_health 503 maintenance
+	stop_daemon "$NEW"
+}
+
+# journal_stream FILE: JOURNAL_STREAM's "DEV:INODE" for FILE.
+journal_stream() {
+	stat -L -c '%d:%i' "$1"
+}
+
+@test "stderr is the journal (JOURNAL_STREAM): each line is <N>level: message, no time stamp of ours; a failed reload is <3>" {
+	write_config "log_file = stderr"
+	: > "$T/journal"
+	JOURNAL_STREAM=$(journal_stream "$T/journal") \
+		"$MYDAEMON" -f -c "$CONF" 2>> "$T/journal" &
+	DAEMON_PID=$!
+	remember_pid "$DAEMON_PID"
+	wait_for 5 grep -qF "<5>notice: mydaemon " "$T/journal"
+	write_config "log_file = stderr" "bogus = 1"
+	run "$MYDAEMON" -c "$CONF" -s reload
+	assert_failure 1
+	wait_for 5 grep -q '^<3>error: reload failed: .*unknown key "bogus"' "$T/journal"
+	stop_daemon
+	# Every line: a level the journal takes, and no time stamp.
+	run grep -vcE '^<[3-7]>(error|warning|notice|info|debug): ' "$T/journal"
+	assert_output 0
+	refute grep -qE '[0-9]{4}-[0-9]{2}-[0-9]{2}T' "$T/journal"
+	# Another file on stderr is not the journal: time stamps as ever.
+	write_config "log_file = stderr"
+	JOURNAL_STREAM=$(journal_stream "$T/journal") \
+		"$MYDAEMON" -f -c "$CONF" 2> "$T/other" &
+	DAEMON_PID=$!
+	remember_pid "$DAEMON_PID"
+	wait_for 5 grep -q 'notice: mydaemon .* started' "$T/other"
+	stop_daemon
+	refute grep -q '^<' "$T/other"
+	assert grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T.* mydaemon\[[0-9]+\]: notice: ' "$T/other"
+}
+
+@test "-s restart of a daemon that logs to stderr (the journal, a supervisor's pipe): the new process logs to the same stream, still as <N>, and its starter's words reach the caller" {
+	write_config "log_file = stderr"
+	: > "$T/journal"
+	JOURNAL_STREAM=$(journal_stream "$T/journal") \
+		"$MYDAEMON" -f -c "$CONF" 2>> "$T/journal" &
+	OLD=$!
+	remember_pid "$OLD"
+	wait_for 5 test -s "$PIDFILE"
+	run env -u JOURNAL_STREAM "$MYDAEMON" -c "$CONF" -s restart
+	assert_success
+	NEW=$(cat "$PIDFILE")
+	remember_pid "$NEW"
+	assert [ "$NEW" != "$OLD" ]
+	wait_gone "$OLD"
+	# The new one's stdout and stderr are the old one's stream.
+	assert_equal "$(readlink "/proc/$NEW/fd/2")" "$T/journal"
+	assert_equal "$(readlink "/proc/$NEW/fd/1")" "$T/journal"
+	assert_equal "$(readlink "/proc/$NEW/fd/0")" /dev/null
+	assert grep -qF "<5>notice: mydaemon $(version_of) started (pid $NEW," "$T/journal"
+	write_config "log_file = stderr" "bogus = 1"
+	run "$MYDAEMON" -c "$CONF" -s reload
+	assert_failure 1
+	wait_for 5 grep -q '^<3>error: reload failed' "$T/journal"
+	# A new process that cannot start: its reason goes to the caller.
+	write_config "log_file = stderr" "listen = 192.0.2.1:80"
+	run env -u JOURNAL_STREAM "$MYDAEMON" -c "$CONF" -s restart
+	assert_failure 1
+	assert_output --partial "192.0.2.1:80"
+	assert_equal "$(cat "$PIDFILE")" "$NEW"
+	stop_daemon "$NEW"
+}
+
+# version_of: the binary's version, as its log says it.
+version_of() {
+	"$MYDAEMON" -V | sed 's/^mydaemon //'
+}
+
+# cgroup_mounts: "KIND MOUNTPOINT" of the hierarchies systemd tracks
+# services in, on this host: "unified" (cgroup2) and "systemd"
+# (name=systemd, the hybrid and legacy layouts).
+cgroup_mounts() {
+	local point type opts
+	while read -r point type opts; do
+		case $type in
+		cgroup2) echo "unified $point" ;;
+		cgroup) case ,$opts, in
+			*,name=systemd,*) echo "systemd $point" ;;
+			esac ;;
+		esac
+	done < <(findmnt -rn -o TARGET,FSTYPE,OPTIONS -t cgroup,cgroup2)
+}
+
+@test "-s restart under systemd: the new process joins the old one's cgroups in this host's layout (hybrid: name=systemd and the unified one)" {
+	[ "$(id -u)" = 0 ] || skip "needs root to make cgroups"
+	command -v findmnt > /dev/null || skip "no findmnt (util-linux)"
+	cgroup_mounts > "$T/mounts"
+	[ -s "$T/mounts" ] || skip "no cgroup hierarchy is mounted here"
+	name=mydaemon-test-$$-$BATS_TEST_NUMBER
+	while read -r kind point; do
+		mkdir "$point/$name" 2> /dev/null ||
+			skip "cannot make a cgroup in $point"
+		echo "$point/$name" >> "$T/cgroups"
+	done < "$T/mounts"
+	receiver "$T/notify.sock"
+	write_config
+	NOTIFY_SOCKET=$T/notify.sock "$MYDAEMON" -f -c "$CONF" 2> "$T/stderr" &
+	OLD=$!
+	remember_pid "$OLD"
+	wait_for 5 got "READY=1"
+	# The old process is the unit's main one: in the unit's cgroups.
+	while read -r dir; do
+		echo "$OLD" > "$dir/cgroup.procs"
+	done < "$T/cgroups"
+	run env -u NOTIFY_SOCKET "$MYDAEMON" -c "$CONF" -s restart
+	assert_success
+	NEW=$(cat "$PIDFILE")
+	remember_pid "$NEW"
+	wait_for 5 got "READY=1|MAINPID=$NEW"
+	while read -r dir; do
+		assert grep -qx "$NEW" "$dir/cgroup.procs"
+	done < "$T/cgroups"
+	stop_daemon "$NEW"
+	wait_gone "$OLD"
+	while read -r dir; do
+		wait_for 5 rmdir "$dir"
+	done < "$T/cgroups"
+}
+
 @test "WATCHDOG_USEC: WATCHDOG=1 every half of it; not when WATCHDOG_PID is another process" {
 	receiver "$T/notify.sock"
 	write_config
@@ -155,6 +311,20 @@ got_like() {
 	# The daemon did not bind: its socket is the one it was given, fd 3.
 	assert [ "$(readlink "/proc/$DAEMON_PID/fd/3")" != "" ]
 	assert_regex "$(readlink "/proc/$DAEMON_PID/fd/3")" '^socket:'
+	stop_daemon
+}
+
+@test "socket activation: the request that starts the daemon gets the real verdict, not \"no check result yet\"" {
+	command -v systemd-socket-activate > /dev/null ||
+		skip "no systemd-socket-activate (apt-get install systemd)"
+	write_config "[check slow]" "command = sh -c 'sleep 0.3; echo fine'"
+	systemd-socket-activate -l "127.0.0.1:$PORT" --fdname=http \
+		"$MYDAEMON" -f -c "$CONF" 2> "$T/stderr" &
+	DAEMON_PID=$!
+	remember_pid "$DAEMON_PID"
+	wait_for 5 grep -q "Listening on 127.0.0.1:$PORT" "$T/stderr"
+	# The first connection starts the daemon: its answer is the verdict.
+	assert_health 200 ok
 	stop_daemon
 }
 

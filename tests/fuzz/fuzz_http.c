@@ -21,7 +21,9 @@
  *  - the two agree (httpscan.h): a head that http_parse() takes as a
  *    whole (0, 413 or 505) ends where http_scan() says 0, and the scan
  *    never says 400 or 431 on a prefix of it; where the scan says 0,
- *    http_parse() finds a complete head of exactly that length.
+ *    http_parse() finds a complete head of exactly that length; and
+ *    http_parse() says 431 only where the scan does (garbage is 400 at
+ *    its first byte, however much of it arrives at once).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -160,6 +162,10 @@ one_head(const char *buf, size_t size, uint8_t seed, struct http_request *r)
 		    size);
 	if (sc == 400 && s.pos >= size)
 		fail("http_scan says 400 past the bytes it has", buf, size);
+	/* Too long is said only of a head with no bad byte in its limit. */
+	if (rc == 431 && sc != 431)
+		fail("http_parse says 431 where http_scan finds a bad byte "
+		    "first", buf, size);
 
 	/* A head that http_parse takes as a whole: the scan must too. */
 	if (rc == 0 || rc == 413 || rc == 505) {

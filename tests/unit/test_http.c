@@ -8,11 +8,13 @@
  * terminator is the normal case, not a special one.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "http.h"
+#include "httpscan.h"
 #include "tap.h"
 
 struct want {
@@ -108,9 +110,9 @@ test_target(void)
 	    span_is(r.path, r.path_len, "/"), "an empty query is stripped");
 	ok(parse("GET /a?b?c HTTP/1.0\r\n\r\n", &r) == 0 &&
 	    span_is(r.path, r.path_len, "/a"), "path ends at the first ?");
-	ok(parse("GET /%41~!$&'()*+,;=:@[]{}\"<>\\^`| HTTP/1.0\r\n\r\n",
-	    &r) == 0 && r.path_len == 29,
-	    "any visible ASCII byte but '#' is allowed in the target");
+	ok(parse("GET /%41%7e%7E-._~!$&'()*+,;=:@/?/?:@%00 HTTP/1.0\r\n\r\n",
+	    &r) == 0 && r.path_len == 28,
+	    "every byte of RFC 3986's pchar, '/', '?' and %%HH is allowed");
 	ok(parse("GET /health#x HTTP/1.0\r\n\r\n", &r) == 400,
 	    "a fragment (#) is no part of a request target");
 	ok(parse("GET http://a:8080/health?x HTTP/1.0\r\n\r\n", &r) == 0 &&
@@ -124,6 +126,59 @@ test_target(void)
 	    "an absolute-form with only a query means /");
 	ok(parse("GET //x HTTP/1.0\r\n\r\n", &r) == 0 &&
 	    span_is(r.path, r.path_len, "//x"), "an empty first segment");
+}
+
+/*
+ * A target with a byte outside RFC 3986's path and query (RFC 9112 3.2),
+ * or a '%' without two hex digits: 400, and the scan says so at that
+ * byte (at, counted from the target's first byte), not at the end.
+ */
+static const struct {
+	const char	*target;
+	size_t		 at;
+} bad_targets[] = {
+	{ "/a\"b", 2 }, { "/a\\b", 2 }, { "/a|b", 2 }, { "/<a", 1 },
+	{ "/a>", 2 }, { "/a^b", 2 }, { "/a`b", 2 }, { "/{a", 1 },
+	{ "/a}", 2 }, { "/[a", 1 }, { "/a]", 2 }, { "/a#b", 2 },
+	{ "/h?x=\"y\"", 5 }, { "/h?a|b", 4 }, { "/h?{}", 3 },
+	{ "/h?a^b", 4 }, { "/h?[0]", 3 }, { "/h?a\\b", 4 },
+	{ "/%", 2 }, { "/a%", 3 }, { "/%4", 3 }, { "/%4g", 3 },
+	{ "/%g4", 2 }, { "/%%41", 2 }, { "/%\"41", 2 }, { "/h?%zz", 4 },
+	{ "/h?a=%2", 7 }, { "/%41%", 5 },
+	{ "http://a/b|c", 10 }, { "http://a/%zz", 10 }, { "http://a?%4", 11 },
+	{ "https://[::1]:8/a[b]", 17 }, { "http://a/`", 9 },
+};
+
+static void
+test_bad_targets(void)
+{
+	struct http_request	 r;
+	struct http_scan	 s;
+	char			 line[128];
+	size_t			 i;
+	int			 n, rc, sc;
+
+	for (i = 0; i < sizeof(bad_targets) / sizeof(bad_targets[0]); i++) {
+		n = snprintf(line, sizeof(line), "GET %s HTTP/1.1\r\n"
+		    "Host: a\r\n\r\n", bad_targets[i].target);
+		rc = parse_n(line, (size_t)n, &r);
+		memset(&s, 0, sizeof(s));
+		sc = http_scan(&s, held, (size_t)n);
+		ok(rc == 400 && sc == 400 && s.pos == 4 + bad_targets[i].at,
+		    "target %s: 400 (got %d), the scan at byte %zu (got %d at "
+		    "%u)", bad_targets[i].target, rc, 4 + bad_targets[i].at,
+		    sc, (unsigned)s.pos);
+	}
+	ok(parse("GET http://a|b/ HTTP/1.1\r\nHost: a\r\n\r\n", &r) ==
+	    400, "a '|' in an absolute-form's host");
+	ok(parse("GET http://a%2/ HTTP/1.1\r\nHost: a\r\n\r\n", &r) ==
+	    400, "a bad '%%' in an absolute-form's host");
+	ok(parse("GET http://[::1]:8080/h?x HTTP/1.1\r\nHost: a\r\n\r\n",
+	    &r) == 0 && span_is(r.path, r.path_len, "/h"),
+	    "an IPv6 absolute-form target is still served");
+	ok(parse("GET http://%61:1?%41 HTTP/1.1\r\nHost: a\r\n\r\n",
+	    &r) == 0 && span_is(r.path, r.path_len, "/"),
+	    "an absolute-form with %%HH in its host and query");
 }
 
 static void
@@ -193,6 +248,13 @@ test_fields(void)
 	    "an empty Host is allowed (RFC 9112 3.2)");
 	ok(parse("GET / HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n", &r) == 0,
 	    "Host with an IPv6 literal and a port");
+	ok(parse("GET / HTTP/1.1\r\nHost: [v1.fe80::a+en1]\r\n\r\n", &r) ==
+	    0, "Host with an IPvFuture literal (RFC 3986 3.2.2)");
+	ok(parse("GET / HTTP/1.1\r\nHost: [V1aF.-._~!$&'()*+,;=:]:80\r\n"
+	    "\r\n", &r) == 0, "every byte IPvFuture allows, and a port");
+	ok(parse("GET http://[v7.x]/health HTTP/1.1\r\nHost: [v7.x]\r\n\r\n",
+	    &r) == 0 && span_is(r.path, r.path_len, "/health"),
+	    "an absolute-form target with an IPvFuture host");
 	ok(parse("GET / HTTP/1.1\r\nHost:a\r\nX-Empty:\r\n\r\n", &r) == 0,
 	    "no OWS and an empty value");
 	ok(parse("GET / HTTP/1.1\r\nHost: a\r\nX: caf\xc3\xa9\t\xff\r\n\r\n",
@@ -336,6 +398,34 @@ static const struct want semantic_errors[] = {
 	W("GET / HTTP/1.1\r\nHost: a/b\r\n\r\n", 400, "a slash in Host"),
 	W("GET / HTTP/1.1\r\nHost: caf\xc3\xa9\r\n\r\n", 400,
 	    "UTF-8 in Host"),
+	W("GET / HTTP/1.1\r\nHost: [v1.]\r\n\r\n", 400,
+	    "IPvFuture with nothing after the dot"),
+	W("GET / HTTP/1.1\r\nHost: [v.x]\r\n\r\n", 400,
+	    "IPvFuture without a version"),
+	W("GET / HTTP/1.1\r\nHost: [vg.x]\r\n\r\n", 400,
+	    "IPvFuture with a version that is not hex"),
+	W("GET / HTTP/1.1\r\nHost: [v1x]\r\n\r\n", 400,
+	    "IPvFuture without a dot"),
+	W("GET / HTTP/1.1\r\nHost: [v1.a/b]\r\n\r\n", 400,
+	    "a '/' in an IPvFuture"),
+	W("GET / HTTP/1.1\r\nHost: [v1.a%41]\r\n\r\n", 400,
+	    "a '%' in an IPvFuture"),
+	W("GET / HTTP/1.1\r\nHost: [v1.a]x\r\n\r\n", 400,
+	    "bytes after an IP-literal"),
+	W("GET / HTTP/1.1\r\nHost: [v1.a]:8x\r\n\r\n", 400,
+	    "an IP-literal with a bad port"),
+	W("GET / HTTP/1.1\r\nHost: [::1\r\n\r\n", 400,
+	    "an IP-literal without its ]"),
+	W("GET / HTTP/1.1\r\nHost: []\r\n\r\n", 400,
+	    "an empty IP-literal"),
+	W("GET / HTTP/1.1\r\nHost: [[::1]]\r\n\r\n", 400,
+	    "an IP-literal in two brackets"),
+	W("GET / HTTP/1.1\r\nHost: [::g]\r\n\r\n", 400,
+	    "an IP-literal that is no IPv6 address"),
+	W("GET / HTTP/1.1\r\nHost: [127.0.0.1]\r\n\r\n", 400,
+	    "an IPv4 address in brackets"),
+	W("GET / HTTP/1.1\r\nHost: [fe80::1%25eth0]\r\n\r\n", 400,
+	    "an IPv6 zone (RFC 3986 has none)"),
 	W("GET / HTTP/1.1" HOST "Content-Length: abc\r\n\r\n", 400,
 	    "Content-Length: abc"),
 	W("GET / HTTP/1.1" HOST "Content-Length: -1\r\n\r\n", 400,
@@ -378,10 +468,47 @@ static const struct want version_and_body[] = {
 	    "\r\n\r\n", 413, "a Content-Length past 64 bits"),
 	W("GET / HTTP/1.1" HOST "Transfer-Encoding: chunked\r\n\r\n", 413,
 	    "Transfer-Encoding: chunked"),
-	W("GET / HTTP/1.1" HOST "transfer-encoding:\r\n\r\n", 413,
-	    "an empty Transfer-Encoding"),
-	W("POST / HTTP/1.0\r\nTransfer-Encoding: gzip\r\n\r\n", 413,
-	    "Transfer-Encoding in 1.0"),
+	W("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", 413,
+	    "Transfer-Encoding: chunked in 1.0"),
+};
+
+/*
+ * RFC 9112 6.1 and 6.3: a body is framed by Transfer-Encoding only when
+ * chunked is its last coding, applied once; any other list leaves the
+ * body's length unknown, which is 400 (and a close), not 413.
+ */
+#define TE	"GET / HTTP/1.1" HOST "Transfer-Encoding: "
+
+static const struct want transfer_codings[] = {
+	W(TE "gzip\r\n\r\n", 400, "TE: gzip"),
+	W(TE "chunked, gzip\r\n\r\n", 400, "TE: chunked, gzip"),
+	W(TE "pigeons\r\n\r\n", 400, "TE: pigeons"),
+	W(TE "identity\r\n\r\n", 400, "TE: identity"),
+	W(TE "chunked\r\nTransfer-Encoding: gzip\r\n\r\n", 400,
+	    "TE: chunked then a second field with gzip"),
+	W(TE "chunked, chunked\r\n\r\n", 400, "TE: chunked, chunked"),
+	W(TE "chunked\r\ntransfer-encoding: chunked\r\n\r\n", 400,
+	    "chunked in two fields is chunked twice"),
+	W(TE "chunked;x=1\r\n\r\n", 400,
+	    "chunked with a parameter is not plain chunked"),
+	W(TE "chunkedx\r\n\r\n", 400, "TE: chunkedx"),
+	W(TE "\"chunked\"\r\n\r\n", 400, "a quoted chunked"),
+	W(TE "g zip, chunked\r\n\r\n", 400, "a coding that is no token"),
+	W(TE ";, chunked\r\n\r\n", 400, "a coding with no name"),
+	W(TE "\r\n\r\n", 400, "an empty Transfer-Encoding"),
+	W(TE ",,\r\n\r\n", 400, "a list of empty elements only"),
+	W("POST / HTTP/1.0\r\nTransfer-Encoding: gzip\r\n\r\n", 400,
+	    "TE: gzip in 1.0"),
+	W("GET / HTTP/2.0\r\nTransfer-Encoding: gzip\r\n\r\n", 400,
+	    "TE: gzip is 400 before 505"),
+	W(TE "CHUNKED\r\n\r\n", 413, "codings are case-insensitive"),
+	W(TE "gzip, chunked\r\n\r\n", 413, "TE: gzip, chunked"),
+	W(TE "gzip\r\nTransfer-Encoding: chunked\r\n\r\n", 413,
+	    "gzip then chunked in a second field"),
+	W(TE "gzip;level=9 , \tchunked\r\n\r\n", 413,
+	    "a coding with a parameter, then chunked"),
+	W(TE ",, gzip ,chunked ,\r\n\r\n", 413,
+	    "empty list elements are skipped"),
 };
 
 static void
@@ -396,6 +523,8 @@ test_errors(void)
 	    sizeof(semantic_errors) / sizeof(semantic_errors[0]));
 	check_table(version_and_body,
 	    sizeof(version_and_body) / sizeof(version_and_body[0]));
+	check_table(transfer_codings,
+	    sizeof(transfer_codings) / sizeof(transfer_codings[0]));
 	ok(parse("PUT /up?x HTTP/1.1\r\nHost: a\r\nContent-Length: 9\r\n\r\n",
 	    &r) == 413 && r.method == HTTP_OTHER &&
 	    span_is(r.method_text, r.method_len, "PUT") &&
@@ -483,8 +612,8 @@ test_limit_edges(void)
 	ok(parse_n(buf, HTTP_HEAD_MAX + 1, &r) == 431,
 	    "empty lines count toward the limit: 431 at HTTP_HEAD_MAX + 1");
 	memset(buf, '\r', sizeof(buf));
-	ok(parse_n(buf, HTTP_HEAD_MAX, &r) == 431,
-	    "HTTP_HEAD_MAX bare CRs: 431");
+	ok(parse_n(buf, HTTP_HEAD_MAX, &r) == 400,
+	    "HTTP_HEAD_MAX bare CRs: 400, the second CR is no line end");
 	memcpy(buf, "GET /", 5);
 	memset(buf + 5, 'p', sizeof(buf) - 5);
 	memcpy(buf + HTTP_HEAD_MAX + 20, " HTTP/1.1\r\n", 11);
@@ -516,6 +645,72 @@ test_huge(void)
 	    "10 parses of 1 MiB take well under 2 s (%ld ticks)",
 	    (long)(clock() - t0));
 	free(big);
+}
+
+/*
+ * The answer the server gives bytes that came in one read (httpconn.c:
+ * conn_process): http_parse's, or the scan's while the head may still
+ * become valid.  *at is where the scan stopped.
+ */
+static int
+verdict(const char *in, size_t n, size_t *at)
+{
+	struct http_request	 r;
+	struct http_scan	 s;
+	int			 rc, sc;
+
+	memset(&s, 0, sizeof(s));
+	rc = parse_n(in, n, &r);
+	sc = http_scan(&s, held, n);
+	*at = s.pos;
+	return rc != -1 ? rc : sc;
+}
+
+/*
+ * Garbage is 400 at its first byte however much of it arrives at once:
+ * a read of HTTP_HEAD_MAX bytes or more must not make it 431.
+ */
+static void
+test_garbage_at_once(void)
+{
+	static const size_t	 lens[] = { 1, 2, 255, 256, HTTP_HEAD_MAX - 1,
+	    HTTP_HEAD_MAX, HTTP_HEAD_MAX + 1, 16384, 65536 };
+	static char		 junk[65536], bad[HTTP_HEAD_MAX + 64];
+	struct http_request	 r;
+	size_t			 i, at;
+	int			 rc;
+
+	/* Bytes from 0x16 (a TLS record) on, with no LF: no head ends. */
+	for (i = 0; i < sizeof(junk); i++) {
+		junk[i] = (char)((0x16 + i * 37 % 251) & 0xff);
+		if (junk[i] == '\n')
+			junk[i] = '\x80';
+	}
+	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		rc = verdict(junk, lens[i], &at);
+		ok(rc == 400 && at == 0, "%zu bytes of garbage in one read: 400 "
+		    "at byte 0 (got %d at %zu)", lens[i], rc, at);
+	}
+	memset(junk, 0, 16384);
+	ok(verdict(junk, 16384, &at) == 400 && at == 0,
+	    "16 KiB of NULs in one read: 400 at byte 0");
+
+	make_head(bad, sizeof(bad), 0);
+	bad[100] = '\x01';
+	ok(parse_n(bad, sizeof(bad), &r) == 400,
+	    "a control byte in a field, no end before the limit: 400");
+	make_head(bad, sizeof(bad), 0);
+	bad[HTTP_HEAD_MAX - 1] = '\x01';
+	ok(parse_n(bad, sizeof(bad), &r) == 400,
+	    "a bad byte at the limit's last byte: 400");
+	make_head(bad, sizeof(bad), 0);
+	bad[HTTP_HEAD_MAX] = '\x01';
+	ok(parse_n(bad, sizeof(bad), &r) == 431,
+	    "a bad byte just past the limit: 431");
+	make_head(bad, sizeof(bad), 0);
+	memcpy(bad, "GET /a|b", 8);
+	ok(parse_n(bad, sizeof(bad), &r) == 400,
+	    "a bad target byte in a long head: 400");
 }
 
 /* Feed in one byte at a time, as a slow client would send it. */
@@ -636,6 +831,7 @@ main(void)
 	    "a head cut before its last LF is incomplete");
 	test_get_and_head();
 	test_target();
+	test_bad_targets();
 	test_versions();
 	test_keep_alive();
 	test_fields();
@@ -645,6 +841,7 @@ main(void)
 	test_limits();
 	test_limit_edges();
 	test_huge();
+	test_garbage_at_once();
 	test_incremental();
 	test_garbage();
 	test_reason();

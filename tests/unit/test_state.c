@@ -74,6 +74,14 @@ main(void)
 	    "a line without '=' is rejected");
 	ok(PARSE("seq=1\npid=0\nend=1\n") == -1,
 	    "a record without a pid is rejected");
+	a.starting = 1;
+	a.stopping = 0;
+	n = state_format(buf, sizeof(buf), &a);
+	ok(strstr(buf, "\nstarting=1\n") != NULL, "starting=1 is written");
+	ok(state_parse(buf, n, &b) == 0 && b.starting == 1 && b.stopping == 0,
+	    "starting round-trips");
+	ok(PARSE("seq=1\npid=5\nend=1\n") == 0 && b.starting == 0,
+	    "a record without starting= (an older daemon's) is not starting");
 
 	if (mkdtemp(dir) == NULL)
 		return 1;
