@@ -147,17 +147,42 @@ config() {
 	printf '%s\n' "$@" | m sh -c "cat $CONF.dist - > $CONF"
 }
 
-# cursor: where the journal is now; journal_has CURSOR TEXT [ARGS...]:
-# a line of mydaemon.service after CURSOR has TEXT.
+# cursor: a line of the test's own in the journal, and its cursor once
+# the journal has it.  Queries start at it with --cursor=, which no
+# filter of theirs matches: journalctl 252's --after-cursor= skips the
+# first entry that matches when the cursor's own entry does not.
 cursor() {
-	m journalctl -q -n 0 --show-cursor | sed -n 's/^-- cursor: //p'
+	local mark="test $BATS_TEST_NUMBER, $RANDOM" out i
+
+	m systemd-cat -t mydaemon-boot-test echo "$mark"
+	for ((i = 0; i < 50; i++)); do
+		out=$(m journalctl -q -t mydaemon-boot-test -n 1 --show-cursor \
+		    -o cat)
+		if [ "${out%%$'\n'*}" = "$mark" ]; then
+			sed -n 's/^-- cursor: //p' <<< "$out"
+			return 0
+		fi
+		sleep 0.1
+	done
+	echo "the journal did not take a line in 5 s" >&2
+	return 1
+}
+
+# journal_has CURSOR TEXT [FILTER...]: a line from CURSOR on that
+# matches FILTER (journalctl's; -u mydaemon.service when none) has TEXT.
+# journal CURSOR [FILTER...]: those lines.
+journal() {
+	local c=$1
+
+	shift
+	[ $# -gt 0 ] || set -- -u mydaemon.service
+	m journalctl --cursor="$c" -o cat "$@"
 }
 journal_has() {
 	local c=$1 text=$2
 
 	shift 2
-	m journalctl -u mydaemon.service --after-cursor="$c" -o cat "$@" |
-	    grep -qF -- "$text"
+	journal "$c" "$@" | grep -qF -- "$text"
 }
 
 # get PATH: "CODE BODY" of a request inside the machine.
@@ -284,8 +309,8 @@ took_over() {
 	assert_equal "$(prop ActiveState)" active
 	assert_equal "$(prop MainPID)" "$pid"
 	assert_equal "$(get /health)" "200 ok"
-	run m journalctl -u mydaemon --after-cursor="$c" -p warning -o cat
-	assert_output --partial "reload failed"
+	wait_for 5 journal_has "$c" "reload failed" -u mydaemon -p warning ||
+	    fail "journalctl -p warning -u mydaemon: $(journal "$c" -u mydaemon -p warning)"
 	config
 	run m systemctl reload mydaemon
 	assert_success
@@ -296,13 +321,12 @@ took_over() {
 	c=$(cursor)
 	started
 	pid=$(prop MainPID)
-	run m journalctl -u mydaemon --after-cursor="$c" -o cat -p 5..5 \
-	    _PID="$pid"
-	assert_output --partial "started (pid $pid"
-	run m journalctl -u mydaemon --after-cursor="$c" -o cat -p 6..6 \
-	    _PID="$pid"
-	assert_output --partial "listening on 127.0.0.1:8080"
-	run m journalctl -u mydaemon --after-cursor="$c" -o cat _PID="$pid"
+	wait_for 5 journal_has "$c" "started (pid $pid" -p 5..5 _PID="$pid" ||
+	    fail "at notice (5): $(journal "$c" -p 5..5 _PID="$pid")"
+	wait_for 5 journal_has "$c" "listening on 127.0.0.1:8080" -p 6..6 \
+	    _PID="$pid" ||
+	    fail "at info (6): $(journal "$c" -p 6..6 _PID="$pid")"
+	run journal "$c" _PID="$pid"
 	assert_success
 	refute_line --regexp '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+'
 	refute_line --regexp '^<[0-7]>'
@@ -488,7 +512,7 @@ fed() {
 	assert_equal "$(prop ActiveState)" active
 	assert_equal "$(prop MainPID)" "$2"
 	assert_equal "$(prop NRestarts)" 0
-	run m journalctl -u mydaemon --after-cursor="$1" -o cat
+	run journal "$1"
 	refute_output --partial "Watchdog timeout"
 }
 
