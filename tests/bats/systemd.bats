@@ -361,8 +361,9 @@ cgroup_mounts() {
 	assert grep -qx "ExecStart=$T/p/sbin/mydaemon -f -c $T/p/etc/mydaemon.conf" "$unit"
 	assert grep -qx "ExecReload=$T/p/sbin/mydaemon -s reload -c $T/p/etc/mydaemon.conf" "$unit"
 	for key in NoNewPrivileges=yes ProtectSystem=strict ProtectHome=yes \
-	    PrivateTmp=yes RuntimeDirectory=mydaemon StateDirectory=mydaemon \
-	    LogsDirectory=mydaemon NotifyAccess=all "ReadWritePaths=$T/p/run"; do
+	    PrivateTmp=yes StateDirectory=mydaemon LogsDirectory=mydaemon \
+	    NotifyAccess=all "ReadOnlyPaths=-$T/p/run" \
+	    "ReadWritePaths=-$T/p/run/mydaemon.pid -$T/p/run/mydaemon.state"; do
 		assert grep -qx "$key" "$unit"
 	done
 	# What the unit starts is the daemon every "mydaemon -s" finds:
