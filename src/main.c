@@ -14,16 +14,16 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "activation.h"
-#include "agent.h"
+#include "daemon/activation.h"
+#include "daemon/daemon.h"
 #include "build.h"
-#include "config.h"
-#include "confload.h"
-#include "control.h"
-#include "daemonize.h"
-#include "log.h"
-#include "pidfile.h"
-#include "restart.h"
+#include "config/config.h"
+#include "config/config_load.h"
+#include "control/control.h"
+#include "daemon/daemonize.h"
+#include "log/log.h"
+#include "instance/pidfile.h"
+#include "control/restart.h"
 
 #define DEFAULT_WAIT_S	10
 

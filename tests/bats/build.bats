@@ -77,8 +77,8 @@ need_makefile() {
 	assert_output "mydaemon $(make_var PACKAGE_VERSION)"
 }
 
-@test "no /etc/, /run/ or /var/ string literal is hard-coded in src/*.c" {
-	run python3 - "$MYDAEMON_SRCDIR"/src/*.c <<'EOF'
+@test "no /etc/, /run/ or /var/ string literal is hard-coded in src/" {
+	run python3 - "$MYDAEMON_SRCDIR"/src/*.c "$MYDAEMON_SRCDIR"/src/*/*.c <<'EOF'
 import re, sys
 
 # comments, string and character literals, in one pass, so that a quote

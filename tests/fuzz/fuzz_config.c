@@ -23,8 +23,8 @@
 #include <string.h>
 #include <syslog.h>
 
-#include "config.h"
-#include "words.h"
+#include "config/config.h"
+#include "base/words.h"
 
 #include "fuzz_check.h"
 

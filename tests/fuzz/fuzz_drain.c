@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "drain.h"
+#include "instance/drain.h"
 
 #include "fuzz_check.h"
 

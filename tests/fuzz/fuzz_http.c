@@ -31,8 +31,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http.h"
-#include "httpscan.h"
+#include "http/http.h"
+#include "http/http_scan.h"
 
 #include "fuzz_check.h"
 

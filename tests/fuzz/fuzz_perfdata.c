@@ -28,13 +28,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "health.h"
-#include "metrics.h"
-#include "perfdata.h"
-#include "snapshot.h"
-#include "status.h"
-#include "text.h"
+#include "base/buf.h"
+#include "checks/health.h"
+#include "report/metrics.h"
+#include "checks/perfdata.h"
+#include "report/snapshot.h"
+#include "report/status.h"
+#include "base/text.h"
 
 #include "fuzz_check.h"
 

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "state.h"
+#include "instance/state.h"
 
 #include "fuzz_check.h"
 

@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "words.h"
+#include "base/words.h"
 
 #include "fuzz_check.h"
 

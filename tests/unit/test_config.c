@@ -19,7 +19,7 @@
 #include <syslog.h>
 
 /* By path: the build's autoconf config.h must not be found instead. */
-#include "../../src/config.h"
+#include "config/config.h"
 #include "tap.h"
 
 #define PIDFILE		"/run/mydaemon.pid"

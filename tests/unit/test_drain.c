@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../src/drain.h"
+#include "instance/drain.h"
 #include "tap.h"
 
 /* drain_parse() of a C string. */

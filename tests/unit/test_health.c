@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "health.h"
+#include "base/buf.h"
+#include "checks/health.h"
 #include "tap.h"
 #include "testlib.h"
 

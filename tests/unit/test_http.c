@@ -13,8 +13,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "http.h"
-#include "httpscan.h"
+#include "http/http.h"
+#include "http/http_scan.h"
 #include "tap.h"
 
 struct want {

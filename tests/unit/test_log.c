@@ -22,8 +22,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "log.h"
-#include "logsink.h"
+#include "log/log.h"
+#include "log/log_sink.h"
 #include "tap.h"
 
 /* short, so that every path built under it fits in PATH_MAX */

@@ -19,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "loop.h"
+#include "base/loop.h"
 #include "tap.h"
 #include "testlib.h"
 

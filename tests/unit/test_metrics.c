@@ -13,11 +13,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "health.h"
-#include "http.h"
-#include "metrics.h"
-#include "perfdata.h"
+#include "base/buf.h"
+#include "checks/health.h"
+#include "http/http.h"
+#include "report/metrics.h"
+#include "checks/perfdata.h"
 #include "tap.h"
 #include "testlib.h"
 

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "perfdata.h"
+#include "checks/perfdata.h"
 #include "tap.h"
 #include "testlib.h"
 

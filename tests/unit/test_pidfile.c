@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "pidfile.h"
+#include "instance/pidfile.h"
 #include "tap.h"
 
 static char dir[] = "/tmp/test_pidfile.XXXXXX";

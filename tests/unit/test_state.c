@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "state.h"
+#include "instance/state.h"
 #include "tap.h"
 
 /* A literal record, parsed into b. */

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "health.h"
-#include "status.h"
+#include "base/buf.h"
+#include "checks/health.h"
+#include "report/status.h"
 #include "tap.h"
 #include "testlib.h"
 

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../src/words.h"
+#include "base/words.h"
 #include "tap.h"
 
 /* Render argv as [w1][w2]... so that empty words show; or the error. */

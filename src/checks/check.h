@@ -1,0 +1,63 @@
+/*
+ * check.h - the checks: each named check runs on its own timer, at most
+ * max_parallel_checks at a time, and its results go through rise/fall
+ * into the state that the endpoints show.  One run's process is
+ * checkrun.c's business; the verdict over all checks is health.c's.
+ */
+#ifndef MYDAEMON_CHECK_H
+#define MYDAEMON_CHECK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config/config.h"
+#include "report/snapshot.h"
+
+/*
+ * Make the daemon the reaper of its checks' orphans, so what a check
+ * leaves behind is ours to kill and reap.  Call once after start-up;
+ * `changed` is called after any check's state changed.
+ */
+void	check_init(void (*changed)(void));
+
+/*
+ * Use the checks of this configuration from now on (start-up and every
+ * reload; cfg must outlive the next call).  At start-up every check runs
+ * at once, their starts a few milliseconds apart.  On reload a new
+ * check, or one whose command, interval or timeout changed, runs at
+ * once; until its first result a changed check keeps its state (marked
+ * as the previous command's) and a new one is pending, not counted by
+ * /health.  A check that keeps its command keeps its state and counters;
+ * a removed one is stopped and forgotten.
+ */
+void	check_configure(const struct config *cfg);
+
+/* SIGCHLD: reap every child that has exited; finish the runs that did. */
+void	check_reap(void);
+
+/* Shutdown: no more runs; kill the running ones and what they started. */
+void	check_shutdown(void);
+
+/* A check's last result, from the process a restart takes over from. */
+struct check_seed {
+	char			 name[CONFIG_NAME_MAX + 1];
+	char			 command[4096];
+	enum health_state	 state, result;
+	int			 exit_code;
+	uint64_t		 runs, timeouts, skipped;
+	double			 started, duration;
+	char			 text[256];
+};
+
+/*
+ * Start from those results, for the checks of the same name and command
+ * that have none yet: a restart does not make /health start over from
+ * "no check result yet".  Call after the first check_configure().
+ */
+void	check_seed(const struct check_seed *seeds, size_t n);
+
+/* The checks as the endpoints show them, in the order of the file. */
+void	check_list(const struct check_status *const **checks, size_t *n,
+	    unsigned int *running);
+
+#endif /* MYDAEMON_CHECK_H */

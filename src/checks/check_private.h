@@ -1,0 +1,52 @@
+/*
+ * checkint.h - what the scheduler (check.c) and the set of checks
+ * (checkset.c) share: one check's state and the list of them.  Internal
+ * to those two files; the rest of the daemon sees check.h.
+ */
+#ifndef MYDAEMON_CHECKINT_H
+#define MYDAEMON_CHECKINT_H
+
+#include <stdint.h>
+
+#include "checks/check.h"
+#include "checks/check_run.h"
+#include "config/config.h"
+#include "base/loop.h"
+#include "checks/perfdata.h"
+
+struct check {
+	struct check_status	 st;		/* what the endpoints show */
+	char			 name[CONFIG_NAME_MAX + 1];
+	const struct config_check *conf;	/* in the current config */
+	struct checkrun		 run;
+	char			*run_command;	/* of the run going on */
+	struct loop_timer	 tick;		/* the next start */
+	struct check		*next_waiting;
+	int			 waiting;
+	unsigned int		 streak;	/* for rise/fall */
+	unsigned int		 skips;		/* turns skipped in a row */
+	/* what st points to */
+	char			*command, *output;
+	char			 text[CHECK_TEXT_MAX];
+	struct perf_item	*perf;
+	char			*arena;
+};
+
+extern struct checkset {
+	struct check			**v;
+	const struct check_status	**view;	/* &v[i]->st, for snapshots */
+	size_t				  n;
+	struct check			 *wait_head, *wait_tail;
+	unsigned int			  running, max_running;
+	void				(*changed)(void);
+	int				  configured;
+	int				  said_none;	/* "no check" logged */
+} ck;
+
+/* check.c: the scheduler's side */
+void	check_on_tick(struct loop_timer *);
+void	check_on_done(struct checkrun *);
+void	check_halt(struct check *c);
+void	check_start_waiting(void);
+
+#endif /* MYDAEMON_CHECKINT_H */

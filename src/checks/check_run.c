@@ -1,0 +1,361 @@
+/*
+ * checkrun.c - one sandboxed run of a check (see checkrun.h).
+ *
+ * The parent reads the pipe from the loop, keeping the first 4 KiB and
+ * dropping the rest, so a chatty check never blocks on a full pipe; it
+ * learns of the exit from SIGCHLD (check_reap).  Processes a check left
+ * are found through /proc/PID/task/TID/children, which lists what a
+ * process forked even after those children left its group.
+ */
+#include <sys/epoll.h>
+#include <sys/wait.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "build.h"
+#include "checks/check_run.h"
+#include "log/log.h"
+#include "base/loop.h"
+
+#define KILL_GRACE_MS	500
+#define TREE_MAX	256	/* descendants killed per walk at most */
+
+static char	*check_env[] = { "PATH=" MYDAEMON_SAFE_PATH, "LANG=C", NULL };
+
+/* The children of pid, from every one of its threads; returns how many. */
+static size_t
+children(pid_t pid, pid_t *out, size_t max)
+{
+	char path[320], buf[4096], *p, *end;
+	struct dirent *de;
+	size_t n = 0;
+	ssize_t len;
+	DIR *d;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%ld/task", (long)pid);
+	if ((d = opendir(path)) == NULL)
+		return 0;
+	while (n < max && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%ld/task/%s/children",
+		    (long)pid, de->d_name);
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+			continue;
+		len = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		buf[len > 0 ? len : 0] = '\0';
+		for (p = buf; n < max; p = end) {
+			long v = strtol(p, &end, 10);
+
+			if (end == p)
+				break;
+			out[n++] = (pid_t)v;
+		}
+	}
+	closedir(d);
+	return n;
+}
+
+/*
+ * Signal pid and everything below it.  The children are listed before
+ * the parent is signalled: once it is dead, they are ours and no longer
+ * its.  *budget bounds the walk against a fork bomb.
+ */
+static void
+signal_tree(pid_t pid, int sig, int *budget)
+{
+	pid_t kids[64];
+	size_t i, n;
+
+	if (pid <= 1 || (*budget)-- <= 0)
+		return;
+	n = children(pid, kids, sizeof(kids) / sizeof(kids[0]));
+	kill(pid, sig);
+	for (i = 0; i < n; i++)
+		signal_tree(kids[i], sig, budget);
+}
+
+/* The run's group, and whatever of it left the group by setsid(). */
+static void
+signal_run(struct checkrun *r, int sig)
+{
+	int budget = TREE_MAX;
+
+	if (r->pid <= 0)
+		return;
+	kill(-r->pid, sig);
+	signal_tree(r->pid, sig, &budget);
+}
+
+static void
+close_pipe(struct checkrun *r)
+{
+	if (r->pipe.fd == -1)
+		return;
+	loop_del(&r->pipe);
+	close(r->pipe.fd);
+	r->pipe.fd = -1;
+}
+
+/* Read what the check wrote: keep the first 4 KiB, drop the rest. */
+static void
+on_output(struct loop_io *io, uint32_t events)
+{
+	struct checkrun *r = io->arg;
+	char drop[4096];
+	ssize_t n;
+
+	(void)events;
+	for (;;) {
+		if (r->outlen < CHECK_OUTPUT_MAX)
+			n = read(io->fd, r->out + r->outlen,
+			    CHECK_OUTPUT_MAX - r->outlen);
+		else
+			n = read(io->fd, drop, sizeof(drop));
+		if (n > 0 && r->outlen < CHECK_OUTPUT_MAX)
+			r->outlen += (size_t)n;
+		if (n > 0)
+			continue;
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == 0 || errno != EAGAIN)
+			close_pipe(r);
+		return;
+	}
+}
+
+/* The run is over: judge it, clean up, tell the scheduler. */
+static void
+run_over(struct checkrun *r, int status)
+{
+	if (r->pipe.fd != -1)
+		on_output(&r->pipe, 0);	/* what is left in the pipe */
+	close_pipe(r);
+	/*
+	 * Stragglers of its group.  Not the tree: the leader is reaped, its
+	 * pid free for reuse; what left the group is ours now, for the
+	 * scheduler's checkrun_sweep().
+	 */
+	if (r->pid > 0)
+		kill(-r->pid, SIGKILL);
+	loop_timer_cancel(&r->deadline);
+	r->duration = (double)(loop_now() - r->t0_ms) / 1e3;
+	r->result = checkrun_judge(status, r->timed_out, r->timeout_ms,
+	    r->out, r->outlen, &r->exit_code, r->text, sizeof(r->text));
+	r->pid = 0;
+	r->done(r);
+	free(r->out);		/* done() took what it keeps */
+	r->out = NULL;
+}
+
+static void
+on_deadline(struct loop_timer *t)
+{
+	struct checkrun *r = t->arg;
+
+	if (r->pid == -1) {		/* could not execute: over at once */
+		run_over(r, 127 << 8);
+		return;
+	}
+	if (r->pid == 0)
+		return;
+	if (!r->timed_out) {
+		r->timed_out = 1;
+		log_warnx("check timed out after %llu ms, killing its process "
+		    "group", (unsigned long long)r->timeout_ms);
+		signal_run(r, SIGTERM);
+		loop_timer_set(t, KILL_GRACE_MS + 1);
+	} else
+		signal_run(r, SIGKILL);
+}
+
+/*
+ * glibc keeps two real-time signals (32 and 33) for itself: sigfillset()
+ * leaves them out and sigaddset() refuses them, and its posix_spawn
+ * makes them SIG_IGN in the child unless the child is asked to make them
+ * SIG_DFL.  An ignored signal survives exec, so a check would start with
+ * them ignored.  Set their bits by hand: a Linux sigset_t is an array of
+ * unsigned long, signal n at bit n - 1.
+ */
+static void
+reserved_too(sigset_t *set)
+{
+	unsigned long *w = (unsigned long *)(void *)set;
+	int sig;
+
+	for (sig = 32; sig < SIGRTMIN; sig++)
+		w[(sig - 1) / (8 * sizeof(*w))] |=
+		    1UL << ((sig - 1) % (8 * sizeof(*w)));
+}
+
+/* posix_spawn's part of the sandbox; 0 or an errno. */
+static int
+spawn(struct checkrun *r, char *const argv[], int out)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	sigset_t none, all;
+	int e;
+
+	sigemptyset(&none);
+	sigfillset(&all);
+	reserved_too(&all);
+	if ((e = posix_spawn_file_actions_init(&fa)) != 0)
+		return e;
+	if ((e = posix_spawnattr_init(&at)) != 0) {
+		posix_spawn_file_actions_destroy(&fa);
+		return e;
+	}
+	if ((e = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null",
+	    O_RDONLY, 0)) == 0 &&
+	    (e = posix_spawn_file_actions_adddup2(&fa, out, 1)) == 0 &&
+	    (e = posix_spawn_file_actions_adddup2(&fa, out, 2)) == 0 &&
+	    (e = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP |
+	    POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)) == 0 &&
+	    (e = posix_spawnattr_setpgroup(&at, 0)) == 0 &&
+	    (e = posix_spawnattr_setsigdefault(&at, &all)) == 0 &&
+	    (e = posix_spawnattr_setsigmask(&at, &none)) == 0)
+		e = posix_spawnp(&r->pid, argv[0], &fa, &at, argv, check_env);
+	posix_spawnattr_destroy(&at);
+	posix_spawn_file_actions_destroy(&fa);
+	return e;
+}
+
+int
+checkrun_start(struct checkrun *r, char *const argv[], uint64_t timeout_ms)
+{
+	int p[2] = { -1, -1 }, e;
+
+	if (r->out == NULL && (r->out = malloc(CHECK_OUTPUT_MAX)) == NULL)
+		return -1;
+	/* Only our end is non-blocking: the check writes as it pleases. */
+	if (pipe2(p, O_CLOEXEC) == -1 ||
+	    fcntl(p[0], F_SETFL, O_NONBLOCK) == -1) {
+		e = errno;
+		if (p[0] != -1) {
+			close(p[0]);
+			close(p[1]);
+		}
+		errno = e;
+		return -1;
+	}
+	r->timeout_ms = timeout_ms;
+	r->timed_out = 0;
+	r->outlen = 0;
+	r->t0_ms = loop_now();
+	r->started = loop_wallclock();
+	r->deadline.cb = on_deadline;
+	r->deadline.arg = r;
+	if ((e = spawn(r, argv, p[1])) != 0) {
+		close(p[0]);
+		close(p[1]);
+		r->outlen = (size_t)snprintf(r->out, CHECK_OUTPUT_MAX,
+		    "cannot execute %s: %s\n", argv[0], strerror(e));
+		r->outlen = r->outlen >= CHECK_OUTPUT_MAX ?
+		    CHECK_OUTPUT_MAX - 1 : r->outlen;
+		r->pid = -1;
+		r->pipe.fd = -1;
+		loop_timer_set(&r->deadline, 0);
+		return 0;
+	}
+	close(p[1]);
+	r->pipe.fd = p[0];
+	r->pipe.cb = on_output;
+	r->pipe.arg = r;
+	loop_add(&r->pipe, EPOLLIN);
+	/* +1: the loop's clock is in whole ms; never fire early. */
+	loop_timer_set(&r->deadline, timeout_ms + 1);
+	return 0;
+}
+
+int
+checkrun_reaped(struct checkrun *r, pid_t pid, int status)
+{
+	if (r->pid <= 0 || pid != r->pid)
+		return 0;
+	run_over(r, status);
+	return 1;
+}
+
+void
+checkrun_abort(struct checkrun *r)
+{
+	signal_run(r, SIGKILL);
+	close_pipe(r);
+	loop_timer_cancel(&r->deadline);
+	r->pid = 0;
+	free(r->out);
+	r->out = NULL;
+}
+
+void
+checkrun_sweep(int (*running)(pid_t pid))
+{
+	pid_t kids[256], pg;
+	size_t i, n;
+	int budget = TREE_MAX;
+
+	n = children(getpid(), kids, sizeof(kids) / sizeof(kids[0]));
+	for (i = 0; i < n; i++) {
+		if (running(kids[i]))
+			continue;
+		if ((pg = getpgid(kids[i])) != -1 && running(pg))
+			continue;	/* still in a running check's group */
+		signal_tree(kids[i], SIGKILL, &budget);
+	}
+}
+
+/* The first line of the output, without Nagios performance data. */
+static void
+first_line(char *dst, size_t size, const char *out, size_t len)
+{
+	size_t n = 0;
+
+	while (n < len && n + 1 < size && out[n] != '\n' && out[n] != '|' &&
+	    out[n] != '\0')
+		n++;
+	memcpy(dst, out, n);
+	while (n > 0 && (dst[n - 1] == ' ' || dst[n - 1] == '\t' ||
+	    dst[n - 1] == '\r'))
+		n--;
+	dst[n] = '\0';
+}
+
+enum health_state
+checkrun_judge(int status, int timed_out, uint64_t timeout_ms,
+    const char *out, size_t outlen, int *exit_code, char *text, size_t size)
+{
+	char line[CHECK_TEXT_MAX];
+	int code;
+
+	first_line(line, sizeof(line) - 64, out, outlen);
+	*exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	if (timed_out) {
+		snprintf(text, size, "check timed out after %llu ms",
+		    (unsigned long long)timeout_ms);
+		return HEALTH_UNKNOWN;
+	}
+	if (WIFSIGNALED(status)) {
+		snprintf(text, size, "check killed by signal %d",
+		    WTERMSIG(status));
+		return HEALTH_UNKNOWN;
+	}
+	code = *exit_code;
+	if (code >= 0 && code <= 3) {
+		snprintf(text, size, "%s", line);
+		return (enum health_state)code;
+	}
+	snprintf(text, size, "check exited with code %d%s%s", code,
+	    line[0] ? ": " : "", line);
+	return HEALTH_UNKNOWN;
+}

@@ -1,0 +1,277 @@
+/*
+ * check.c - scheduling the checks and keeping their state (see check.h).
+ *
+ * Each check has a timer for its next start, one interval after the
+ * previous start.  When it fires and a slot is free, the check starts;
+ * when all max_parallel_checks slots are taken it waits in a queue, and
+ * a check whose turn comes again while it is still running or waiting
+ * skips that turn (counted).  A finished run frees its slot for the
+ * first one waiting.
+ */
+#include <sys/prctl.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checks/check.h"
+#include "checks/check_private.h"
+#include "checks/check_run.h"
+#include "config/config.h"
+#include "checks/health.h"
+#include "log/log.h"
+#include "base/loop.h"
+
+#define MAX(a, b)	((a) > (b) ? (a) : (b))
+
+struct checkset ck;
+
+void
+check_init(void (*changed)(void))
+{
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
+		log_warn("cannot become the reaper of check processes");
+	ck.changed = changed;
+}
+
+static void
+start(struct check *c)
+{
+	if (checkrun_start(&c->run, c->conf->argv, c->conf->timeout_ms) ==
+	    -1) {
+		log_warn("check %s: cannot start", c->name);
+		return;
+	}
+	free(c->run_command);
+	c->run_command = strdup(c->conf->command);
+	c->skips = 0;
+	ck.running++;
+	log_debug("check %s started (pid %ld): %s", c->name,
+	    (long)c->run.pid, c->conf->command);
+}
+
+static void
+enqueue(struct check *c)
+{
+	c->waiting = 1;
+	c->next_waiting = NULL;
+	if (ck.wait_tail != NULL)
+		ck.wait_tail->next_waiting = c;
+	else
+		ck.wait_head = c;
+	ck.wait_tail = c;
+}
+
+static void
+dequeue(struct check *c)
+{
+	struct check **pp, *prev = NULL;
+
+	for (pp = &ck.wait_head; *pp != NULL; prev = *pp,
+	    pp = &(*pp)->next_waiting) {
+		if (*pp != c)
+			continue;
+		*pp = c->next_waiting;
+		if (ck.wait_tail == c)
+			ck.wait_tail = prev;
+		break;
+	}
+	c->waiting = 0;
+}
+
+/* Free slots go to the checks waiting, first come first served. */
+void
+check_start_waiting(void)
+{
+	struct check *c;
+
+	while (ck.running < ck.max_running && (c = ck.wait_head) != NULL) {
+		dequeue(c);
+		start(c);
+	}
+}
+
+void
+check_on_tick(struct loop_timer *t)
+{
+	struct check *c = t->arg;
+
+	loop_timer_set(t, c->conf->interval_ms);
+	if (c->run.pid != 0 || c->waiting) {
+		c->st.skipped++;
+		if (c->skips++ == 0)
+			log_warnx("check %s: still %s after its interval: this "
+			    "run is skipped", c->name, c->waiting ?
+			    "waiting for a slot (max_parallel_checks)" :
+			    "running");
+		else
+			log_debug("check %s: run skipped (%u in a row)",
+			    c->name, c->skips);
+		return;
+	}
+	if (ck.running < ck.max_running)
+		start(c);
+	else
+		enqueue(c);
+}
+
+/* Keep this run's output, text and performance data in the check. */
+static void
+keep_result(struct check *c, const struct checkrun *r)
+{
+	static char arena[3 * CHECK_OUTPUT_MAX + 1];
+	struct perf_item items[PERFDATA_MAX];
+	size_t n, i, used = 0;
+
+	free(c->output);
+	free(c->perf);
+	free(c->arena);
+	c->perf = NULL;
+	c->arena = NULL;
+	if ((c->output = malloc(r->outlen + 1)) != NULL)
+		memcpy(c->output, r->out, r->outlen);
+	n = perfdata_parse(r->out, r->outlen, items, PERFDATA_MAX, arena,
+	    sizeof(arena));
+	/* The strings went to one scratch arena: keep only what is used. */
+	for (i = 0; i < n; i++) {
+		used = MAX(used, (size_t)(items[i].label - arena) +
+		    strlen(items[i].label) + 1);
+		if (items[i].unit >= arena && items[i].unit < arena +
+		    sizeof(arena))
+			used = MAX(used, (size_t)(items[i].unit - arena) +
+			    strlen(items[i].unit) + 1);
+	}
+	if (n > 0 && ((c->perf = malloc(n * sizeof(*c->perf))) == NULL ||
+	    (c->arena = malloc(used)) == NULL)) {
+		free(c->perf);
+		c->perf = NULL;
+		n = 0;
+	}
+	if (n > 0)
+		memcpy(c->arena, arena, used);
+	for (i = 0; i < n; i++) {
+		c->perf[i] = items[i];
+		c->perf[i].label = c->arena + (items[i].label - arena);
+		if (items[i].unit >= arena && items[i].unit < arena +
+		    sizeof(arena))
+			c->perf[i].unit = c->arena + (items[i].unit - arena);
+	}
+	c->st.output = c->output;
+	c->st.output_len = c->output != NULL ? r->outlen : 0;
+	c->st.perf = c->perf;
+	c->st.nperf = n;
+}
+
+static void
+log_change(const struct check *c, enum health_state was, int first)
+{
+	int worse = health_rank(c->st.state) > health_rank(was);
+	const char *sep = c->text[0] != '\0' ? ": " : "";
+
+	if (first && worse)
+		log_warnx("check %s: %s%s%s", c->name,
+		    health_name(c->st.state), sep, c->text);
+	else if (first)
+		log_notice("check %s: %s%s%s", c->name,
+		    health_name(c->st.state), sep, c->text);
+	else if (worse)
+		log_warnx("check %s: %s -> %s%s%s", c->name, health_name(was),
+		    health_name(c->st.state), sep, c->text);
+	else
+		log_notice("check %s: %s -> %s%s%s", c->name, health_name(was),
+		    health_name(c->st.state), sep, c->text);
+}
+
+/* Is pid a check's process that is running (for checkrun_sweep)? */
+static int
+is_running(pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < ck.n; i++)
+		if (ck.v[i]->run.pid == pid)
+			return 1;
+	return 0;
+}
+
+void
+check_on_done(struct checkrun *r)
+{
+	struct check *c = r->arg;
+	enum health_state was = c->st.state;
+	/* The first result of a check, or of its new command, is taken as
+	   it is, whatever rise and fall say. */
+	int first = !c->st.ran || c->st.previous;
+
+	ck.running--;
+	keep_result(c, r);
+	free(c->command);
+	c->command = c->run_command;
+	c->run_command = NULL;
+	c->st.command = c->command;
+	c->st.result = r->result;
+	c->st.exit_code = r->exit_code;
+	c->st.started = r->started;
+	c->st.duration = r->duration;
+	c->st.runs++;
+	c->st.timeouts += (uint64_t)r->timed_out;
+	c->st.state = health_next_state(c->st.state, r->result, &c->streak,
+	    c->conf->rise, c->conf->fall, first);
+	if (c->st.state == r->result)
+		snprintf(c->text, sizeof(c->text), "%s", r->text);
+	c->st.ran = 1;
+	c->st.pending = 0;
+	c->st.previous = 0;
+	log_debug("check %s finished: %s in %.3f s%s%s", c->name,
+	    health_name(r->result), r->duration, r->text[0] ? ": " : "",
+	    r->text);
+	if (first || c->st.state != was)
+		log_change(c, was, first);
+	checkrun_sweep(is_running);
+	check_start_waiting();
+	if (ck.changed != NULL)
+		ck.changed();
+}
+
+/* Stop whatever the check is doing: its run, its place in the queue. */
+void
+check_halt(struct check *c)
+{
+	if (c->run.pid != 0) {
+		checkrun_abort(&c->run);
+		ck.running--;
+	}
+	if (c->waiting)
+		dequeue(c);
+}
+
+void
+check_reap(void)
+{
+	pid_t pid;
+	size_t i;
+	int status;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+		for (i = 0; i < ck.n; i++)
+			if (checkrun_reaped(&ck.v[i]->run, pid, status))
+				break;
+}
+
+void
+check_shutdown(void)
+{
+	size_t i;
+
+	for (i = 0; i < ck.n; i++) {
+		loop_timer_cancel(&ck.v[i]->tick);
+		if (ck.v[i]->run.pid != 0)
+			log_notice("killing the running check %s (pid %ld)",
+			    ck.v[i]->name, (long)ck.v[i]->run.pid);
+		check_halt(ck.v[i]);
+	}
+	checkrun_sweep(is_running);
+}
+

@@ -1,0 +1,298 @@
+/*
+ * health.c - the verdict and the /health answers (see health.h).
+ *
+ * Precedence, worst first: maintenance, critical, unknown, warning, ok.
+ * A check's text comes from a child process: it is cut to its first line
+ * without performance data and made valid UTF-8 here, whatever the check
+ * module already did.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/buf.h"
+#include "checks/health.h"
+#include "base/text.h"
+
+enum health_state
+health_clamp(enum health_state h)
+{
+	return (h >= HEALTH_OK && h <= HEALTH_UNKNOWN) ? h : HEALTH_UNKNOWN;
+}
+
+const char *
+health_name(enum health_state h)
+{
+	static const char *const names[] = {
+		"ok", "warning", "critical", "unknown"
+	};
+
+	return names[health_clamp(h)];
+}
+
+int
+health_rank(enum health_state h)
+{
+	static const int rank[] = { 0, 1, 3, 2 };
+
+	return rank[health_clamp(h)];
+}
+
+static int
+healthy(enum health_state h)
+{
+	return h == HEALTH_OK || h == HEALTH_WARNING;
+}
+
+enum health_state
+health_next_state(enum health_state cur, enum health_state result,
+    unsigned int *streak, unsigned int rise, unsigned int fall, int first)
+{
+	if (first || healthy(result) == healthy(cur)) {
+		*streak = 0;
+		return result;
+	}
+	if (++*streak < (healthy(result) ? rise : fall))
+		return cur;
+	*streak = 0;
+	return result;
+}
+
+static int
+counts(const struct check_status *c)
+{
+	return c->affects_health && !c->pending;
+}
+
+void
+health_verdict(const struct check_status *const *checks, size_t n,
+    struct verdict *v)
+{
+	size_t	 i, bad = 0;
+
+	v->state = HEALTH_OK;
+	v->worst = NULL;
+	for (i = 0; i < n; i++) {
+		const struct check_status *c = checks[i];
+
+		if (!counts(c) || health_clamp(c->state) == HEALTH_OK)
+			continue;
+		bad++;
+		if (v->worst == NULL ||
+		    health_rank(c->state) > health_rank(v->worst->state)) {
+			v->worst = c;
+			v->state = health_clamp(c->state);
+		}
+	}
+	v->others = bad > 0 ? bad - 1 : 0;
+}
+
+static int
+in_maintenance(const struct status_info *si)
+{
+	return si->maint_config || si->maint_drain;
+}
+
+int
+health_effective(const struct status_info *si,
+    const struct check_status *only, const char **state)
+{
+	struct verdict	 v;
+	enum health_state h;
+
+	if (in_maintenance(si)) {
+		*state = "maintenance";
+		return 503;
+	}
+	if (only != NULL)
+		h = health_clamp(only->state);
+	else {
+		health_verdict(si->checks, si->nchecks, &v);
+		h = v.state;
+	}
+	*state = health_name(h);
+	return healthy(h) ? 200 : 503;
+}
+
+/* A check's text: its first line without perfdata, at most 200 bytes. */
+static void
+check_text(const struct check_status *c, struct buf *b)
+{
+	const char	*t = c->text != NULL ? c->text : "";
+
+	text_line(b, t, text_first_line(t, strlen(t), HEALTH_TEXT_MAX));
+}
+
+void
+health_text(const struct status_info *si, const struct check_status *only,
+    struct buf *b)
+{
+	struct verdict	 v;
+
+	if (in_maintenance(si))
+		return;
+	if (only != NULL) {
+		if (health_clamp(only->state) != HEALTH_OK)
+			check_text(only, b);
+		return;
+	}
+	health_verdict(si->checks, si->nchecks, &v);
+	if (v.worst == NULL)
+		return;
+	if (si->names_in_text) {
+		size_t mark;
+
+		buf_puts(b, v.worst->name);
+		buf_puts(b, ": ");
+		mark = b->len;
+		check_text(v.worst, b);
+		if (b->len == mark)	/* no text after all: no ": " */
+			buf_truncate(b, mark - 2);
+	} else
+		check_text(v.worst, b);
+	if (v.others > 0) {
+		buf_puts(b, " (+");
+		buf_u64(b, v.others);
+		buf_puts(b, " more)");
+	}
+}
+
+int
+health_render(const struct status_info *si, const struct check_status *only,
+    struct buf *b)
+{
+	const char	*state;
+	size_t		 mark;
+	int		 code = health_effective(si, only, &state);
+
+	buf_puts(b, state);
+	mark = b->len;
+	buf_puts(b, ": ");
+	health_text(si, only, b);
+	if (b->len == mark + 2)		/* no text: no ": " either */
+		buf_truncate(b, mark);
+	buf_putc(b, '\n');
+	return code;
+}
+
+/* health+json's words: pass, warn, fail. */
+static const char *
+json_status(const char *state)
+{
+	if (strcmp(state, "ok") == 0)
+		return "pass";
+	return strcmp(state, "warning") == 0 ? "warn" : "fail";
+}
+
+/* RFC 3339 in UTC, as health+json wants its times. */
+static void
+json_time(struct buf *b, double t)
+{
+	char	 s[32];
+	time_t	 sec;
+	struct tm tm;
+	long	 ms;
+
+	if (!isfinite(t) || t <= 0 || t > 1e12)	/* a broken clock: 1970 */
+		t = 0;
+	sec = (time_t)t;
+	if ((ms = (long)((t - (double)sec) * 1000 + 0.5)) >= 1000) {
+		sec++;
+		ms -= 1000;
+	}
+	if (gmtime_r(&sec, &tm) == NULL)
+		memset(&tm, 0, sizeof(tm));
+	strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%S", &tm);
+	buf_printf(b, "\"%s.%03ldZ\"", s, ms);
+}
+
+static void
+json_check(const struct check_status *c, struct buf *b)
+{
+	struct buf	 t = { 0 };
+
+	buf_puts(b, "[{\"componentId\":");
+	text_json_str(b, c->name);
+	buf_puts(b, ",\"componentType\":\"system\",\"status\":\"");
+	buf_puts(b, json_status(health_name(c->state)));
+	buf_puts(b, "\",\"affectsHealth\":");
+	buf_puts(b, c->affects_health && !c->pending ? "true" : "false");
+	/* The draft: output SHOULD be left out for "pass". */
+	check_text(c, &t);
+	if (health_clamp(c->state) != HEALTH_OK && t.len > 0 && !t.failed) {
+		buf_puts(b, ",\"output\":");
+		text_json(b, t.data, t.len);
+	}
+	buf_free(&t);
+	if (c->ran) {
+		buf_puts(b, ",\"time\":");
+		json_time(b, c->started);
+	}
+	if (c->nperf > 0) {
+		buf_puts(b, ",\"observedValue\":");
+		buf_double(b, c->perf[0].value);
+		buf_puts(b, ",\"observedUnit\":");
+		text_json_str(b, c->perf[0].unit);
+	}
+	buf_puts(b, "}]");
+}
+
+int
+health_render_json(const struct status_info *si,
+    const struct check_status *only, struct buf *b)
+{
+	const char	*state;
+	struct buf	 t = { 0 };
+	size_t		 i;
+	int		 code = health_effective(si, only, &state), first = 1;
+
+	buf_puts(b, "{\"status\":\"");
+	buf_puts(b, json_status(state));
+	buf_puts(b, "\",\"version\":");
+	text_json_str(b, si->version);
+	buf_puts(b, ",\"serviceId\":");
+	text_json_str(b, si->host);
+	buf_puts(b, ",\"description\":\"mydaemon host health agent\"");
+	health_text(si, only, &t);
+	if (strcmp(state, "ok") != 0 && t.len > 0 && !t.failed) {
+		buf_puts(b, ",\"output\":");
+		text_json(b, t.data, t.len);
+	}
+	buf_free(&t);
+	if (in_maintenance(si)) {
+		buf_puts(b, ",\"notes\":[");
+		text_json_str(b, si->maint_drain ? "maintenance: drained" :
+		    "maintenance: set in the configuration");
+		if (si->maint_reason != NULL) {
+			buf_putc(b, ',');
+			text_json_str(b, si->maint_reason);
+		}
+		buf_putc(b, ']');
+	}
+	buf_puts(b, ",\"checks\":{");
+	for (i = 0; i < si->nchecks; i++) {
+		if (only != NULL && si->checks[i] != only)
+			continue;
+		if (!first)
+			buf_putc(b, ',');
+		first = 0;
+		text_json_str(b, si->checks[i]->name);
+		buf_putc(b, ':');
+		json_check(si->checks[i], b);
+	}
+	buf_puts(b, "}}\n");
+	return code;
+}
+
+const struct check_status *
+health_check_named(const struct status_info *si, const char *name, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < si->nchecks; i++)
+		if (strlen(si->checks[i]->name) == n &&
+		    memcmp(si->checks[i]->name, name, n) == 0)
+			return si->checks[i];
+	return NULL;
+}

@@ -1,0 +1,72 @@
+/*
+ * health.h - the verdict: hysteresis of one check, the host's verdict
+ * over its checks, and what /health answers, as text or as health+json
+ * (draft-inadarei-api-health-check).  Pure functions.
+ */
+#ifndef MYDAEMON_HEALTH_H
+#define MYDAEMON_HEALTH_H
+
+#include <stddef.h>
+
+#include "report/snapshot.h"
+
+struct buf;
+
+#define HEALTH_TEXT_MAX	200	/* bytes of a check's text on /health */
+
+/* "ok", "warning", "critical", "unknown". */
+const char	*health_name(enum health_state h);
+
+/* A state read from elsewhere, made one of the four (else unknown). */
+enum health_state health_clamp(enum health_state h);
+
+/* How bad: ok 0 < warning 1 < unknown 2 < critical 3 (the precedence). */
+int		 health_rank(enum health_state h);
+
+/*
+ * The state after `result` when the state is `cur` and `*streak` results
+ * of the other kind (healthy: ok or warning; or not) came before: it
+ * takes `rise` healthy results in a row to turn healthy and `fall`
+ * unhealthy ones to turn unhealthy; between two states of the same kind
+ * it changes at once.  `first`: the very first result, taken as it is.
+ */
+enum health_state health_next_state(enum health_state cur,
+		    enum health_state result, unsigned int *streak,
+		    unsigned int rise, unsigned int fall, int first);
+
+/* The checks' own verdict over those that affect health. */
+struct verdict {
+	enum health_state		 state;
+	const struct check_status	*worst;	/* NULL: none is not ok */
+	size_t				 others; /* other ones not ok */
+};
+void	health_verdict(const struct check_status *const *checks, size_t n,
+	    struct verdict *v);
+
+/* The check called name (n bytes, not NUL-terminated), or NULL. */
+const struct check_status *health_check_named(const struct status_info *si,
+	    const char *name, size_t n);
+
+/*
+ * What /health (only == NULL) or /health/NAME answers: the HTTP status
+ * (200 or 503) and the state word ("ok", ..., "maintenance").
+ */
+int	health_effective(const struct status_info *si,
+	    const struct check_status *only, const char **state);
+
+/*
+ * The text after "STATE: " ("disk: DISK CRITICAL - / 97% (+1 more)"),
+ * possibly empty; fit for one line of UTF-8.
+ */
+void	health_text(const struct status_info *si,
+	    const struct check_status *only, struct buf *b);
+
+/* The plain /health body ("critical: ...\n"); returns the status. */
+int	health_render(const struct status_info *si,
+	    const struct check_status *only, struct buf *b);
+
+/* The same in health+json; returns the same status. */
+int	health_render_json(const struct status_info *si,
+	    const struct check_status *only, struct buf *b);
+
+#endif /* MYDAEMON_HEALTH_H */

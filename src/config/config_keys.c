@@ -1,0 +1,381 @@
+/*
+ * confkeys.c - every key of mydaemon.conf and how its value is read
+ * (see confkeys.h).  One table says where a key may appear (before the
+ * sections, in a [check] section, or before them as one of the flat
+ * check_* keys of the check "main"), which reader takes its value and
+ * which field it sets.  Value syntax itself is confval.c's.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "config/config.h"
+#include "config/config_keys.h"
+#include "config/config_values.h"
+#include "base/words.h"
+
+#define MSG_SIZE	512
+#define SEC		1000ULL
+#define HOUR		(3600 * SEC)
+#define BOOLEANS	"yes, no, true, false, on, off, 1 or 0"
+
+typedef void	setter(struct parser *, const struct confkey *, void *,
+		    const char *);
+static setter	set_listen, set_path, set_name, set_table, set_command,
+		set_duration, set_uint, set_percent;
+
+#define CF(f)	offsetof(struct config, f)
+#define CK(f)	offsetof(struct config_check, f)
+#define G	SCOPE_GLOBAL
+#define F	SCOPE_FLAT
+#define C	SCOPE_CHECK
+#define PATH(n, f, w, null, r) { n, G, set_path, CF(f), 0, 0, r, w, null, 0 }
+#define TABLE(n, s, off, t, r)	{ n, s, set_table, off, 0, 0, r, t, 0, 0 }
+#define DUR(n, s, off, lo, hi, r) \
+	{ n, s, set_duration, off, lo, hi, r, 0, 0, 0 }
+#define UINT(n, s, off, lo, hi, r) { n, s, set_uint, off, lo, hi, r, 0, 0, 0 }
+#define PLAIN(n, s, fn, off)	{ n, s, fn, off, 0, 0, NULL, NULL, 0, 0 }
+#define REPEAT(n, s, fn, off)	{ n, s, fn, off, 0, 0, NULL, NULL, 0, 1 }
+
+const struct confkey confkeys[] = {
+	REPEAT("listen", G, set_listen, CF(listen)),
+	REPEAT("agent_listen", G, set_listen, CF(agent_listen)),
+	PATH("pidfile", pidfile, "none", 1, "an absolute path or \"none\""),
+	PLAIN("user", G, set_name, CF(user)),
+	PLAIN("group", G, set_name, CF(group)),
+	PATH("log_file", log_file, "syslog stderr", 0,
+	    "an absolute path, \"syslog\" or \"stderr\""),
+	TABLE("log_level", G, CF(log_level), confval_levels,
+	    "error, warning, notice, info or debug"),
+	TABLE("syslog_facility", G, CF(syslog_facility), confval_facilities,
+	    "daemon, user, auth, authpriv, cron, mail, news, lpr, uucp, ftp, "
+	    "syslog or local0 to local7"),
+	PATH("access_log", access_log, "off", 1,
+	    "an absolute path or \"off\""),
+	TABLE("maintenance", G, CF(maintenance), confval_booleans, BOOLEANS),
+	PATH("maintenance_file", maintenance_file, NULL, 0, "an absolute path"),
+	PLAIN("agent_warning_weight", G, set_percent,
+	    CF(agent_warning_weight)),
+	UINT("max_parallel_checks", G, CF(max_parallel_checks), 1,
+	    CONFIG_MAX_CHECKS, "1-1024"),
+	UINT("max_connections", G, CF(max_connections), 1, 65536, "1-65536"),
+	DUR("idle_timeout", G, CF(idle_timeout_ms), 10, 24 * HOUR,
+	    "10ms-24h"),
+	DUR("shutdown_timeout", G, CF(shutdown_timeout_ms), 0, HOUR, "0-1h"),
+	PLAIN("check_command", F, set_command, 0),
+	DUR("check_interval", F, CK(interval_ms), 10, 24 * HOUR, "10ms-24h"),
+	DUR("check_timeout", F, CK(timeout_ms), 10, 24 * HOUR, "10ms-24h"),
+	UINT("check_rise", F, CK(rise), 1, 100, "1-100"),
+	UINT("check_fall", F, CK(fall), 1, 100, "1-100"),
+	PLAIN("command", C, set_command, 0),
+	DUR("interval", C, CK(interval_ms), 10, 24 * HOUR, "10ms-24h"),
+	DUR("timeout", C, CK(timeout_ms), 10, 24 * HOUR, "10ms-24h"),
+	UINT("rise", C, CK(rise), 1, 100, "1-100"),
+	UINT("fall", C, CK(fall), 1, 100, "1-100"),
+	TABLE("affects_health", C, CK(affects_health), confval_booleans,
+	    BOOLEANS),
+};
+const size_t confkeys_count = sizeof(confkeys) / sizeof(confkeys[0]);
+
+void
+confkeys_error(struct parser *p, const char *fmt, ...)
+{
+	struct config_errors	*e = p->errs;
+	char			 msg[MSG_SIZE], sec[CONFIG_NAME_MAX + 10] = "";
+	char			*s, **v;
+	va_list			 ap;
+	int			 len;
+
+	p->nerr++;
+	if (e == NULL || p->oom)
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (p->cur != NULL && p->cur->name[0] != '\0')
+		(void)snprintf(sec, sizeof(sec), "[check %s] ", p->cur->name);
+	len = snprintf(NULL, 0, "%s:%d: %s%s", p->file, p->lineno, sec, msg);
+	if (len < 0 || (s = malloc((size_t)len + 1)) == NULL) {
+		p->oom = 1;
+		return;
+	}
+	(void)snprintf(s, (size_t)len + 1, "%s:%d: %s%s", p->file, p->lineno,
+	    sec, msg);
+	/* Grow by doubling: the array is full when n is a power of two. */
+	if ((e->n & (e->n - 1)) == 0) {
+		v = realloc(e->msg, (e->n ? e->n * 2 : 1) * sizeof(*v));
+		if (v == NULL) {
+			free(s);
+			p->oom = 1;
+			return;
+		}
+		e->msg = v;
+	}
+	e->msg[e->n++] = s;
+	if ((p->nerrline & (p->nerrline - 1)) == 0) {
+		size_t cap = p->nerrline ? p->nerrline * 2 : 1;
+		int *l = realloc(p->errline, cap * sizeof(*l));
+
+		if (l == NULL) {
+			p->oom = 1;
+			return;
+		}
+		p->errline = l;
+	}
+	p->errline[p->nerrline++] = p->lineno;
+}
+
+void
+confkeys_string(struct parser *p, char **dst, const char *val)
+{
+	char	*s = NULL;
+
+	if (val != NULL && (s = strdup(val)) == NULL) {
+		p->oom = 1;
+		return;
+	}
+	free(*dst);
+	*dst = s;
+}
+
+#define FIELD(base, k, type)	((type *)(void *)((char *)(base) + (k)->off))
+
+/* "listen = none": alone, and once. */
+static void
+listen_none(struct parser *p, const struct confkey *k, struct addr_list *a,
+    size_t n)
+{
+	if (a->none_line != 0)
+		confkeys_error(p, "%s: duplicate address \"none\" "
+		    "(first on line %d)", k->name, a->none_line);
+	else if ((a->none_line = p->lineno) && n > 0)
+		confkeys_error(p, "%s: \"none\" cannot be combined "
+		    "with other addresses", k->name);
+}
+
+/* An address into *l; -1 after saying what is wrong with it. */
+static int
+read_addr(struct parser *p, const struct confkey *k, const char *val,
+    struct config_listen *l)
+{
+	const char	*why;
+	char		 sv[CONFVAL_SAFE];
+
+	if (confval_listen(val, l, &why) == 0)
+		return 0;
+	if (strcmp(why, "port") == 0)
+		confkeys_error(p, "%s: invalid port in \"%s\" (expected "
+		    "1-65535)", k->name, confval_safe(sv, val));
+	else
+		confkeys_error(p, "%s: invalid address \"%s\" (expected "
+		    "A.B.C.D:PORT, [IPv6]:PORT or *:PORT)", k->name,
+		    confval_safe(sv, val));
+	return -1;
+}
+
+/* listen, agent_listen: may repeat; "none" stands alone. */
+static void
+set_listen(struct parser *p, const struct confkey *k, void *base,
+    const char *val)
+{
+	int			 agent = k->off == CF(agent_listen);
+	struct addr_list	*a = &p->addrs[agent];
+	struct config_listen	*v = FIELD(base, k, struct config_listen), l;
+	size_t			*n = agent ? &p->cfg->nagent_listen :
+				    &p->cfg->nlisten, i;
+	char			 sv[CONFVAL_SAFE];
+
+	if (!a->given) {
+		a->given = 1;
+		*n = 0;		/* the file's addresses replace ours */
+	}
+	if (strcasecmp(val, "none") == 0) {
+		listen_none(p, k, a, *n);
+		return;
+	}
+	if (read_addr(p, k, val, &l) == -1)
+		return;
+	if (a->none_line != 0) {
+		confkeys_error(p, "%s: \"none\" cannot be combined with other "
+		    "addresses", k->name);
+		return;
+	}
+	for (i = 0; i < *n; i++) {
+		if (confval_same_addr(&v[i], &l)) {
+			confkeys_error(p, "%s: duplicate address \"%s\" "
+			    "(first on line %d)", k->name,
+			    confval_safe(sv, val), a->line[i]);
+			return;
+		}
+	}
+	if (*n == CONFIG_MAX_LISTEN) {
+		confkeys_error(p, "%s: too many addresses (at most %d)",
+		    k->name, CONFIG_MAX_LISTEN);
+		return;
+	}
+	a->line[*n] = p->lineno;
+	v[(*n)++] = l;
+}
+
+/*
+ * An absolute path, or one of the key's keywords ("none", "off",
+ * "syslog"...): the first one means "unset" when word_null says so,
+ * the others stand for themselves.  `range` says it all to users.
+ */
+static void
+set_path(struct parser *p, const struct confkey *k, void *base,
+    const char *val)
+{
+	char		**dst = FIELD(base, k, char *);
+	const char	 *w = k->arg;
+	size_t		  n;
+
+	for (; w != NULL && *w != '\0'; w += n + (w[n] == ' ')) {
+		n = strcspn(w, " ");
+		if (strlen(val) == n && strncasecmp(val, w, n) == 0) {
+			confkeys_string(p, dst, w == k->arg && k->word_null ?
+			    NULL : val);
+			if (*dst != NULL)	/* as we spell it */
+				memcpy(*dst, w, n);
+			return;
+		}
+	}
+	if (val[0] == '/')
+		confkeys_string(p, dst, val);
+	else
+		confkeys_error(p, "%s: must be %s", k->name, k->range);
+}
+
+/*
+ * The portable user name character set; '-' first would read as an
+ * option to tools like chown.  Whether the name exists is checked by
+ * the caller at start-up: this module does not touch the user database.
+ */
+static void
+set_name(struct parser *p, const struct confkey *k, void *base,
+    const char *val)
+{
+	static const char	 ok[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789._-";
+	char			 sv[CONFVAL_SAFE];
+
+	if (val[0] == '-' || val[strspn(val, ok)] != '\0') {
+		confkeys_error(p, "%s: invalid name \"%s\" (expected "
+		    "letters, digits, '.', '_' or '-', not starting with "
+		    "'-')", k->name, confval_safe(sv, val));
+		return;
+	}
+	confkeys_string(p, FIELD(base, k, char *), val);
+	if (k->off == CF(user))
+		p->cfg->user_line = p->lineno;
+	else
+		p->cfg->group_line = p->lineno;
+}
+
+/* One name of a table (levels, facilities, booleans). */
+static void
+set_table(struct parser *p, const struct confkey *k, void *base,
+    const char *val)
+{
+	char	 sv[CONFVAL_SAFE];
+
+	if (confval_lookup((const void *)k->arg, val,
+	    FIELD(base, k, int)) == -1)
+		confkeys_error(p, "%s: invalid value \"%s\" (expected %s)",
+		    k->name, confval_safe(sv, val), k->range);
+}
+
+/* Split now, so that a quoting mistake is caught by `mydaemon -t`. */
+static void
+set_command(struct parser *p, const struct confkey *k, void *base,
+    const char *val)
+{
+	struct config_check	*c = base;
+	char			**argv;
+	const char		 *why;
+
+	if ((argv = words_split(val, &why)) == NULL) {
+		if (why == NULL)
+			p->oom = 1;
+		else
+			confkeys_error(p, "%s: %s", k->name, why);
+		return;
+	}
+	if (argv[0][0] == '\0') {
+		confkeys_error(p, "%s: empty command name", k->name);
+		words_free(argv);
+		return;
+	}
+	words_free(c->argv);
+	c->argv = argv;
+	c->command_line = p->lineno;
+	confkeys_string(p, &c->command, val);
+}
+
+/* A number in range, or the message that says why not. */
+static void
+range_error(struct parser *p, const struct confkey *k, enum confval r,
+    const char *val, const char *what)
+{
+	char		 sv[CONFVAL_SAFE];
+	const char	*want = "a decimal integer";
+
+	if (strcmp(what, "duration") == 0)
+		want = "a number with ms, s, m or h";
+	else if (strcmp(what, "weight") == 0)
+		want = "a percentage, 0% to 100%";
+	if (r == CONFVAL_INVALID)
+		confkeys_error(p, "%s: invalid %s \"%s\" (expected %s)",
+		    k->name, what, confval_safe(sv, val), want);
+	else
+		confkeys_error(p, "%s: %s is out of range (%s)", k->name,
+		    confval_safe(sv, val), k->range ? k->range : "0%-100%");
+}
+
+static void
+set_duration(struct parser *p, const struct confkey *k, void *base,
+    const char *val)
+{
+	enum confval	 r;
+	uint64_t	 ms;
+
+	if ((r = confval_duration(val, &ms)) == CONFVAL_OK &&
+	    (ms < k->min || ms > k->max))
+		r = CONFVAL_RANGE;
+	if (r == CONFVAL_OK)
+		*FIELD(base, k, uint64_t) = ms;
+	else
+		range_error(p, k, r, val, "duration");
+}
+
+static void
+set_uint(struct parser *p, const struct confkey *k, void *base,
+    const char *val)
+{
+	enum confval	 r;
+	uint64_t	 n;
+
+	if ((r = confval_number(val, strlen(val), &n)) == CONFVAL_OK &&
+	    (n < k->min || n > k->max))
+		r = CONFVAL_RANGE;
+	if (r == CONFVAL_OK)
+		*FIELD(base, k, unsigned int) = (unsigned int)n;
+	else
+		range_error(p, k, r, val, "number");
+}
+
+static void
+set_percent(struct parser *p, const struct confkey *k, void *base,
+    const char *val)
+{
+	enum confval	 r;
+
+	if ((r = confval_percent(val, FIELD(base, k, unsigned int))) !=
+	    CONFVAL_OK)
+		range_error(p, k, r, val, "weight");
+}
+

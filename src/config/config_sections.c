@@ -1,0 +1,187 @@
+/*
+ * confcheck.c - the list of checks a config file makes: "[check NAME]"
+ * sections, the flat check_* keys of one check called "main", and what
+ * only the end of the file can tell (a check without a command).
+ *
+ * A section that is wrong is reported once and becomes a dead check that
+ * takes its keys and is dropped at the end, so that one mistake in a
+ * header is not followed by a message for every key under it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/config.h"
+#include "config/config_sections.h"
+#include "config/config_keys.h"
+#include "config/config_values.h"
+#include "base/words.h"
+
+#define MAIN_CHECK	"main"
+#define SEC		1000ULL
+
+static void
+check_defaults(struct config_check *c, const char *name, int line)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->name, sizeof(c->name), "%s", name);
+	c->interval_ms = 10 * SEC;
+	c->timeout_ms = 5 * SEC;
+	c->rise = 1;
+	c->fall = 1;
+	c->affects_health = 1;
+	c->line = line;
+}
+
+/* A new check at the end of the list, or NULL (p->oom, or an error). */
+static struct config_check *
+add_check(struct parser *p, const char *name, int line)
+{
+	struct config	*cfg = p->cfg;
+	void		*v;
+	size_t		 cap;
+
+	if (cfg->nchecks == CONFIG_MAX_CHECKS) {
+		confkeys_error(p, "too many checks (at most %d)",
+		    CONFIG_MAX_CHECKS);
+		return NULL;
+	}
+	if (cfg->nchecks == p->capchecks) {
+		cap = p->capchecks ? p->capchecks * 2 : 4;
+		if ((v = realloc(cfg->checks, cap * sizeof(*cfg->checks))) ==
+		    NULL) {
+			p->oom = 1;
+			return NULL;
+		}
+		cfg->checks = v;
+		p->capchecks = cap;
+	}
+	check_defaults(&cfg->checks[cfg->nchecks], name, line);
+	return &cfg->checks[cfg->nchecks++];
+}
+
+const struct config_check *
+config_check(const struct config *cfg, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < cfg->nchecks; i++)
+		if (strcmp(cfg->checks[i].name, name) == 0)
+			return &cfg->checks[i];
+	return NULL;
+}
+
+static int
+good_name(const char *s, size_t n)
+{
+	return n >= 1 && n <= CONFIG_NAME_MAX &&
+	    strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-") >= n;
+}
+
+/*
+ * A section that is wrong has been reported: its keys go to a check that
+ * is dropped at the end, so that they do not read as misplaced ones.
+ */
+static void
+dead_section(struct parser *p, const char *name)
+{
+	words_free(p->dead.argv);
+	free(p->dead.command);
+	check_defaults(&p->dead, name != NULL ? name : "", -1);
+	p->cur = &p->dead;
+}
+
+/* "[check NAME]": a new section; keys from here on are the check's. */
+void
+confcheck_section(struct parser *p, char *line)
+{
+	const struct config_check *dup;
+	char	*s = words_trim(line + 1), *name, sv[CONFVAL_SAFE];
+	size_t	 n = strlen(s);
+
+	p->cur = NULL;
+	memset(p->seen, 0, confkeys_count * sizeof(*p->seen));
+	if (n == 0 || s[n - 1] != ']') {
+		confkeys_error(p, "expected \"[check NAME]\"");
+		dead_section(p, NULL);
+		return;
+	}
+	s[n - 1] = '\0';
+	s = words_trim(s);
+	if (strcmp(s, "check") == 0) {
+		confkeys_error(p, "missing check name (expected [check NAME])");
+		dead_section(p, NULL);
+		return;
+	}
+	if (strncmp(s, "check", 5) != 0 || (s[5] != ' ' && s[5] != '\t')) {
+		confkeys_error(p, "unknown section \"[%s]\" (expected "
+		    "[check NAME])", confval_safe(sv, s));
+		dead_section(p, NULL);
+		return;
+	}
+	name = words_trim(s + 6);
+	if (!good_name(name, strlen(name))) {
+		confkeys_error(p, "invalid check name \"%s\" (expected 1 to "
+		    "%d of a-z, 0-9, '_' and '-')", confval_safe(sv, name),
+		    CONFIG_NAME_MAX);
+		dead_section(p, NULL);
+		return;
+	}
+	if ((dup = config_check(p->cfg, name)) != NULL && dup->line == 0)
+		confkeys_error(p, "[check %s] and the check_* keys (line %d) "
+		    "both define the check \"%s\"", name, p->flat_line, name);
+	else if (dup != NULL)
+		confkeys_error(p, "duplicate check \"%s\" (first on line %d)",
+		    name, dup->line);
+	else if ((p->cur = add_check(p, name, p->lineno)) != NULL)
+		return;
+	dead_section(p, name);
+}
+
+/* The check a flat check_* key sets: "main", made on first use. */
+struct config_check *
+confcheck_flat(struct parser *p)
+{
+	struct config_check *c;
+
+	if (p->flat_line == 0)
+		p->flat_line = p->lineno;
+	if ((c = (struct config_check *)config_check(p->cfg, MAIN_CHECK)) ==
+	    NULL)
+		c = add_check(p, MAIN_CHECK, 0);
+	return c;
+}
+
+/* At the end: a check without a command is an error; dead ones go. */
+void
+confcheck_finish(struct parser *p)
+{
+	struct config	*cfg = p->cfg;
+	size_t		 i, n = 0;
+
+	p->cur = NULL;
+	words_free(p->dead.argv);
+	free(p->dead.command);
+	for (i = 0; i < cfg->nchecks; i++) {
+		struct config_check *c = &cfg->checks[i];
+
+		if (c->argv == NULL && c->line > 0) {
+			p->lineno = c->line;
+			p->cur = c;
+			confkeys_error(p, "missing command");
+			p->cur = NULL;
+		}
+		/*
+		 * Dropped: dead sections, and flat keys without check_command
+		 * (no check, as it always was).
+		 */
+		if (c->argv == NULL || c->line < 0) {
+			free(c->command);
+			words_free(c->argv);
+			continue;
+		}
+		cfg->checks[n++] = *c;
+	}
+	cfg->nchecks = n;
+}
+

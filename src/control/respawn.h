@@ -1,0 +1,34 @@
+/*
+ * respawn.h - what a restart was handed by the old process, and the
+ * start of the new one (respawn.c).
+ */
+#ifndef MYDAEMON_RESPAWN_H
+#define MYDAEMON_RESPAWN_H
+
+#include <stddef.h>
+
+#include "daemon/handoff.h"
+
+struct handed {
+	int		 fds[HANDOFF_MAX_FDS];
+	size_t		 nfds;
+	char		*names[HANDOFF_MAX_FDS];	/* "http" or "agent" */
+	long		 pid;
+	char		 pidfile[4096];
+	char		 notify[108];	/* its NOTIFY_SOCKET, or "" */
+	char		 watchdog[24];	/* its WATCHDOG_USEC */
+	int		 stderr_fd;	/* its log stream, or -1 */
+	char		 journal[64];	/* its JOURNAL_STREAM, or "" */
+};
+
+/*
+ * In a fresh child: the sockets of h at 3.., LISTEN_FDS and friends,
+ * MYDAEMON_TAKEOVER when the pidfile stays the same, the old process's
+ * log stream as stdout and stderr (MYDAEMON_STDERR) when it logged
+ * there, then execute argv.
+ * Does not return.
+ */
+void	respawn_exec(const struct handed *h, const char *pidfile,
+	    char *const argv[]) __attribute__((noreturn));
+
+#endif /* MYDAEMON_RESPAWN_H */

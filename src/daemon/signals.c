@@ -1,0 +1,156 @@
+/*
+ * signals.c - the self-pipe (see signals.h).
+ */
+#include <sys/syscall.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "daemon/signals.h"
+
+static const int handled[] = {
+	SIGHUP, SIGUSR1, SIGUSR2, SIGTERM, SIGINT, SIGCHLD
+};
+#define NHANDLED	(sizeof(handled) / sizeof(handled[0]))
+
+static int			 pipefd[2] = { -1, -1 };
+/* Set when a byte could not be written because the pipe was full. */
+static volatile sig_atomic_t	 overflow[NHANDLED];
+
+static void
+on_signal(int signo)
+{
+	int saved = errno;
+	unsigned char b = (unsigned char)signo;
+	size_t i;
+
+	if (write(pipefd[1], &b, 1) != 1) {
+		for (i = 0; i < NHANDLED; i++)
+			if (handled[i] == signo)
+				overflow[i] = 1;
+	}
+	errno = saved;
+}
+
+/*
+ * glibc keeps two real-time signals for itself and refuses to touch
+ * them, yet a parent may have left them ignored, and an ignored signal
+ * survives exec: ask the kernel directly to make them default again.
+ */
+static void
+reset_reserved(int sig)
+{
+	struct {
+		void		(*handler)(int);
+		unsigned long	 flags;
+		void		(*restorer)(void);
+		unsigned long	 mask;
+	} ksa = { SIG_DFL, 0, NULL, 0 };
+
+	(void)syscall(SYS_rt_sigaction, sig, &ksa, NULL, sizeof(ksa.mask));
+}
+
+void
+signals_reset(void)
+{
+	struct sigaction sa;
+	sigset_t all;
+	int sig;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	for (sig = 1; sig < NSIG; sig++)	/* KILL, STOP fail: fine */
+		if (sigaction(sig, &sa, NULL) == -1 && errno == EINVAL &&
+		    sig != SIGKILL && sig != SIGSTOP)
+			reset_reserved(sig);
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+}
+
+int
+signals_init(void)
+{
+	struct sigaction sa;
+	size_t i;
+
+	if (pipe2(pipefd, O_CLOEXEC | O_NONBLOCK) == -1)
+		return -1;
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < NHANDLED; i++)
+		sigaddset(&sa.sa_mask, handled[i]);
+	sa.sa_flags = SA_RESTART;
+	sa.sa_handler = on_signal;
+	for (i = 0; i < NHANDLED; i++)
+		if (sigaction(handled[i], &sa, NULL) == -1)
+			return -1;
+	sa.sa_handler = SIG_IGN;
+	if (sigaction(SIGPIPE, &sa, NULL) == -1)
+		return -1;
+	return pipefd[0];
+}
+
+int
+signals_ignore(int signo)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = SIG_IGN;
+	return sigaction(signo, &sa, NULL);
+}
+
+void
+signals_fini(void)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (pipefd[i] != -1)
+			close(pipefd[i]);
+		pipefd[i] = -1;
+	}
+}
+
+int
+signals_next(void)
+{
+	static unsigned char buf[64];
+	static ssize_t have, at;
+	ssize_t n;
+	size_t i;
+
+	/* One read for many: a flood of signals costs few system calls. */
+	if (at == have && (n = read(pipefd[0], buf, sizeof(buf))) > 0) {
+		have = n;
+		at = 0;
+	}
+	if (at < have)
+		return buf[at++];
+	for (i = 0; i < NHANDLED; i++) {
+		if (overflow[i]) {
+			overflow[i] = 0;
+			return handled[i];
+		}
+	}
+	return 0;
+}
+
+const char *
+signals_name(int signo)
+{
+	switch (signo) {
+	case SIGHUP:	return "SIGHUP";
+	case SIGUSR1:	return "SIGUSR1";
+	case SIGUSR2:	return "SIGUSR2";
+	case SIGTERM:	return "SIGTERM";
+	case SIGINT:	return "SIGINT";
+	case SIGCHLD:	return "SIGCHLD";
+	default:	return "signal";
+	}
+}

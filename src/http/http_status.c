@@ -1,0 +1,93 @@
+/*
+ * httpneg.c - what the answer may be: the Accept field's media types
+ * (content negotiation, RFC 9110 12.5.1) and the table of the status
+ * codes we send with their reason phrases.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "http/http.h"
+#include "http/http_chars.h"
+
+/* q=0 (or 0.0, 0.00, 0.000) in a media range's parameters: refused. */
+static int
+q_zero(const char *p, size_t n)
+{
+	const char	*q;
+	size_t		 i;
+
+	for (i = 0; i + 1 < n; i++) {
+		if (p[i] != ';')
+			continue;
+		q = p + i + 1;
+		while (q < p + n && (*q == ' ' || *q == '\t'))
+			q++;
+		if (p + n - q < 3 || (q[0] != 'q' && q[0] != 'Q') ||
+		    q[1] != '=')
+			continue;
+		q += 2;
+		if (*q != '0')
+			return 0;
+		for (q++; q < p + n && (*q == '.' || *q == '0'); q++)
+			;
+		return q == p + n || *q == ';' || *q == ' ' || *q == '\t';
+	}
+	return 0;
+}
+
+int
+http_accepts(const struct http_request *req, const char *type)
+{
+	const char	*v = req->accept, *r;
+	size_t		 n = req->accept_len, i = 0, j, len, tl = strlen(type);
+
+	while (v != NULL && i < n) {
+		for (j = i; j < n && v[j] != ','; j++)
+			;
+		r = v + i;
+		len = j - i;
+		trim_ows(&r, &len);
+		/* the type, up to its parameters */
+		for (i = 0; i < len && r[i] != ';' && r[i] != ' ' &&
+		    r[i] != '\t'; i++)
+			;
+		if (i == tl && token_is(r, i, type) && !q_zero(r, len))
+			return 1;
+		i = j + 1;
+	}
+	return 0;
+}
+
+static const struct {
+	int		 code;
+	const char	*reason;
+} statuses[HTTP_NSTATUS] = {
+#define HTTP_STATUS_ENTRY(code, reason)	{ code, reason },
+	HTTP_STATUS_TABLE(HTTP_STATUS_ENTRY)
+#undef HTTP_STATUS_ENTRY
+};
+
+int
+http_status_index(int code)
+{
+	int	 i;
+
+	for (i = 0; i < HTTP_NSTATUS; i++)
+		if (statuses[i].code == code)
+			return i;
+	return -1;
+}
+
+int
+http_status_code(int index)
+{
+	return index >= 0 && index < HTTP_NSTATUS ? statuses[index].code : 0;
+}
+
+const char *
+http_reason(int code)
+{
+	int	 i = http_status_index(code);
+
+	return i >= 0 ? statuses[i].reason : "Unknown";
+}

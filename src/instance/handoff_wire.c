@@ -1,0 +1,183 @@
+/*
+ * handwire.c - the wire of the restart protocol (see handoff.h): the
+ * control socket's name, whole datagrams with descriptors attached, the
+ * peer's credentials, and the client's side of it.
+ */
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "checks/check.h"
+#include "daemon/handoff.h"
+
+/* "\0mydaemon:" and the config file (or a hash of a long name). */
+socklen_t
+handoff_name(const char *conffile, struct sockaddr_un *sun)
+{
+	size_t n = strlen(conffile), len;
+	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
+	const char *p;
+
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	if (n + 11 <= sizeof(sun->sun_path))
+		len = (size_t)snprintf(sun->sun_path + 1,
+		    sizeof(sun->sun_path) - 1, "mydaemon:%s", conffile);
+	else {
+		for (p = conffile; *p != '\0'; p++)
+			h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+		len = (size_t)snprintf(sun->sun_path + 1,
+		    sizeof(sun->sun_path) - 1, "mydaemon:#%016llx",
+		    (unsigned long long)h);
+	}
+	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + len);
+}
+
+/* The other end's credentials. */
+int
+handoff_peer(int fd, struct ucred *cr)
+{
+	socklen_t len = sizeof(*cr);
+
+	return getsockopt(fd, SOL_SOCKET, SO_PEERCRED, cr, &len);
+}
+
+/* One datagram, with descriptors attached when nfds > 0. */
+int
+handoff_send(int fd, const char *msg, const int *fds, size_t nfds)
+{
+	size_t len = strlen(msg);
+	char cbuf[CMSG_SPACE(sizeof(int) * HANDOFF_MAX_FDS)];
+	struct iovec iov = { (void *)(uintptr_t)msg, len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *cm;
+
+	if (nfds > 0) {
+		memset(cbuf, 0, sizeof(cbuf));
+		mh.msg_control = cbuf;
+		mh.msg_controllen = CMSG_SPACE(sizeof(int) * nfds);
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
+		memcpy(CMSG_DATA(cm), fds, sizeof(int) * nfds);
+	}
+	return sendmsg(fd, &mh, MSG_NOSIGNAL) == (ssize_t)len ? 0 : -1;
+}
+
+/*
+ * One datagram into buf (NUL-terminated); descriptors that come with it
+ * go to fds (close-on-exec).  The length, 0 at EOF, or -1.
+ */
+ssize_t
+handoff_recv(int fd, char *buf, size_t size, int *fds, size_t *nfds)
+{
+	char cbuf[CMSG_SPACE(sizeof(int) * HANDOFF_MAX_FDS)];
+	struct iovec iov = { buf, size - 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+	    .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *cm;
+	ssize_t n;
+
+	if (nfds != NULL)
+		*nfds = 0;
+	if ((n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC)) == -1)
+		return -1;
+	buf[n] = '\0';
+	for (cm = CMSG_FIRSTHDR(&mh); cm != NULL; cm = CMSG_NXTHDR(&mh, cm)) {
+		size_t k, got;
+
+		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+			continue;
+		got = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (k = 0; k < got; k++) {
+			int d;
+
+			memcpy(&d, CMSG_DATA(cm) + k * sizeof(int), sizeof(d));
+			if (nfds != NULL && fds != NULL &&
+			    *nfds < HANDOFF_MAX_FDS)
+				fds[(*nfds)++] = d;
+			else
+				close(d);	/* not asked for */
+		}
+	}
+	return n;
+}
+
+int
+handoff_connect(const char *conffile, long *pid)
+{
+	struct sockaddr_un sun;
+	socklen_t len = handoff_name(conffile, &sun);
+	struct ucred cr;
+	int fd;
+
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd == -1)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sun, len) == -1 ||
+	    handoff_peer(fd, &cr) == -1) {
+		close(fd);
+		return -1;
+	}
+	*pid = (long)cr.pid;
+	return fd;
+}
+
+/* One "c\t..." line as a seed; 0, or -1 when it is not one. */
+static int
+parse_seed(char *msg, struct check_seed *s)
+{
+	char *f[12], *p = msg;
+	size_t n = 0;
+
+	while (n < 12 && (f[n] = strsep(&p, "\t")) != NULL)
+		n++;
+	if (n != 12 || strcmp(f[0], "c") != 0)
+		return -1;
+	memset(s, 0, sizeof(*s));
+	s->state = (enum health_state)atoi(f[1]);
+	s->result = (enum health_state)atoi(f[2]);
+	s->exit_code = atoi(f[3]);
+	s->runs = strtoull(f[4], NULL, 10);
+	s->timeouts = strtoull(f[5], NULL, 10);
+	s->skipped = strtoull(f[6], NULL, 10);
+	s->started = strtod(f[7], NULL);
+	s->duration = strtod(f[8], NULL);
+	snprintf(s->name, sizeof(s->name), "%s", f[9]);
+	snprintf(s->command, sizeof(s->command), "%s", f[10]);
+	snprintf(s->text, sizeof(s->text), "%s", f[11]);
+	return 0;
+}
+
+size_t
+handoff_fetch_checks(const char *conffile, long pid, struct check_seed *seeds,
+    size_t max)
+{
+	struct timeval tv = { 2, 0 };
+	char msg[HANDOFF_MSG_MAX];
+	size_t n = 0;
+	long who;
+	int fd;
+
+	if ((fd = handoff_connect(conffile, &who)) == -1)
+		return 0;
+	/* Only the process we take over from; never more than 2 s. */
+	if (who != pid || setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
+	    sizeof(tv)) == -1 || handoff_send(fd, "checks", NULL, 0) == -1) {
+		close(fd);
+		return 0;
+	}
+	while (handoff_recv(fd, msg, sizeof(msg), NULL, NULL) > 0 &&
+	    strcmp(msg, "end") != 0)
+		if (n < max && parse_seed(msg, &seeds[n]) == 0)
+			n++;
+	close(fd);
+	return n;
+}

@@ -1,0 +1,220 @@
+/*
+ * answer.c - routes, bodies and heads (see answer.h).
+ *
+ * Bodies are rendered into one scratch buffer reused by every answer;
+ * after warm-up an answer allocates nothing.  The /health text answers
+ * are kept whole, head and body, for keep-alive and for close, and are
+ * copied as they are until answer_invalidate() says they are stale.
+ */
+#include <string.h>
+
+#include "server/answer.h"
+#include "base/buf.h"
+#include "checks/health.h"
+#include "http/http.h"
+#include "report/metrics.h"
+#include "report/status.h"
+
+#define TEXT	"text/plain; charset=utf-8"
+
+static answer_status_fn	*fill;
+static struct buf	 body;		/* scratch for every answer */
+static struct {
+	int		 valid;
+	int		 code;
+	struct buf	 whole[2];	/* [keep]: head and body */
+	size_t		 head_len[2];
+	size_t		 body_len;
+} health_cache;
+
+static const char index_text[] =
+    "mydaemon: the health agent of this host\n"
+    "\n"
+    "/health        the host's verdict: 200 ok or warning, 503 otherwise\n"
+    "/health/NAME   the verdict of check NAME alone\n"
+    "/status        everything, as JSON\n"
+    "/metrics       Prometheus metrics\n"
+    "\n"
+    "/health answers application/health+json when asked for it (Accept).\n";
+
+void
+answer_set_status(answer_status_fn *fn)
+{
+	fill = fn;
+}
+
+void
+answer_invalidate(void)
+{
+	health_cache.valid = 0;
+}
+
+/* Status line and fields, for a body of n bytes. */
+static void
+head(struct buf *out, int code, const char *ctype, size_t n, int keep)
+{
+	buf_puts(out, "HTTP/1.1 ");
+	buf_u64(out, (uint64_t)code);
+	buf_putc(out, ' ');
+	buf_puts(out, http_reason(code));
+	buf_puts(out, "\r\nContent-Type: ");
+	buf_puts(out, ctype);
+	buf_puts(out, "\r\nContent-Length: ");
+	buf_u64(out, n);
+	buf_puts(out, "\r\nCache-Control: no-store\r\n");
+	if (code == 405)
+		buf_puts(out, "Allow: GET, HEAD\r\n");
+	buf_puts(out, keep ? "Connection: keep-alive\r\n\r\n" :
+	    "Connection: close\r\n\r\n");
+}
+
+static int
+path_is(const struct http_request *req, const char *p)
+{
+	size_t n = strlen(p);
+
+	return req->path_len == n && memcmp(req->path, p, n) == 0;
+}
+
+/* /health and /health/NAME into body; the status code. */
+static int
+render_health(const struct http_request *req, const char **ctype)
+{
+	const struct check_status *only = NULL;
+	struct status_info si;
+	int hj, js;
+
+	memset(&si, 0, sizeof(si));
+	fill(&si, 0);
+	if (req->path_len > 8 && (only = health_check_named(&si,
+	    req->path + 8, req->path_len - 8)) == NULL) {
+		buf_puts(&body, "no such check\n");
+		return 404;
+	}
+	hj = http_accepts(req, "application/health+json");
+	js = !hj && http_accepts(req, "application/json");
+	if (!hj && !js)
+		return health_render(&si, only, &body);
+	*ctype = hj ? "application/health+json" : "application/json";
+	return health_render_json(&si, only, &body);
+}
+
+/* The plain /health answer, from the cache (rendered when stale). */
+static int
+cached_health(const struct http_request *req, int keep, struct buf *out,
+    size_t *body_len)
+{
+	const char *ctype = TEXT;
+	int k;
+
+	if (!health_cache.valid) {
+		buf_reset(&body);
+		health_cache.code = render_health(req, &ctype);
+		for (k = 0; k < 2; k++) {
+			buf_reset(&health_cache.whole[k]);
+			head(&health_cache.whole[k], health_cache.code, TEXT,
+			    body.len, k);
+			health_cache.head_len[k] = health_cache.whole[k].len;
+			buf_append(&health_cache.whole[k], body.data,
+			    body.len);
+		}
+		health_cache.body_len = body.len;
+		health_cache.valid = !body.failed &&
+		    !health_cache.whole[0].failed &&
+		    !health_cache.whole[1].failed;
+		if (!health_cache.valid)
+			return -1;
+	}
+	k = keep != 0;
+	buf_append(out, health_cache.whole[k].data, req->method == HTTP_HEAD ?
+	    health_cache.head_len[k] : health_cache.whole[k].len);
+	*body_len = health_cache.body_len;
+	return health_cache.code;
+}
+
+int
+answer_is_health(const struct http_request *req)
+{
+	return req->method != HTTP_OTHER && (path_is(req, "/health") ||
+	    (req->path_len > 8 && memcmp(req->path, "/health/", 8) == 0));
+}
+
+/* Render the body of req; the status code. */
+static int
+render(const struct http_request *req, const char **ctype)
+{
+	struct status_info si;
+
+	if (req->method == HTTP_OTHER) {
+		buf_puts(&body, http_reason(405));
+		buf_putc(&body, '\n');
+		return 405;
+	}
+	if (answer_is_health(req))
+		return render_health(req, ctype);
+	if (path_is(req, "/status") || path_is(req, "/metrics")) {
+		memset(&si, 0, sizeof(si));
+		fill(&si, req->path[1] == 'm' ? ANSWER_PROCESS : 0);
+		if (req->path[1] == 'm') {
+			metrics_render(&si, &body);
+			*ctype = "text/plain; version=0.0.4; charset=utf-8";
+		} else {
+			status_json(&si, &body);
+			*ctype = "application/json";
+		}
+		return 200;
+	}
+	if (path_is(req, "/")) {
+		buf_append(&body, index_text, sizeof(index_text) - 1);
+		return 200;
+	}
+	buf_puts(&body, http_reason(404));
+	buf_putc(&body, '\n');
+	return 404;
+}
+
+int
+answer_http(const struct http_request *req, int keep, struct buf *out,
+    size_t *body_len)
+{
+	const char *ctype = TEXT;
+	int code;
+
+	if (req->method != HTTP_OTHER && path_is(req, "/health") &&
+	    req->accept == NULL &&
+	    (code = cached_health(req, keep, out, body_len)) != -1)
+		return code;
+	buf_reset(&body);
+	code = render(req, &ctype);
+	if (body.failed) {
+		buf_reset(&body);
+		code = 500;
+	}
+	head(out, code, ctype, body.len, keep);
+	if (req->method != HTTP_HEAD)
+		buf_append(out, body.data, body.len);
+	*body_len = body.len;
+	return code;
+}
+
+void
+answer_error(const struct http_request *req, int code, struct buf *out,
+    size_t *body_len)
+{
+	buf_reset(&body);
+	buf_puts(&body, http_reason(code));
+	buf_putc(&body, '\n');
+	head(out, code, TEXT, body.len, 0);
+	if (req == NULL || req->method != HTTP_HEAD)
+		buf_append(out, body.data, body.len);
+	*body_len = body.len;
+}
+
+void
+answer_free(void)
+{
+	buf_free(&body);
+	buf_free(&health_cache.whole[0]);
+	buf_free(&health_cache.whole[1]);
+	health_cache.valid = 0;
+}

@@ -1,0 +1,46 @@
+/*
+ * answer.h - what a request is answered: the route (/, /health,
+ * /health/NAME, /status, /metrics), the body from the renderers, and the
+ * head around it.  The connections (server.c) only carry the bytes.
+ *
+ * A /health answer is the same until a check, maintenance or the
+ * configuration changes: it is rendered once and copied after that, the
+ * hot path of a load balancer's probes.
+ */
+#ifndef MYDAEMON_ANSWER_H
+#define MYDAEMON_ANSWER_H
+
+#include <stddef.h>
+
+#include "report/snapshot.h"
+
+struct buf;
+struct http_request;
+
+/* Who fills the snapshot (what: ANSWER_PROCESS for the process_* too). */
+#define ANSWER_PROCESS	1
+typedef void	answer_status_fn(struct status_info *si, int what);
+void		answer_set_status(answer_status_fn *fn);
+
+/* Something /health shows changed: render it anew next time. */
+void	answer_invalidate(void);
+
+/*
+ * Append the whole answer to req (status line, fields, and the body
+ * unless HEAD) to out; keep: the connection stays open afterwards.
+ * Returns the status code; *body_len is the body's size.
+ */
+int	answer_http(const struct http_request *req, int keep, struct buf *out,
+	    size_t *body_len);
+
+/* A request for /health or /health/NAME (GET or HEAD)? */
+int	answer_is_health(const struct http_request *req);
+
+/* The answer with this error status (400, 408, ...), "Connection: close". */
+void	answer_error(const struct http_request *req, int code, struct buf *out,
+	    size_t *body_len);
+
+/* Free what the answers keep (shutdown). */
+void	answer_free(void);
+
+#endif /* MYDAEMON_ANSWER_H */
