@@ -28,7 +28,7 @@
 #define DEFAULT_WAIT_S	10
 
 struct options {
-	struct agent_opts	 agent;
+	struct daemon_opts	 agent;
 	int			 test;
 	const char		*action;
 	const char		*reason;
@@ -157,14 +157,15 @@ control_mode(struct options *o)
 		return 2;
 	}
 	if (req.pidfile == NULL &&
-	    (pidfile = confload_peek(o->agent.conffile, "pidfile")) != NULL &&
+	    (pidfile = config_load_peek(o->agent.conffile, "pidfile")) !=
+	    NULL &&
 	    strcasecmp(pidfile, "none") == 0) {
 		fprintf(stderr, "mydaemon: the configuration sets no pidfile; "
 		    "use -p\n");
 		free(pidfile);
 		return 2;
 	}
-	maint = confload_peek(o->agent.conffile, "maintenance_file");
+	maint = config_load_peek(o->agent.conffile, "maintenance_file");
 	req.maintenance_file = maint != NULL ? maint : MYDAEMON_MAINTFILE;
 	if (req.pidfile == NULL)
 		req.pidfile = pidfile != NULL ? pidfile : MYDAEMON_PIDFILE;
@@ -206,7 +207,7 @@ restart_with(struct options *o, const struct config *cfg, char **args)
 			return 1;
 	}
 	fflush(NULL);
-	restart_exec(args);
+	respawn_execv(args);
 	return 1;
 }
 
@@ -217,10 +218,10 @@ restart(struct options *o, int argc, char **argv)
 	char reason[512], self[4096], **args;
 	int n = 0, r;
 
-	if ((cfg = confload(o->agent.conffile, 0, 1, reason,
+	if ((cfg = config_load(o->agent.conffile, 0, 1, reason,
 	    sizeof(reason))) == NULL)
 		return 6;
-	if (restart_self(self, sizeof(self)) == -1 ||
+	if (respawn_self(self, sizeof(self)) == -1 ||
 	    (args = calloc((size_t)(argc - optind) + 6, sizeof(*args))) ==
 	    NULL) {
 		config_free(cfg);
@@ -265,16 +266,16 @@ main(int argc, char **argv)
 	if (o.action != NULL)
 		return control_mode(&o);
 	o.agent.log_stderr = o.agent.foreground || activation()->log_fd != -1;
-	cfg = confload(o.agent.conffile, o.agent.log_stderr, 1, reason,
+	cfg = config_load(o.agent.conffile, o.agent.log_stderr, 1, reason,
 	    sizeof(reason));
 	if (cfg == NULL)
 		return 1;
 	if (o.test) {
-		confload_warnings(cfg, o.agent.conffile, print_warning);
+		config_load_warnings(cfg, o.agent.conffile, print_warning);
 		printf("mydaemon: configuration %s is valid\n",
 		    o.agent.conffile);
 		config_free(cfg);
 		return 0;
 	}
-	return agent_run(&o.agent, cfg);
+	return daemon_run(&o.agent, cfg);
 }

@@ -2,7 +2,7 @@
  * check.h - the checks: each named check runs on its own timer, at most
  * max_parallel_checks at a time, and its results go through rise/fall
  * into the state that the endpoints show.  One run's process is
- * checkrun.c's business; the verdict over all checks is health.c's.
+ * check_run.c's business; the verdict over all checks is health.c's.
  */
 #ifndef MYDAEMON_CHECK_H
 #define MYDAEMON_CHECK_H
@@ -18,7 +18,7 @@
  * leaves behind is ours to kill and reap.  Call once after start-up;
  * `changed` is called after any check's state changed.
  */
-void	check_init(void (*changed)(void));
+void	check_sched_init(void (*changed)(void));
 
 /*
  * Use the checks of this configuration from now on (start-up and every
@@ -30,13 +30,13 @@ void	check_init(void (*changed)(void));
  * /health.  A check that keeps its command keeps its state and counters;
  * a removed one is stopped and forgotten.
  */
-void	check_configure(const struct config *cfg);
+void	check_set_configure(const struct config *cfg);
 
 /* SIGCHLD: reap every child that has exited; finish the runs that did. */
-void	check_reap(void);
+void	check_sched_reap(void);
 
 /* Shutdown: no more runs; kill the running ones and what they started. */
-void	check_shutdown(void);
+void	check_sched_shutdown(void);
 
 /* A check's last result, from the process a restart takes over from. */
 struct check_seed {
@@ -52,12 +52,12 @@ struct check_seed {
 /*
  * Start from those results, for the checks of the same name and command
  * that have none yet: a restart does not make /health start over from
- * "no check result yet".  Call after the first check_configure().
+ * "no check result yet".  Call after the first check_set_configure().
  */
-void	check_seed(const struct check_seed *seeds, size_t n);
+void	check_set_seed(const struct check_seed *seeds, size_t n);
 
 /* The checks as the endpoints show them, in the order of the file. */
-void	check_list(const struct check_status *const **checks, size_t *n,
+void	check_set_list(const struct check_status *const **checks, size_t *n,
 	    unsigned int *running);
 
 #endif /* MYDAEMON_CHECK_H */

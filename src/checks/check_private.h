@@ -1,6 +1,6 @@
 /*
- * checkint.h - what the scheduler (check.c) and the set of checks
- * (checkset.c) share: one check's state and the list of them.  Internal
+ * check_private.h - what the scheduler (check_sched.c) and the set of checks
+ * (check_set.c) share: one check's state and the list of them.  Internal
  * to those two files; the rest of the daemon sees check.h.
  */
 #ifndef MYDAEMON_CHECKINT_H
@@ -43,10 +43,10 @@ extern struct checkset {
 	int				  said_none;	/* "no check" logged */
 } ck;
 
-/* check.c: the scheduler's side */
-void	check_on_tick(struct loop_timer *);
-void	check_on_done(struct checkrun *);
-void	check_halt(struct check *c);
-void	check_start_waiting(void);
+/* check_sched.c: the scheduler's side */
+void	check_sched_tick(struct loop_timer *);
+void	check_sched_done(struct checkrun *);
+void	check_sched_halt(struct check *c);
+void	check_sched_start_waiting(void);
 
 #endif /* MYDAEMON_CHECKINT_H */

@@ -1,9 +1,9 @@
 /*
- * checkrun.c - one sandboxed run of a check (see checkrun.h).
+ * check_run.c - one sandboxed run of a check (see check_run.h).
  *
  * The parent reads the pipe from the loop, keeping the first 4 KiB and
  * dropping the rest, so a chatty check never blocks on a full pipe; it
- * learns of the exit from SIGCHLD (check_reap).  Processes a check left
+ * learns of the exit from SIGCHLD (check_sched_reap).  Processes a check left
  * are found through /proc/PID/task/TID/children, which lists what a
  * process forked even after those children left its group.
  */
@@ -144,13 +144,13 @@ run_over(struct checkrun *r, int status)
 	/*
 	 * Stragglers of its group.  Not the tree: the leader is reaped, its
 	 * pid free for reuse; what left the group is ours now, for the
-	 * scheduler's checkrun_sweep().
+	 * scheduler's check_run_sweep().
 	 */
 	if (r->pid > 0)
 		kill(-r->pid, SIGKILL);
 	loop_timer_cancel(&r->deadline);
 	r->duration = (double)(loop_now() - r->t0_ms) / 1e3;
-	r->result = checkrun_judge(status, r->timed_out, r->timeout_ms,
+	r->result = check_run_judge(status, r->timed_out, r->timeout_ms,
 	    r->out, r->outlen, &r->exit_code, r->text, sizeof(r->text));
 	r->pid = 0;
 	r->done(r);
@@ -232,7 +232,7 @@ spawn(struct checkrun *r, char *const argv[], int out)
 }
 
 int
-checkrun_start(struct checkrun *r, char *const argv[], uint64_t timeout_ms)
+check_run_start(struct checkrun *r, char *const argv[], uint64_t timeout_ms)
 {
 	int p[2] = { -1, -1 }, e;
 
@@ -279,7 +279,7 @@ checkrun_start(struct checkrun *r, char *const argv[], uint64_t timeout_ms)
 }
 
 int
-checkrun_reaped(struct checkrun *r, pid_t pid, int status)
+check_run_reaped(struct checkrun *r, pid_t pid, int status)
 {
 	if (r->pid <= 0 || pid != r->pid)
 		return 0;
@@ -288,7 +288,7 @@ checkrun_reaped(struct checkrun *r, pid_t pid, int status)
 }
 
 void
-checkrun_abort(struct checkrun *r)
+check_run_abort(struct checkrun *r)
 {
 	signal_run(r, SIGKILL);
 	close_pipe(r);
@@ -299,7 +299,7 @@ checkrun_abort(struct checkrun *r)
 }
 
 void
-checkrun_sweep(int (*running)(pid_t pid))
+check_run_sweep(int (*running)(pid_t pid))
 {
 	pid_t kids[256], pg;
 	size_t i, n;
@@ -332,7 +332,7 @@ first_line(char *dst, size_t size, const char *out, size_t len)
 }
 
 enum health_state
-checkrun_judge(int status, int timed_out, uint64_t timeout_ms,
+check_run_judge(int status, int timed_out, uint64_t timeout_ms,
     const char *out, size_t outlen, int *exit_code, char *text, size_t size)
 {
 	char line[CHECK_TEXT_MAX];

@@ -1,6 +1,6 @@
 /*
- * checkrun.h - one run of a check command: a sandboxed process, its
- * output and its timeout.  The scheduler (check.c) embeds one per check
+ * check_run.h - one run of a check command: a sandboxed process, its
+ * output and its timeout.  The scheduler (check_sched.c) embeds one per check
  * and is called back when the run is over.
  *
  * The sandbox: posix_spawn (vfork semantics: the daemon is suspended
@@ -9,7 +9,7 @@
  * empty mask, stdin /dev/null, stdout and stderr into a pipe of which
  * the first CHECK_OUTPUT_MAX bytes are kept, an environment of PATH and
  * LANG=C.  A timeout sends TERM to the group and to every descendant,
- * KILL shortly after; as the reaper of orphans (check_init) the daemon
+ * KILL shortly after; as the reaper of orphans (check_sched_init) the daemon
  * kills and reaps what a check left behind, even after a setsid().
  */
 #ifndef MYDAEMON_CHECKRUN_H
@@ -26,7 +26,7 @@
 #define CHECK_TEXT_MAX		256	/* bytes of the first line kept */
 
 struct checkrun;
-typedef void	checkrun_done_fn(struct checkrun *r);
+typedef void	check_run_done_fn(struct checkrun *r);
 
 struct checkrun {
 	pid_t			 pid;		/* 0: not running */
@@ -38,7 +38,7 @@ struct checkrun {
 	double			 started;	/* Unix time of the start */
 	char			*out;		/* CHECK_OUTPUT_MAX bytes */
 	size_t			 outlen;
-	checkrun_done_fn	*done;
+	check_run_done_fn	*done;
 	void			*arg;
 
 	/* The outcome, for done(): */
@@ -54,26 +54,26 @@ struct checkrun {
  * pipe, no memory).  A command that cannot be executed is a run that
  * ended at once with exit code 127, as a shell would say.
  */
-int	checkrun_start(struct checkrun *r, char *const argv[],
+int	check_run_start(struct checkrun *r, char *const argv[],
 	    uint64_t timeout_ms);
 
 /* A reaped child: if it is r's, finish the run (done() is called). */
-int	checkrun_reaped(struct checkrun *r, pid_t pid, int status);
+int	check_run_reaped(struct checkrun *r, pid_t pid, int status);
 
 /* Kill a run's processes and forget it: done() is not called. */
-void	checkrun_abort(struct checkrun *r);
+void	check_run_abort(struct checkrun *r);
 
 /*
  * Kill what checks left behind: children of the daemon that are not
  * running checks (`running` says which pids are) nor in their groups.
  */
-void	checkrun_sweep(int (*running)(pid_t pid));
+void	check_run_sweep(int (*running)(pid_t pid));
 
 /*
  * Pure: a wait status as a Nagios result, with the text /health shows
  * (the first line of the output, or what went wrong).
  */
-enum health_state checkrun_judge(int status, int timed_out,
+enum health_state check_run_judge(int status, int timed_out,
 		    uint64_t timeout_ms, const char *out, size_t outlen,
 		    int *exit_code, char *text, size_t size);
 

@@ -1,5 +1,5 @@
 /*
- * check.c - scheduling the checks and keeping their state (see check.h).
+ * check_sched.c - scheduling the checks and keeping their state (see check.h).
  *
  * Each check has a timer for its next start, one interval after the
  * previous start.  When it fires and a slot is free, the check starts;
@@ -29,7 +29,7 @@
 struct checkset ck;
 
 void
-check_init(void (*changed)(void))
+check_sched_init(void (*changed)(void))
 {
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
 		log_warn("cannot become the reaper of check processes");
@@ -39,7 +39,7 @@ check_init(void (*changed)(void))
 static void
 start(struct check *c)
 {
-	if (checkrun_start(&c->run, c->conf->argv, c->conf->timeout_ms) ==
+	if (check_run_start(&c->run, c->conf->argv, c->conf->timeout_ms) ==
 	    -1) {
 		log_warn("check %s: cannot start", c->name);
 		return;
@@ -83,7 +83,7 @@ dequeue(struct check *c)
 
 /* Free slots go to the checks waiting, first come first served. */
 void
-check_start_waiting(void)
+check_sched_start_waiting(void)
 {
 	struct check *c;
 
@@ -94,7 +94,7 @@ check_start_waiting(void)
 }
 
 void
-check_on_tick(struct loop_timer *t)
+check_sched_tick(struct loop_timer *t)
 {
 	struct check *c = t->arg;
 
@@ -184,7 +184,7 @@ log_change(const struct check *c, enum health_state was, int first)
 		    health_name(c->st.state), sep, c->text);
 }
 
-/* Is pid a check's process that is running (for checkrun_sweep)? */
+/* Is pid a check's process that is running (for check_run_sweep)? */
 static int
 is_running(pid_t pid)
 {
@@ -197,7 +197,7 @@ is_running(pid_t pid)
 }
 
 void
-check_on_done(struct checkrun *r)
+check_sched_done(struct checkrun *r)
 {
 	struct check *c = r->arg;
 	enum health_state was = c->st.state;
@@ -229,18 +229,18 @@ check_on_done(struct checkrun *r)
 	    r->text);
 	if (first || c->st.state != was)
 		log_change(c, was, first);
-	checkrun_sweep(is_running);
-	check_start_waiting();
+	check_run_sweep(is_running);
+	check_sched_start_waiting();
 	if (ck.changed != NULL)
 		ck.changed();
 }
 
 /* Stop whatever the check is doing: its run, its place in the queue. */
 void
-check_halt(struct check *c)
+check_sched_halt(struct check *c)
 {
 	if (c->run.pid != 0) {
-		checkrun_abort(&c->run);
+		check_run_abort(&c->run);
 		ck.running--;
 	}
 	if (c->waiting)
@@ -248,7 +248,7 @@ check_halt(struct check *c)
 }
 
 void
-check_reap(void)
+check_sched_reap(void)
 {
 	pid_t pid;
 	size_t i;
@@ -256,12 +256,12 @@ check_reap(void)
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
 		for (i = 0; i < ck.n; i++)
-			if (checkrun_reaped(&ck.v[i]->run, pid, status))
+			if (check_run_reaped(&ck.v[i]->run, pid, status))
 				break;
 }
 
 void
-check_shutdown(void)
+check_sched_shutdown(void)
 {
 	size_t i;
 
@@ -270,8 +270,8 @@ check_shutdown(void)
 		if (ck.v[i]->run.pid != 0)
 			log_notice("killing the running check %s (pid %ld)",
 			    ck.v[i]->name, (long)ck.v[i]->run.pid);
-		check_halt(ck.v[i]);
+		check_sched_halt(ck.v[i]);
 	}
-	checkrun_sweep(is_running);
+	check_run_sweep(is_running);
 }
 

@@ -1,5 +1,5 @@
 /*
- * checkset.c - the set of checks: made from the config at start-up,
+ * check_set.c - the set of checks: made from the config at start-up,
  * matched by name on reload (a kept check keeps its state, a new one
  * starts at once, a removed one is stopped), seeded from the state file
  * of the daemon this one replaces, and listed for the endpoints.
@@ -20,7 +20,7 @@
 static void
 destroy(struct check *c)
 {
-	check_halt(c);
+	check_sched_halt(c);
 	loop_timer_cancel(&c->tick);
 	free(c->run_command);
 	free(c->command);
@@ -47,9 +47,9 @@ create(const struct config_check *conf, int pending)
 	c->st.exit_code = -1;
 	c->st.pending = pending;
 	c->st.affects_health = conf->affects_health;
-	c->tick.cb = check_on_tick;
+	c->tick.cb = check_sched_tick;
 	c->tick.arg = c;
-	c->run.done = check_on_done;
+	c->run.done = check_sched_done;
 	c->run.arg = c;
 	c->run.pipe.fd = -1;
 	return c;
@@ -74,7 +74,8 @@ update(struct check *c, const struct config_check *conf)
 
 	if (cmd || c->conf->interval_ms != conf->interval_ms ||
 	    c->conf->timeout_ms != conf->timeout_ms) {
-		check_halt(c);	/* an old command's run tells nothing now */
+		/* an old command's run tells nothing now */
+		check_sched_halt(c);
 		if (cmd && c->st.ran)
 			c->st.previous = 1;
 		if (!c->st.ran)
@@ -115,7 +116,7 @@ keep_or_create(const struct config_check *conf, size_t i, int initial,
 }
 
 void
-check_configure(const struct config *cfg)
+check_set_configure(const struct config *cfg)
 {
 	const struct check_status **view = NULL;
 	struct check **v = NULL, *c;
@@ -153,7 +154,7 @@ check_configure(const struct config *cfg)
 	ck.n = k;
 	ck.max_running = cfg->max_parallel_checks;
 	ck.configured = 1;
-	check_start_waiting();
+	check_sched_start_waiting();
 	if (k == 0 && !ck.said_none)
 		log_notice("no check is configured: nothing is checked, "
 		    "/health answers ok unless in maintenance");
@@ -163,7 +164,7 @@ check_configure(const struct config *cfg)
 }
 
 void
-check_seed(const struct check_seed *seeds, size_t n)
+check_set_seed(const struct check_seed *seeds, size_t n)
 {
 	struct check *c;
 	size_t i;
@@ -190,7 +191,7 @@ check_seed(const struct check_seed *seeds, size_t n)
 }
 
 void
-check_list(const struct check_status *const **checks, size_t *n,
+check_set_list(const struct check_status *const **checks, size_t *n,
     unsigned int *running)
 {
 	*checks = ck.view;

@@ -89,26 +89,26 @@ health_verdict(const struct check_status *const *checks, size_t n,
 }
 
 static int
-in_maintenance(const struct status_info *si)
+in_maintenance(const struct snapshot *snap)
 {
-	return si->maint_config || si->maint_drain;
+	return snap->maint_config || snap->maint_drain;
 }
 
 int
-health_effective(const struct status_info *si,
+health_effective(const struct snapshot *snap,
     const struct check_status *only, const char **state)
 {
 	struct verdict	 v;
 	enum health_state h;
 
-	if (in_maintenance(si)) {
+	if (in_maintenance(snap)) {
 		*state = "maintenance";
 		return 503;
 	}
 	if (only != NULL)
 		h = health_clamp(only->state);
 	else {
-		health_verdict(si->checks, si->nchecks, &v);
+		health_verdict(snap->checks, snap->nchecks, &v);
 		h = v.state;
 	}
 	*state = health_name(h);
@@ -125,22 +125,22 @@ check_text(const struct check_status *c, struct buf *b)
 }
 
 void
-health_text(const struct status_info *si, const struct check_status *only,
+health_text(const struct snapshot *snap, const struct check_status *only,
     struct buf *b)
 {
 	struct verdict	 v;
 
-	if (in_maintenance(si))
+	if (in_maintenance(snap))
 		return;
 	if (only != NULL) {
 		if (health_clamp(only->state) != HEALTH_OK)
 			check_text(only, b);
 		return;
 	}
-	health_verdict(si->checks, si->nchecks, &v);
+	health_verdict(snap->checks, snap->nchecks, &v);
 	if (v.worst == NULL)
 		return;
-	if (si->names_in_text) {
+	if (snap->names_in_text) {
 		size_t mark;
 
 		buf_puts(b, v.worst->name);
@@ -159,17 +159,17 @@ health_text(const struct status_info *si, const struct check_status *only,
 }
 
 int
-health_render(const struct status_info *si, const struct check_status *only,
+health_render(const struct snapshot *snap, const struct check_status *only,
     struct buf *b)
 {
 	const char	*state;
 	size_t		 mark;
-	int		 code = health_effective(si, only, &state);
+	int		 code = health_effective(snap, only, &state);
 
 	buf_puts(b, state);
 	mark = b->len;
 	buf_puts(b, ": ");
-	health_text(si, only, b);
+	health_text(snap, only, b);
 	if (b->len == mark + 2)		/* no text: no ": " either */
 		buf_truncate(b, mark);
 	buf_putc(b, '\n');
@@ -239,60 +239,60 @@ json_check(const struct check_status *c, struct buf *b)
 }
 
 int
-health_render_json(const struct status_info *si,
+health_render_json(const struct snapshot *snap,
     const struct check_status *only, struct buf *b)
 {
 	const char	*state;
 	struct buf	 t = { 0 };
 	size_t		 i;
-	int		 code = health_effective(si, only, &state), first = 1;
+	int		 code = health_effective(snap, only, &state), first = 1;
 
 	buf_puts(b, "{\"status\":\"");
 	buf_puts(b, json_status(state));
 	buf_puts(b, "\",\"version\":");
-	text_json_str(b, si->version);
+	text_json_str(b, snap->version);
 	buf_puts(b, ",\"serviceId\":");
-	text_json_str(b, si->host);
+	text_json_str(b, snap->host);
 	buf_puts(b, ",\"description\":\"mydaemon host health agent\"");
-	health_text(si, only, &t);
+	health_text(snap, only, &t);
 	if (strcmp(state, "ok") != 0 && t.len > 0 && !t.failed) {
 		buf_puts(b, ",\"output\":");
 		text_json(b, t.data, t.len);
 	}
 	buf_free(&t);
-	if (in_maintenance(si)) {
+	if (in_maintenance(snap)) {
 		buf_puts(b, ",\"notes\":[");
-		text_json_str(b, si->maint_drain ? "maintenance: drained" :
+		text_json_str(b, snap->maint_drain ? "maintenance: drained" :
 		    "maintenance: set in the configuration");
-		if (si->maint_reason != NULL) {
+		if (snap->maint_reason != NULL) {
 			buf_putc(b, ',');
-			text_json_str(b, si->maint_reason);
+			text_json_str(b, snap->maint_reason);
 		}
 		buf_putc(b, ']');
 	}
 	buf_puts(b, ",\"checks\":{");
-	for (i = 0; i < si->nchecks; i++) {
-		if (only != NULL && si->checks[i] != only)
+	for (i = 0; i < snap->nchecks; i++) {
+		if (only != NULL && snap->checks[i] != only)
 			continue;
 		if (!first)
 			buf_putc(b, ',');
 		first = 0;
-		text_json_str(b, si->checks[i]->name);
+		text_json_str(b, snap->checks[i]->name);
 		buf_putc(b, ':');
-		json_check(si->checks[i], b);
+		json_check(snap->checks[i], b);
 	}
 	buf_puts(b, "}}\n");
 	return code;
 }
 
 const struct check_status *
-health_check_named(const struct status_info *si, const char *name, size_t n)
+health_check_named(const struct snapshot *snap, const char *name, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < si->nchecks; i++)
-		if (strlen(si->checks[i]->name) == n &&
-		    memcmp(si->checks[i]->name, name, n) == 0)
-			return si->checks[i];
+	for (i = 0; i < snap->nchecks; i++)
+		if (strlen(snap->checks[i]->name) == n &&
+		    memcmp(snap->checks[i]->name, name, n) == 0)
+			return snap->checks[i];
 	return NULL;
 }

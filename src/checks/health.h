@@ -44,29 +44,29 @@ void	health_verdict(const struct check_status *const *checks, size_t n,
 	    struct verdict *v);
 
 /* The check called name (n bytes, not NUL-terminated), or NULL. */
-const struct check_status *health_check_named(const struct status_info *si,
+const struct check_status *health_check_named(const struct snapshot *snap,
 	    const char *name, size_t n);
 
 /*
  * What /health (only == NULL) or /health/NAME answers: the HTTP status
  * (200 or 503) and the state word ("ok", ..., "maintenance").
  */
-int	health_effective(const struct status_info *si,
+int	health_effective(const struct snapshot *snap,
 	    const struct check_status *only, const char **state);
 
 /*
  * The text after "STATE: " ("disk: DISK CRITICAL - / 97% (+1 more)"),
  * possibly empty; fit for one line of UTF-8.
  */
-void	health_text(const struct status_info *si,
+void	health_text(const struct snapshot *snap,
 	    const struct check_status *only, struct buf *b);
 
 /* The plain /health body ("critical: ...\n"); returns the status. */
-int	health_render(const struct status_info *si,
+int	health_render(const struct snapshot *snap,
 	    const struct check_status *only, struct buf *b);
 
 /* The same in health+json; returns the same status. */
-int	health_render_json(const struct status_info *si,
+int	health_render_json(const struct snapshot *snap,
 	    const struct check_status *only, struct buf *b);
 
 #endif /* MYDAEMON_HEALTH_H */

@@ -97,7 +97,7 @@ void	config_free(struct config *cfg);
 void	config_errors_free(struct config_errors *errs);
 
 /* The check called name, or NULL. */
-const struct config_check *config_check(const struct config *cfg,
+const struct config_check *config_sections_find(const struct config *cfg,
 		    const char *name);
 
 /*

@@ -1,9 +1,9 @@
 /*
- * confkeys.c - every key of mydaemon.conf and how its value is read
- * (see confkeys.h).  One table says where a key may appear (before the
+ * config_keys.c - every key of mydaemon.conf and how its value is read
+ * (see config_keys.h).  One table says where a key may appear (before the
  * sections, in a [check] section, or before them as one of the flat
  * check_* keys of the check "main"), which reader takes its value and
- * which field it sets.  Value syntax itself is confval.c's.
+ * which field it sets.  Value syntax itself is config_values.c's.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -49,14 +49,16 @@ const struct confkey confkeys[] = {
 	PLAIN("group", G, set_name, CF(group)),
 	PATH("log_file", log_file, "syslog stderr", 0,
 	    "an absolute path, \"syslog\" or \"stderr\""),
-	TABLE("log_level", G, CF(log_level), confval_levels,
+	TABLE("log_level", G, CF(log_level), config_values_levels,
 	    "error, warning, notice, info or debug"),
-	TABLE("syslog_facility", G, CF(syslog_facility), confval_facilities,
+	TABLE("syslog_facility", G, CF(syslog_facility),
+	    config_values_facilities,
 	    "daemon, user, auth, authpriv, cron, mail, news, lpr, uucp, ftp, "
 	    "syslog or local0 to local7"),
 	PATH("access_log", access_log, "off", 1,
 	    "an absolute path or \"off\""),
-	TABLE("maintenance", G, CF(maintenance), confval_booleans, BOOLEANS),
+	TABLE("maintenance", G, CF(maintenance), config_values_booleans,
+	    BOOLEANS),
 	PATH("maintenance_file", maintenance_file, NULL, 0, "an absolute path"),
 	PLAIN("agent_warning_weight", G, set_percent,
 	    CF(agent_warning_weight)),
@@ -76,13 +78,13 @@ const struct confkey confkeys[] = {
 	DUR("timeout", C, CK(timeout_ms), 10, 24 * HOUR, "10ms-24h"),
 	UINT("rise", C, CK(rise), 1, 100, "1-100"),
 	UINT("fall", C, CK(fall), 1, 100, "1-100"),
-	TABLE("affects_health", C, CK(affects_health), confval_booleans,
+	TABLE("affects_health", C, CK(affects_health), config_values_booleans,
 	    BOOLEANS),
 };
-const size_t confkeys_count = sizeof(confkeys) / sizeof(confkeys[0]);
+const size_t config_keys_count = sizeof(confkeys) / sizeof(confkeys[0]);
 
 void
-confkeys_error(struct parser *p, const char *fmt, ...)
+config_keys_error(struct parser *p, const char *fmt, ...)
 {
 	struct config_errors	*e = p->errs;
 	char			 msg[MSG_SIZE], sec[CONFIG_NAME_MAX + 10] = "";
@@ -130,7 +132,7 @@ confkeys_error(struct parser *p, const char *fmt, ...)
 }
 
 void
-confkeys_string(struct parser *p, char **dst, const char *val)
+config_keys_string(struct parser *p, char **dst, const char *val)
 {
 	char	*s = NULL;
 
@@ -150,10 +152,10 @@ listen_none(struct parser *p, const struct confkey *k, struct addr_list *a,
     size_t n)
 {
 	if (a->none_line != 0)
-		confkeys_error(p, "%s: duplicate address \"none\" "
+		config_keys_error(p, "%s: duplicate address \"none\" "
 		    "(first on line %d)", k->name, a->none_line);
 	else if ((a->none_line = p->lineno) && n > 0)
-		confkeys_error(p, "%s: \"none\" cannot be combined "
+		config_keys_error(p, "%s: \"none\" cannot be combined "
 		    "with other addresses", k->name);
 }
 
@@ -165,15 +167,15 @@ read_addr(struct parser *p, const struct confkey *k, const char *val,
 	const char	*why;
 	char		 sv[CONFVAL_SAFE];
 
-	if (confval_listen(val, l, &why) == 0)
+	if (config_values_listen(val, l, &why) == 0)
 		return 0;
 	if (strcmp(why, "port") == 0)
-		confkeys_error(p, "%s: invalid port in \"%s\" (expected "
-		    "1-65535)", k->name, confval_safe(sv, val));
+		config_keys_error(p, "%s: invalid port in \"%s\" (expected "
+		    "1-65535)", k->name, config_values_safe(sv, val));
 	else
-		confkeys_error(p, "%s: invalid address \"%s\" (expected "
+		config_keys_error(p, "%s: invalid address \"%s\" (expected "
 		    "A.B.C.D:PORT, [IPv6]:PORT or *:PORT)", k->name,
-		    confval_safe(sv, val));
+		    config_values_safe(sv, val));
 	return -1;
 }
 
@@ -200,20 +202,21 @@ set_listen(struct parser *p, const struct confkey *k, void *base,
 	if (read_addr(p, k, val, &l) == -1)
 		return;
 	if (a->none_line != 0) {
-		confkeys_error(p, "%s: \"none\" cannot be combined with other "
+		config_keys_error(p, "%s: \"none\" cannot be combined with "
+		    "other "
 		    "addresses", k->name);
 		return;
 	}
 	for (i = 0; i < *n; i++) {
-		if (confval_same_addr(&v[i], &l)) {
-			confkeys_error(p, "%s: duplicate address \"%s\" "
+		if (config_values_same_addr(&v[i], &l)) {
+			config_keys_error(p, "%s: duplicate address \"%s\" "
 			    "(first on line %d)", k->name,
-			    confval_safe(sv, val), a->line[i]);
+			    config_values_safe(sv, val), a->line[i]);
 			return;
 		}
 	}
 	if (*n == CONFIG_MAX_LISTEN) {
-		confkeys_error(p, "%s: too many addresses (at most %d)",
+		config_keys_error(p, "%s: too many addresses (at most %d)",
 		    k->name, CONFIG_MAX_LISTEN);
 		return;
 	}
@@ -237,7 +240,7 @@ set_path(struct parser *p, const struct confkey *k, void *base,
 	for (; w != NULL && *w != '\0'; w += n + (w[n] == ' ')) {
 		n = strcspn(w, " ");
 		if (strlen(val) == n && strncasecmp(val, w, n) == 0) {
-			confkeys_string(p, dst, w == k->arg && k->word_null ?
+			config_keys_string(p, dst, w == k->arg && k->word_null ?
 			    NULL : val);
 			if (*dst != NULL)	/* as we spell it */
 				memcpy(*dst, w, n);
@@ -245,9 +248,9 @@ set_path(struct parser *p, const struct confkey *k, void *base,
 		}
 	}
 	if (val[0] == '/')
-		confkeys_string(p, dst, val);
+		config_keys_string(p, dst, val);
 	else
-		confkeys_error(p, "%s: must be %s", k->name, k->range);
+		config_keys_error(p, "%s: must be %s", k->name, k->range);
 }
 
 /*
@@ -264,12 +267,12 @@ set_name(struct parser *p, const struct confkey *k, void *base,
 	char			 sv[CONFVAL_SAFE];
 
 	if (val[0] == '-' || val[strspn(val, ok)] != '\0') {
-		confkeys_error(p, "%s: invalid name \"%s\" (expected "
+		config_keys_error(p, "%s: invalid name \"%s\" (expected "
 		    "letters, digits, '.', '_' or '-', not starting with "
-		    "'-')", k->name, confval_safe(sv, val));
+		    "'-')", k->name, config_values_safe(sv, val));
 		return;
 	}
-	confkeys_string(p, FIELD(base, k, char *), val);
+	config_keys_string(p, FIELD(base, k, char *), val);
 	if (k->off == CF(user))
 		p->cfg->user_line = p->lineno;
 	else
@@ -283,10 +286,10 @@ set_table(struct parser *p, const struct confkey *k, void *base,
 {
 	char	 sv[CONFVAL_SAFE];
 
-	if (confval_lookup((const void *)k->arg, val,
+	if (config_values_lookup((const void *)k->arg, val,
 	    FIELD(base, k, int)) == -1)
-		confkeys_error(p, "%s: invalid value \"%s\" (expected %s)",
-		    k->name, confval_safe(sv, val), k->range);
+		config_keys_error(p, "%s: invalid value \"%s\" (expected %s)",
+		    k->name, config_values_safe(sv, val), k->range);
 }
 
 /* Split now, so that a quoting mistake is caught by `mydaemon -t`. */
@@ -302,18 +305,18 @@ set_command(struct parser *p, const struct confkey *k, void *base,
 		if (why == NULL)
 			p->oom = 1;
 		else
-			confkeys_error(p, "%s: %s", k->name, why);
+			config_keys_error(p, "%s: %s", k->name, why);
 		return;
 	}
 	if (argv[0][0] == '\0') {
-		confkeys_error(p, "%s: empty command name", k->name);
+		config_keys_error(p, "%s: empty command name", k->name);
 		words_free(argv);
 		return;
 	}
 	words_free(c->argv);
 	c->argv = argv;
 	c->command_line = p->lineno;
-	confkeys_string(p, &c->command, val);
+	config_keys_string(p, &c->command, val);
 }
 
 /* A number in range, or the message that says why not. */
@@ -329,11 +332,12 @@ range_error(struct parser *p, const struct confkey *k, enum confval r,
 	else if (strcmp(what, "weight") == 0)
 		want = "a percentage, 0% to 100%";
 	if (r == CONFVAL_INVALID)
-		confkeys_error(p, "%s: invalid %s \"%s\" (expected %s)",
-		    k->name, what, confval_safe(sv, val), want);
+		config_keys_error(p, "%s: invalid %s \"%s\" (expected %s)",
+		    k->name, what, config_values_safe(sv, val), want);
 	else
-		confkeys_error(p, "%s: %s is out of range (%s)", k->name,
-		    confval_safe(sv, val), k->range ? k->range : "0%-100%");
+		config_keys_error(p, "%s: %s is out of range (%s)", k->name,
+		    config_values_safe(sv, val),
+		    k->range ? k->range : "0%-100%");
 }
 
 static void
@@ -343,7 +347,7 @@ set_duration(struct parser *p, const struct confkey *k, void *base,
 	enum confval	 r;
 	uint64_t	 ms;
 
-	if ((r = confval_duration(val, &ms)) == CONFVAL_OK &&
+	if ((r = config_values_duration(val, &ms)) == CONFVAL_OK &&
 	    (ms < k->min || ms > k->max))
 		r = CONFVAL_RANGE;
 	if (r == CONFVAL_OK)
@@ -359,7 +363,7 @@ set_uint(struct parser *p, const struct confkey *k, void *base,
 	enum confval	 r;
 	uint64_t	 n;
 
-	if ((r = confval_number(val, strlen(val), &n)) == CONFVAL_OK &&
+	if ((r = config_values_number(val, strlen(val), &n)) == CONFVAL_OK &&
 	    (n < k->min || n > k->max))
 		r = CONFVAL_RANGE;
 	if (r == CONFVAL_OK)
@@ -374,7 +378,7 @@ set_percent(struct parser *p, const struct confkey *k, void *base,
 {
 	enum confval	 r;
 
-	if ((r = confval_percent(val, FIELD(base, k, unsigned int))) !=
+	if ((r = config_values_percent(val, FIELD(base, k, unsigned int))) !=
 	    CONFVAL_OK)
 		range_error(p, k, r, val, "weight");
 }

@@ -1,6 +1,7 @@
 /*
- * confkeys.h - the keys of mydaemon.conf, between the grammar (config.c)
- * and the readers of each value (confkeys.c).  Internal to the parser.
+ * config_keys.h - the keys of mydaemon.conf, between the grammar
+ * (config_parse.c)
+ * and the readers of each value (config_keys.c).  Internal to the parser.
  */
 #ifndef MYDAEMON_CONFKEYS_H
 #define MYDAEMON_CONFKEYS_H
@@ -33,7 +34,7 @@ struct confkey {
 };
 
 extern const struct confkey	confkeys[];
-extern const size_t		confkeys_count;
+extern const size_t		config_keys_count;
 
 /* What repeated listen lines need remembered, per key. */
 struct addr_list {
@@ -61,10 +62,10 @@ struct parser {
 };
 
 /* Append "FILE:LINE: [check NAME] message" to the caller's list. */
-void	confkeys_error(struct parser *p, const char *fmt, ...)
+void	config_keys_error(struct parser *p, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
 /* Replace *dst by a copy of val (NULL: by NULL); ENOMEM sets p->oom. */
-void	confkeys_string(struct parser *p, char **dst, const char *val);
+void	config_keys_string(struct parser *p, char **dst, const char *val);
 
 #endif /* MYDAEMON_CONFKEYS_H */

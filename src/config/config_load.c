@@ -1,5 +1,5 @@
 /*
- * confload.c - reading the configuration file (see confload.h).
+ * config_load.c - reading the configuration file (see config_load.h).
  */
 #include <sys/stat.h>
 
@@ -75,7 +75,7 @@ check_identity(const char *file, struct config *cfg, char *err,
 }
 
 struct config *
-confload(const char *file, int foreground, int print, char *reason,
+config_load(const char *file, int foreground, int print, char *reason,
     size_t reasonlen)
 {
 	struct config_paths paths = { MYDAEMON_PIDFILE,
@@ -144,7 +144,7 @@ find_command(const char *argv0, char *buf, size_t size)
 }
 
 int
-confload_warnings(const struct config *cfg, const char *file,
+config_load_warnings(const struct config *cfg, const char *file,
     void (*say)(const char *msg))
 {
 	char path[4096], msg[4400], sec[64];
@@ -171,7 +171,7 @@ confload_warnings(const struct config *cfg, const char *file,
 }
 
 char *
-confload_peek(const char *file, const char *key)
+config_load_peek(const char *file, const char *key)
 {
 	char err[512], *text, *v;
 	size_t len;

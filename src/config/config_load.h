@@ -1,5 +1,5 @@
 /*
- * confload.h - reading the configuration file: the file itself, the pure
+ * config_load.h - reading the configuration file: the file itself, the pure
  * parser, and what only the running system can say (does the user exist,
  * can the check command be run).  Used by -t, at start-up, on reload and
  * by -s.
@@ -17,7 +17,7 @@ struct config;
  * config, or NULL; every error is printed to stderr when `print` is set,
  * and the first one (with a count of the rest) is left in reason.
  */
-struct config	*confload(const char *file, int foreground, int print,
+struct config	*config_load(const char *file, int foreground, int print,
 		    char *reason, size_t reasonlen);
 
 /*
@@ -25,7 +25,7 @@ struct config	*confload(const char *file, int foreground, int print,
  * exist or cannot be executed.  Calls `say` once per finding with a
  * "FILE:LINE: [check NAME] ..." message; returns how many there were.
  */
-int	confload_warnings(const struct config *cfg, const char *file,
+int	config_load_warnings(const struct config *cfg, const char *file,
 	    void (*say)(const char *msg));
 
 /*
@@ -33,6 +33,6 @@ int	confload_warnings(const struct config *cfg, const char *file,
  * errors (for -s: stop must work with a broken config); malloc'ed, or
  * NULL when the file cannot be read or does not set the key.
  */
-char	*confload_peek(const char *file, const char *key);
+char	*config_load_peek(const char *file, const char *key);
 
 #endif /* MYDAEMON_CONFLOAD_H */

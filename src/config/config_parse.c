@@ -1,5 +1,6 @@
 /*
- * config.c - parse mydaemon.conf: text in, a struct config or messages out.
+ * config_parse.c - parse mydaemon.conf: text in, a struct config or
+ * messages out.
  *
  * The parser is pure so that `mydaemon -t`, start-up and SIGHUP give the
  * same verdict and so that it can be unit-tested and fuzzed: no logging,
@@ -8,7 +9,7 @@
  *
  * This file is the grammar: lines, comments, "[check NAME]" sections and
  * "key = value".  What each key means and how its value is read is in
- * confkeys.c.  The comment rule follows the shell: '#' starts a comment
+ * config_keys.c.  The comment rule follows the shell: '#' starts a comment
  * only at the start of a word outside quotes, so a command keeps a quoted
  * '#', whatever the key.
  */
@@ -66,28 +67,29 @@ find_key(struct parser *p, const char *key)
 	char	 sk[CONFVAL_SAFE];
 	size_t	 i;
 
-	for (i = 0; i < confkeys_count; i++) {
+	for (i = 0; i < config_keys_count; i++) {
 		if (strcmp(confkeys[i].name, key) != 0)
 			continue;
 		if ((confkeys[i].scope == SCOPE_CHECK) == (p->cur != NULL))
 			break;
 		if (p->cur == NULL)
-			confkeys_error(p, "\"%s\" belongs in a [check NAME] "
+			config_keys_error(p, "\"%s\" belongs in a [check NAME] "
 			    "section", key);
 		else
-			confkeys_error(p, "unknown key \"%s\" in a check "
+			config_keys_error(p, "unknown key \"%s\" in a check "
 			    "section (%s keys go before the first section)",
 			    key, confkeys[i].scope == SCOPE_FLAT ?
 			    "flat check_*" : "global");
 		return NULL;
 	}
-	if (i == confkeys_count) {
-		confkeys_error(p, "unknown key \"%s\"", confval_safe(sk, key));
+	if (i == config_keys_count) {
+		config_keys_error(p, "unknown key \"%s\"",
+		    config_values_safe(sk, key));
 		return NULL;
 	}
 	if (p->seen[i] != 0 && !confkeys[i].repeat) {
-		confkeys_error(p, "duplicate key \"%s\" (first set on line %d)",
-		    key, p->seen[i]);
+		config_keys_error(p, "duplicate key \"%s\" (first set on line "
+		    "%d)", key, p->seen[i]);
 		return NULL;
 	}
 	if (p->seen[i] == 0)
@@ -107,11 +109,11 @@ parse_line(struct parser *p, char *line)
 	if (*line == '\0')
 		return;
 	if (*line == '[') {
-		confcheck_section(p, line);
+		config_sections_section(p, line);
 		return;
 	}
 	if ((eq = strchr(line, '=')) == NULL || eq == line) {
-		confkeys_error(p, "expected \"key = value\"");
+		config_keys_error(p, "expected \"key = value\"");
 		return;
 	}
 	*eq = '\0';
@@ -120,7 +122,7 @@ parse_line(struct parser *p, char *line)
 	if ((k = find_key(p, key)) == NULL)
 		return;
 	if (*val == '\0') {
-		confkeys_error(p, "%s: missing value", key);
+		config_keys_error(p, "%s: missing value", key);
 		return;
 	}
 	if (k->scope == SCOPE_GLOBAL)
@@ -128,7 +130,7 @@ parse_line(struct parser *p, char *line)
 	else if (k->scope == SCOPE_CHECK)
 		base = p->cur;
 	else
-		base = confcheck_flat(p);
+		base = config_sections_flat(p);
 	if (base != NULL)
 		k->set(p, k, base, val);
 }
@@ -142,10 +144,10 @@ overlap(struct parser *p)
 
 	for (i = 0; i < cfg->nagent_listen; i++)
 		for (j = 0; j < cfg->nlisten; j++)
-			if (confval_same_addr(&cfg->agent_listen[i],
+			if (config_values_same_addr(&cfg->agent_listen[i],
 			    &cfg->listen[j])) {
 				p->lineno = p->addrs[1].line[i];
-				confkeys_error(p, "agent_listen: %s is also "
+				config_keys_error(p, "agent_listen: %s is also "
 				    "a listen address",
 				    cfg->agent_listen[i].text);
 			}
@@ -156,7 +158,7 @@ static void
 whole_file(struct parser *p)
 {
 	overlap(p);
-	confcheck_finish(p);
+	config_sections_finish(p);
 }
 
 /* Errors in line order (a missing command is found at the end). */
@@ -188,7 +190,7 @@ defaults(struct config *cfg, const struct config_paths *paths)
 	const char	*why;
 
 	memset(cfg, 0, sizeof(*cfg));
-	(void)confval_listen(DEFAULT_LISTEN, &cfg->listen[0], &why);
+	(void)config_values_listen(DEFAULT_LISTEN, &cfg->listen[0], &why);
 	cfg->nlisten = 1;
 	cfg->log_level = LOG_INFO;
 	cfg->syslog_facility = LOG_DAEMON;
@@ -220,7 +222,7 @@ config_parse(const char *file, const char *text, size_t len,
 
 	memset(&p, 0, sizeof(p));
 	if ((cfg = calloc(1, sizeof(*cfg))) == NULL ||
-	    (p.seen = calloc(confkeys_count, sizeof(*p.seen))) == NULL ||
+	    (p.seen = calloc(config_keys_count, sizeof(*p.seen))) == NULL ||
 	    defaults(cfg, paths != NULL ? paths : &none) == -1) {
 		config_free(cfg);
 		free(p.seen);
@@ -237,15 +239,15 @@ config_parse(const char *file, const char *text, size_t len,
 	    (r = config_line(&it, buf)) != LINE_END) {
 		p.lineno = it.lineno;
 		if (r == LINE_LONG)
-			confkeys_error(&p, "line too long (more than %d bytes)",
-			    LINE_MAX_BYTES);
+			config_keys_error(&p, "line too long (more than %d "
+			    "bytes)", LINE_MAX_BYTES);
 		else if (r == LINE_NUL)
-			confkeys_error(&p, "line contains a NUL byte");
+			config_keys_error(&p, "line contains a NUL byte");
 		else
 			parse_line(&p, buf);
 	}
 	if (it.lineno == INT_MAX && it.p < it.end)
-		confkeys_error(&p, "too many lines");
+		config_keys_error(&p, "too many lines");
 	whole_file(&p);
 	sort_errors(&p);
 	free(p.seen);

@@ -1,5 +1,5 @@
 /*
- * confcheck.c - the list of checks a config file makes: "[check NAME]"
+ * config_sections.c - the list of checks a config file makes: "[check NAME]"
  * sections, the flat check_* keys of one check called "main", and what
  * only the end of the file can tell (a check without a command).
  *
@@ -42,7 +42,7 @@ add_check(struct parser *p, const char *name, int line)
 	size_t		 cap;
 
 	if (cfg->nchecks == CONFIG_MAX_CHECKS) {
-		confkeys_error(p, "too many checks (at most %d)",
+		config_keys_error(p, "too many checks (at most %d)",
 		    CONFIG_MAX_CHECKS);
 		return NULL;
 	}
@@ -61,7 +61,7 @@ add_check(struct parser *p, const char *name, int line)
 }
 
 const struct config_check *
-config_check(const struct config *cfg, const char *name)
+config_sections_find(const struct config *cfg, const char *name)
 {
 	size_t	 i;
 
@@ -93,46 +93,49 @@ dead_section(struct parser *p, const char *name)
 
 /* "[check NAME]": a new section; keys from here on are the check's. */
 void
-confcheck_section(struct parser *p, char *line)
+config_sections_section(struct parser *p, char *line)
 {
 	const struct config_check *dup;
 	char	*s = words_trim(line + 1), *name, sv[CONFVAL_SAFE];
 	size_t	 n = strlen(s);
 
 	p->cur = NULL;
-	memset(p->seen, 0, confkeys_count * sizeof(*p->seen));
+	memset(p->seen, 0, config_keys_count * sizeof(*p->seen));
 	if (n == 0 || s[n - 1] != ']') {
-		confkeys_error(p, "expected \"[check NAME]\"");
+		config_keys_error(p, "expected \"[check NAME]\"");
 		dead_section(p, NULL);
 		return;
 	}
 	s[n - 1] = '\0';
 	s = words_trim(s);
 	if (strcmp(s, "check") == 0) {
-		confkeys_error(p, "missing check name (expected [check NAME])");
+		config_keys_error(p, "missing check name "
+		    "(expected [check NAME])");
 		dead_section(p, NULL);
 		return;
 	}
 	if (strncmp(s, "check", 5) != 0 || (s[5] != ' ' && s[5] != '\t')) {
-		confkeys_error(p, "unknown section \"[%s]\" (expected "
-		    "[check NAME])", confval_safe(sv, s));
+		config_keys_error(p, "unknown section \"[%s]\" (expected "
+		    "[check NAME])", config_values_safe(sv, s));
 		dead_section(p, NULL);
 		return;
 	}
 	name = words_trim(s + 6);
 	if (!good_name(name, strlen(name))) {
-		confkeys_error(p, "invalid check name \"%s\" (expected 1 to "
-		    "%d of a-z, 0-9, '_' and '-')", confval_safe(sv, name),
-		    CONFIG_NAME_MAX);
+		config_keys_error(p, "invalid check name \"%s\" (expected 1 "
+		    "to %d of a-z, 0-9, '_' and '-')",
+		    config_values_safe(sv, name), CONFIG_NAME_MAX);
 		dead_section(p, NULL);
 		return;
 	}
-	if ((dup = config_check(p->cfg, name)) != NULL && dup->line == 0)
-		confkeys_error(p, "[check %s] and the check_* keys (line %d) "
-		    "both define the check \"%s\"", name, p->flat_line, name);
+	if ((dup = config_sections_find(p->cfg, name)) != NULL &&
+	    dup->line == 0)
+		config_keys_error(p, "[check %s] and the check_* keys (line "
+		    "%d) both define the check \"%s\"", name, p->flat_line,
+		    name);
 	else if (dup != NULL)
-		confkeys_error(p, "duplicate check \"%s\" (first on line %d)",
-		    name, dup->line);
+		config_keys_error(p, "duplicate check \"%s\" (first on line "
+		    "%d)", name, dup->line);
 	else if ((p->cur = add_check(p, name, p->lineno)) != NULL)
 		return;
 	dead_section(p, name);
@@ -140,13 +143,14 @@ confcheck_section(struct parser *p, char *line)
 
 /* The check a flat check_* key sets: "main", made on first use. */
 struct config_check *
-confcheck_flat(struct parser *p)
+config_sections_flat(struct parser *p)
 {
 	struct config_check *c;
 
 	if (p->flat_line == 0)
 		p->flat_line = p->lineno;
-	if ((c = (struct config_check *)config_check(p->cfg, MAIN_CHECK)) ==
+	if ((c = (struct config_check *)config_sections_find(p->cfg,
+	    MAIN_CHECK)) ==
 	    NULL)
 		c = add_check(p, MAIN_CHECK, 0);
 	return c;
@@ -154,7 +158,7 @@ confcheck_flat(struct parser *p)
 
 /* At the end: a check without a command is an error; dead ones go. */
 void
-confcheck_finish(struct parser *p)
+config_sections_finish(struct parser *p)
 {
 	struct config	*cfg = p->cfg;
 	size_t		 i, n = 0;
@@ -168,7 +172,7 @@ confcheck_finish(struct parser *p)
 		if (c->argv == NULL && c->line > 0) {
 			p->lineno = c->line;
 			p->cur = c;
-			confkeys_error(p, "missing command");
+			config_keys_error(p, "missing command");
 			p->cur = NULL;
 		}
 		/*

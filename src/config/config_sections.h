@@ -1,5 +1,6 @@
 /*
- * confcheck.h - the checks of a config file, for config.c's grammar.
+ * config_sections.h - the checks of a config file, for config_parse.c's
+ * grammar.
  * Internal to the parser: every function reports through the parser's
  * error list and never stops at a problem.
  */
@@ -10,10 +11,10 @@ struct parser;
 struct config_check;
 
 /* A "[check NAME]" line (without its comment): keys now go to NAME. */
-void			 confcheck_section(struct parser *p, char *line);
+void			 config_sections_section(struct parser *p, char *line);
 /* The check a flat check_* key sets, made on first use; NULL on ENOMEM. */
-struct config_check	*confcheck_flat(struct parser *p);
+struct config_check	*config_sections_flat(struct parser *p);
 /* End of file: report checks without a command, drop the dead ones. */
-void			 confcheck_finish(struct parser *p);
+void			 config_sections_finish(struct parser *p);
 
 #endif /* MYDAEMON_CONFCHECK_H */

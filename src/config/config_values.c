@@ -1,5 +1,5 @@
 /*
- * confval.c - configuration values (see confval.h).
+ * config_values.c - configuration values (see config_values.h).
  */
 #include <sys/types.h>
 #include <netinet/in.h>
@@ -16,13 +16,13 @@
 #define MINUTE	(60 * SEC)
 #define HOUR	(60 * MINUTE)
 
-const struct confval_name confval_levels[] = {
+const struct config_values_name config_values_levels[] = {
 	{ "error", LOG_ERR }, { "warning", LOG_WARNING },
 	{ "notice", LOG_NOTICE }, { "info", LOG_INFO },
 	{ "debug", LOG_DEBUG }, { NULL, 0 }
 };
 
-const struct confval_name confval_facilities[] = {
+const struct config_values_name config_values_facilities[] = {
 	{ "daemon", LOG_DAEMON }, { "user", LOG_USER }, { "auth", LOG_AUTH },
 	{ "authpriv", LOG_AUTHPRIV }, { "cron", LOG_CRON },
 	{ "mail", LOG_MAIL }, { "news", LOG_NEWS }, { "lpr", LOG_LPR },
@@ -33,13 +33,14 @@ const struct confval_name confval_facilities[] = {
 	{ "local6", LOG_LOCAL6 }, { "local7", LOG_LOCAL7 }, { NULL, 0 }
 };
 
-const struct confval_name confval_booleans[] = {
+const struct config_values_name config_values_booleans[] = {
 	{ "yes", 1 }, { "no", 0 }, { "true", 1 }, { "false", 0 },
 	{ "on", 1 }, { "off", 0 }, { "1", 1 }, { "0", 0 }, { NULL, 0 }
 };
 
 int
-confval_lookup(const struct confval_name *t, const char *name, int *value)
+config_values_lookup(const struct config_values_name *t, const char *name,
+    int *value)
 {
 	for (; t->name != NULL; t++) {
 		if (strcasecmp(t->name, name) == 0) {
@@ -51,7 +52,7 @@ confval_lookup(const struct confval_name *t, const char *name, int *value)
 }
 
 const char *
-confval_safe(char *buf, const char *s)
+config_values_safe(char *buf, const char *s)
 {
 	size_t	 i, n;
 
@@ -75,7 +76,7 @@ confval_safe(char *buf, const char *s)
 }
 
 enum confval
-confval_number(const char *s, size_t len, uint64_t *out)
+config_values_number(const char *s, size_t len, uint64_t *out)
 {
 	uint64_t	 n = 0;
 	size_t		 i;
@@ -98,7 +99,7 @@ confval_number(const char *s, size_t len, uint64_t *out)
 }
 
 enum confval
-confval_duration(const char *s, uint64_t *ms)
+config_values_duration(const char *s, uint64_t *ms)
 {
 	static const struct { const char *sfx; uint64_t mult; } units[] = {
 		{ "", SEC }, { "ms", 1 }, { "s", SEC }, { "m", MINUTE },
@@ -114,7 +115,7 @@ confval_duration(const char *s, uint64_t *ms)
 			break;
 	if (i == sizeof(units) / sizeof(units[0]))
 		return CONFVAL_INVALID;
-	if ((r = confval_number(s, len, &n)) != CONFVAL_OK)
+	if ((r = config_values_number(s, len, &n)) != CONFVAL_OK)
 		return r;
 	if (n > UINT64_MAX / units[i].mult)
 		return CONFVAL_RANGE;
@@ -123,7 +124,7 @@ confval_duration(const char *s, uint64_t *ms)
 }
 
 enum confval
-confval_percent(const char *s, unsigned int *out)
+config_values_percent(const char *s, unsigned int *out)
 {
 	size_t		 len = strlen(s);
 	uint64_t	 n;
@@ -131,7 +132,7 @@ confval_percent(const char *s, unsigned int *out)
 
 	if (len < 2 || s[len - 1] != '%')
 		return CONFVAL_INVALID;
-	if ((r = confval_number(s, len - 1, &n)) != CONFVAL_OK)
+	if ((r = config_values_number(s, len - 1, &n)) != CONFVAL_OK)
 		return r;
 	if (n > 100)
 		return CONFVAL_RANGE;
@@ -145,7 +146,7 @@ parse_port(const char *s, in_port_t *port)
 {
 	uint64_t	 n;
 
-	if (confval_number(s, strlen(s), &n) != CONFVAL_OK || n < 1 ||
+	if (config_values_number(s, strlen(s), &n) != CONFVAL_OK || n < 1 ||
 	    n > 65535)
 		return -1;
 	*port = htons((in_port_t)n);
@@ -174,7 +175,7 @@ split_host_port(const char *s, char *buf, const char **port)
 }
 
 int
-confval_listen(const char *s, struct config_listen *out, const char **why)
+config_values_listen(const char *s, struct config_listen *out, const char **why)
 {
 	struct config_listen	 l;
 	struct sockaddr_in	*sin = (struct sockaddr_in *)&l.addr;
@@ -209,7 +210,8 @@ confval_listen(const char *s, struct config_listen *out, const char **why)
 }
 
 int
-confval_same_addr(const struct config_listen *a, const struct config_listen *b)
+config_values_same_addr(const struct config_listen *a,
+    const struct config_listen *b)
 {
 	const struct sockaddr_in	*a4, *b4;
 	const struct sockaddr_in6	*a6, *b6;

@@ -1,7 +1,7 @@
 /*
  * control.c - `mydaemon -s` (see control.h): what each action asks of
  * the daemon and what it tells the administrator; how it waits for the
- * answer is ctlwait.c's.
+ * answer is control_wait.c's.
  */
 #include <errno.h>
 #include <signal.h>
@@ -54,22 +54,22 @@ do_stop(const char *pidfile, unsigned int wait_s)
 	pid_t pid = 0, holder;
 	int r = 0, pidfd = -1;
 
-	ctl_wait_started(pidfile, wait_s);	/* a start ends first */
+	control_wait_started(pidfile, wait_s);	/* a start ends first */
 	if (pidfile_query(pidfile, &pid) == PIDFILE_RUNNING) {
 		/* A handle on it that no reused pid can fool. */
-		pidfd = ctl_holder_pidfd(pidfile, pid);
-		if ((r = ctl_signal_holder(pidfile, SIGTERM, &pid)) != 0 &&
+		pidfd = control_wait_pidfd(pidfile, pid);
+		if ((r = control_wait_signal(pidfile, SIGTERM, &pid)) != 0 &&
 		    pidfile_query(pidfile, &holder) == PIDFILE_RUNNING)
 			goto out;
 		r = 0;
 	}
-	if (ctl_wait_gone(pidfile, pid, pidfd, wait_s) == -1) {
+	if (control_wait_gone(pidfile, pid, pidfd, wait_s) == -1) {
 		fprintf(stderr, "mydaemon: pid %ld did not stop within %us, "
 		    "sending SIGKILL\n", (long)pid, wait_s);
 		/* Still the same holder?  Only then is KILL for it. */
 		if (pidfile_query(pidfile, &holder) == PIDFILE_RUNNING &&
 		    holder == pid && kill(pid, SIGKILL) == 0 &&
-		    ctl_wait_gone(pidfile, pid, pidfd, KILL_WAIT_S) ==
+		    control_wait_gone(pidfile, pid, pidfd, KILL_WAIT_S) ==
 		    -1) {
 			fprintf(stderr, "mydaemon: pid %ld is still running\n",
 			    (long)pid);
@@ -90,7 +90,8 @@ do_reload(const char *pidfile, unsigned int wait_s)
 	struct state_info before, si;
 	int r;
 
-	if ((r = ctl_signal_and_wait(pidfile, SIGHUP, wait_s, &before, &si)) != 0)
+	if ((r = control_wait_acted(pidfile, SIGHUP, wait_s, &before,
+	    &si)) != 0)
 		return r;
 	if (strcmp(si.last_reload, "ok") != 0) {
 		fprintf(stderr, "mydaemon: reload failed: %s\n", si.reason);
@@ -107,7 +108,7 @@ do_reopen(const char *pidfile, unsigned int wait_s)
 	struct state_info before, si;
 	int r;
 
-	if ((r = ctl_signal_and_wait(pidfile, SIGUSR1, wait_s, &before, &si)) !=
+	if ((r = control_wait_acted(pidfile, SIGUSR1, wait_s, &before, &si)) !=
 	    0)
 		return r;
 	if (si.reopen_failed > before.reopen_failed) {
@@ -167,7 +168,7 @@ do_drain(const struct control_req *r, int on)
 		    on ? "the drain" : "the end of the drain", path);
 		return 7;
 	}
-	rc = ctl_signal_and_wait(r->pidfile, SIGUSR2, r->wait_s, &before,
+	rc = control_wait_acted(r->pidfile, SIGUSR2, r->wait_s, &before,
 	    &after);
 	if (rc == 7)
 		printf("mydaemon: no longer running; %s is recorded in %s\n",

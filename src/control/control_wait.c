@@ -1,5 +1,5 @@
 /*
- * ctlwait.c - how `mydaemon -s` waits for the daemon (see ctlwait.h).
+ * control_wait.c - how `mydaemon -s` waits for the daemon (see control_wait.h).
  *
  * Every wait is a bounded poll of a condition (lock released, counter
  * moved), so `-s stop` returns as soon as the daemon is gone: a zombie
@@ -45,7 +45,7 @@ past(uint64_t deadline)
 
 /* Signal the lock holder; 0, or an exit code after a message. */
 int
-ctl_signal_holder(const char *pidfile, int sig, pid_t *pid)
+control_wait_signal(const char *pidfile, int sig, pid_t *pid)
 {
 	enum pidfile_status s = pidfile_query(pidfile, pid);
 
@@ -73,7 +73,7 @@ ctl_signal_holder(const char *pidfile, int sig, pid_t *pid)
  * before a stop's SIGTERM reaches it.
  */
 void
-ctl_wait_started(const char *pidfile, unsigned int wait_s)
+control_wait_started(const char *pidfile, unsigned int wait_s)
 {
 	uint64_t deadline = deadline_ms(wait_s);
 	struct state_info si;
@@ -108,7 +108,7 @@ exited(int pidfd)
  * steps, and a stop returns only once it is gone.
  */
 int
-ctl_wait_gone(const char *pidfile, pid_t pid, int pidfd,
+control_wait_gone(const char *pidfile, pid_t pid, int pidfd,
     unsigned int wait_s)
 {
 	uint64_t deadline = deadline_ms(wait_s);
@@ -125,7 +125,7 @@ ctl_wait_gone(const char *pidfile, pid_t pid, int pidfd,
 
 /* A pidfd of the lock's holder pid, or -1 (it went meanwhile). */
 int
-ctl_holder_pidfd(const char *pidfile, pid_t pid)
+control_wait_pidfd(const char *pidfile, pid_t pid)
 {
 	pid_t holder;
 	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
@@ -173,7 +173,7 @@ baseline(const char *sp, pid_t pid, struct state_info *before)
  * another exit code after a message.
  */
 int
-ctl_signal_and_wait(const char *pidfile, int sig, unsigned int wait_s,
+control_wait_acted(const char *pidfile, int sig, unsigned int wait_s,
     struct state_info *before, struct state_info *after)
 {
 	char *sp;
@@ -182,7 +182,7 @@ ctl_signal_and_wait(const char *pidfile, int sig, unsigned int wait_s,
 	int r = 1;
 
 	if (pidfile_query(pidfile, &pid) != PIDFILE_RUNNING)
-		return ctl_signal_holder(pidfile, sig, &pid);	/* says why */
+		return control_wait_signal(pidfile, sig, &pid);	/* says why */
 	if ((sp = state_path(pidfile)) == NULL)
 		return 1;
 	for (;;) {

@@ -1,5 +1,5 @@
 /*
- * ctlwait.h - how `mydaemon -s` reaches the daemon and waits for it to
+ * control_wait.h - how `mydaemon -s` reaches the daemon and waits for it to
  * act: signals go to the pidfile lock's holder only, and every wait is a
  * bounded poll of what the lock, a pidfd and the state file say.
  */
@@ -12,19 +12,19 @@
 
 /* Signal the lock holder (its pid in *pid); 0, or an exit code after a
    message (1, or 4 for no permission). */
-int	ctl_signal_holder(const char *pidfile, int sig, pid_t *pid);
+int	control_wait_signal(const char *pidfile, int sig, pid_t *pid);
 
 /* A pidfd of pid while it holds the lock, or -1 (it went meanwhile). */
 /* Wait (at most wait_s) until the lock holder has finished starting. */
-void	ctl_wait_started(const char *pidfile, unsigned int wait_s);
-int	ctl_holder_pidfd(const char *pidfile, pid_t pid);
+void	control_wait_started(const char *pidfile, unsigned int wait_s);
+int	control_wait_pidfd(const char *pidfile, pid_t pid);
 
 /*
  * Wait at most wait_s seconds until pid no longer holds the lock (or a
  * start raced us and another instance holds it) and, given its pidfd
  * (else -1), has exited.  0, or -1 when the time ran out.
  */
-int	ctl_wait_gone(const char *pidfile, pid_t pid, int pidfd,
+int	control_wait_gone(const char *pidfile, pid_t pid, int pidfd,
 	    unsigned int wait_s);
 
 /*
@@ -34,7 +34,7 @@ int	ctl_wait_gone(const char *pidfile, pid_t pid, int pidfd,
  * are its state before the signal and once it acted.  0; 7 when the
  * daemon stopped meanwhile; another exit code after a message.
  */
-int	ctl_signal_and_wait(const char *pidfile, int sig, unsigned int wait_s,
+int	control_wait_acted(const char *pidfile, int sig, unsigned int wait_s,
 	    struct state_info *before, struct state_info *after);
 
 #endif /* MYDAEMON_CTLWAIT_H */

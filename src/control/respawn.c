@@ -253,12 +253,12 @@ respawn_exec(const struct handed *h, const char *pidfile, char *const argv[])
 	}
 	if (h->notify[0] != '\0')
 		under_systemd(h);
-	restart_exec(argv);
+	respawn_execv(argv);
 	_exit(127);
 }
 
 void
-restart_exec(char *const argv[])
+respawn_execv(char *const argv[])
 {
 	execv(argv[0], argv);
 	fprintf(stderr, "mydaemon: cannot execute %s: %s\n", argv[0],
@@ -266,7 +266,7 @@ restart_exec(char *const argv[])
 }
 
 int
-restart_self(char *buf, size_t size)
+respawn_self(char *buf, size_t size)
 {
 	ssize_t n;
 

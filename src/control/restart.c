@@ -39,10 +39,10 @@ wanted(const struct config *cfg, const char *kind, const char *addr)
 		v = cfg->agent_listen;
 		n = cfg->nagent_listen;
 	}
-	if (confval_listen(addr, &l, &why) == -1)
+	if (config_values_listen(addr, &l, &why) == -1)
 		return 0;
 	for (i = 0; i < n; i++)
-		if (confval_same_addr(&v[i], &l))
+		if (config_values_same_addr(&v[i], &l))
 			return 1;
 	return 0;
 }
@@ -61,8 +61,8 @@ receive(int fd, long pid, const struct config *cfg, struct handed *h)
 	size_t nfds, i = 0;
 	pid_t holder;
 
-	if (handoff_send(fd, "handoff", NULL, 0) == -1 ||
-	    handoff_recv(fd, msg, sizeof(msg), fds, &nfds) <= 0)
+	if (handoff_wire_send(fd, "handoff", NULL, 0) == -1 ||
+	    handoff_wire_recv(fd, msg, sizeof(msg), fds, &nfds) <= 0)
 		return -1;
 	if (strcmp(msg, "busy") == 0)
 		return -3;
@@ -158,7 +158,7 @@ connect_daemon(const struct restart_req *r, long *pid)
 	pid_t holder;
 	int fd;
 
-	while ((fd = handoff_connect(r->conffile, pid)) == -1 &&
+	while ((fd = handoff_wire_connect(r->conffile, pid)) == -1 &&
 	    pidfile_query(r->pidfile, &holder) == PIDFILE_RUNNING &&
 	    loop_now_fresh() < deadline)
 		nanosleep(&pause, NULL);
@@ -232,8 +232,8 @@ hand_over(const struct restart_req *r, const struct handed *h, int fd)
 	long pid2;
 
 	snprintf(msg, sizeof(msg), "go %s", r->pidfile);
-	if (handoff_send(fd, msg, NULL, 0) == -1 ||
-	    handoff_recv(fd, msg, sizeof(msg), NULL, NULL) <= 0 ||
+	if (handoff_wire_send(fd, msg, NULL, 0) == -1 ||
+	    handoff_wire_recv(fd, msg, sizeof(msg), NULL, NULL) <= 0 ||
 	    strcmp(msg, "ok") != 0)
 		fprintf(stderr, "mydaemon: restart: pid %ld did not answer "
 		    "\"go\"; both may run until it exits\n", h->pid);

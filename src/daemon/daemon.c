@@ -1,5 +1,5 @@
 /*
- * agent.c - the running daemon (see agent.h).
+ * daemon.c - the running daemon (see daemon.h).
  *
  * Start-up follows daemon(7) and ends with the readiness report; after
  * that every piece of work is a callback of the one loop: signals (a
@@ -44,53 +44,53 @@
 #define SIGNAL_BATCH	64
 #define FIRST_WAIT_MAX_MS	5000
 
-struct agent_state ag;
+struct daemon dm;
 
 void
-agent_save(void)
+daemon_save(void)
 {
-	instance_save(&ag.st);
+	instance_save(&dm.st);
 }
 
 void
-agent_read_host(void)
+daemon_read_host(void)
 {
-	if (gethostname(ag.host, sizeof(ag.host) - 1) == -1)
-		snprintf(ag.host, sizeof(ag.host), "localhost");
+	if (gethostname(dm.host, sizeof(dm.host) - 1) == -1)
+		snprintf(dm.host, sizeof(dm.host), "localhost");
 }
 
 /* The snapshot /health, /status and /metrics are rendered from. */
 static void
-fill_status(struct status_info *si, int what)
+fill_status(struct snapshot *snap, int what)
 {
-	si->version = MYDAEMON_VERSION;
-	si->host = ag.host;
-	si->pid = ag.st.pid;
-	si->start_time = ag.start_time;
-	si->now = loop_wallclock();
-	si->config_file = ag.opts->conffile;
-	si->generation = ag.st.generation;
-	si->maint_config = ag.cfg->maintenance;
-	si->maint_drain = ag.drain.drained;
+	snap->version = MYDAEMON_VERSION;
+	snap->host = dm.host;
+	snap->pid = dm.st.pid;
+	snap->start_time = dm.start_time;
+	snap->now = loop_wallclock();
+	snap->config_file = dm.opts->conffile;
+	snap->generation = dm.st.generation;
+	snap->maint_config = dm.cfg->maintenance;
+	snap->maint_drain = dm.drain.drained;
 	/* A drain says since when and why; the config only since when. */
-	si->maint_since = ag.drain.drained ? ag.drain.since :
-	    ag.cfg->maintenance ? ag.config_time : 0;
-	si->maint_reason = ag.drain.drained && ag.drain.reason[0] != '\0' ?
-	    ag.drain.reason : NULL;
-	check_list(&si->checks, &si->nchecks, &si->checks_running);
-	si->names_in_text = !(si->nchecks == 1 &&
-	    strcmp(si->checks[0]->name, "main") == 0);
-	si->reloads_ok = ag.st.reload_ok;
-	si->reloads_failed = ag.st.reload_failed;
-	si->log_reopens = ag.st.reopens;
-	si->log_reopen_failed = ag.st.reopen_failed;
+	snap->maint_since = dm.drain.drained ? dm.drain.since :
+	    dm.cfg->maintenance ? dm.config_time : 0;
+	snap->maint_reason = dm.drain.drained && dm.drain.reason[0] != '\0' ?
+	    dm.drain.reason : NULL;
+	check_set_list(&snap->checks, &snap->nchecks, &snap->checks_running);
+	snap->names_in_text = !(snap->nchecks == 1 &&
+	    strcmp(snap->checks[0]->name, "main") == 0);
+	snap->reloads_ok = dm.st.reload_ok;
+	snap->reloads_failed = dm.st.reload_failed;
+	snap->log_reopens = dm.st.reopens;
+	snap->log_reopen_failed = dm.st.reopen_failed;
 	/* Lines lost by the main log and by every access log so far. */
-	si->log_dropped = log_dropped() + ag.access_dropped +
-	    logsink_dropped(ag.access);
-	server_counters(&si->connections, &si->requests,
-	    si->requests_by_code);
+	snap->log_dropped = log_dropped() + dm.access_dropped +
+	    log_sink_dropped(dm.access);
+	server_counters(&snap->connections, &snap->requests,
+	    snap->requests_by_code);
 	if (what & ANSWER_PROCESS)
-		proc_read(&si->proc);
+		proc_read(&snap->proc);
 }
 
 /* systemctl status shows the verdict. */
@@ -109,14 +109,14 @@ notify_status_health(const char *state, const struct buf *text)
 static void
 announce_verdict(void)
 {
-	struct status_info si;
+	struct snapshot snap;
 	struct buf text = { 0 };
 	const char *state;
 
-	memset(&si, 0, sizeof(si));
-	fill_status(&si, 0);
-	(void)health_effective(&si, NULL, &state);
-	health_text(&si, NULL, &text);
+	memset(&snap, 0, sizeof(snap));
+	fill_status(&snap, 0);
+	(void)health_effective(&snap, NULL, &state);
+	health_text(&snap, NULL, &text);
 	notify_status_health(state, &text);
 	buf_free(&text);
 }
@@ -132,7 +132,7 @@ static void
 first_results_done(struct loop_timer *t)
 {
 	(void)t;
-	loop_timer_cancel(&ag.first_timer);
+	loop_timer_cancel(&dm.first_timer);
 	listener_hold(0);
 	server_hold_health(0);
 }
@@ -143,52 +143,52 @@ first_results_wait(void)
 	uint64_t ms = 0;
 	size_t i;
 
-	if (activation()->takeover != 0 || ag.cfg->nchecks == 0 ||
-	    ag.cfg->maintenance || ag.drain.drained)
+	if (activation()->takeover != 0 || dm.cfg->nchecks == 0 ||
+	    dm.cfg->maintenance || dm.drain.drained)
 		return;
-	for (i = 0; i < ag.cfg->nchecks; i++)
-		if (ag.cfg->checks[i].timeout_ms > ms)
-			ms = ag.cfg->checks[i].timeout_ms;
+	for (i = 0; i < dm.cfg->nchecks; i++)
+		if (dm.cfg->checks[i].timeout_ms > ms)
+			ms = dm.cfg->checks[i].timeout_ms;
 	listener_hold(1);
 	server_hold_health(1);
-	ag.first_timer.cb = first_results_done;
-	loop_timer_set(&ag.first_timer, ms < FIRST_WAIT_MAX_MS ? ms :
+	dm.first_timer.cb = first_results_done;
+	loop_timer_set(&dm.first_timer, ms < FIRST_WAIT_MAX_MS ? ms :
 	    FIRST_WAIT_MAX_MS);
 }
 
 /* Has every check a first result (or, after a reload, is pending)? */
 static int
-all_ran(const struct status_info *si)
+all_ran(const struct snapshot *snap)
 {
 	size_t i;
 
-	for (i = 0; i < si->nchecks; i++)
-		if (!si->checks[i]->ran)
+	for (i = 0; i < snap->nchecks; i++)
+		if (!snap->checks[i]->ran)
 			return 0;
 	return 1;
 }
 
 /* The host's verdict changed (a check, maintenance): say so once. */
 void
-agent_verdict(void)
+daemon_verdict(void)
 {
-	struct status_info si;
+	struct snapshot snap;
 	struct buf text = { 0 };
-	const char *state, *was = ag.verdict;
+	const char *state, *was = dm.verdict;
 	int code;
 
 	answer_invalidate();	/* /health may say something else now */
-	memset(&si, 0, sizeof(si));
-	fill_status(&si, 0);
-	if (loop_timer_armed(&ag.first_timer) && all_ran(&si))
-		first_results_done(&ag.first_timer);
-	code = health_effective(&si, NULL, &state);
+	memset(&snap, 0, sizeof(snap));
+	fill_status(&snap, 0);
+	if (loop_timer_armed(&dm.first_timer) && all_ran(&snap))
+		first_results_done(&dm.first_timer);
+	code = health_effective(&snap, NULL, &state);
 	if (was != NULL && strcmp(was, state) == 0)
 		return;
-	ag.verdict = state;
+	dm.verdict = state;
 	if (was == NULL)
 		return;		/* the first verdict is no change */
-	health_text(&si, NULL, &text);
+	health_text(&snap, NULL, &text);
 	notify_status_health(state, &text);
 	if (code == 200 && strcmp(state, "warning") != 0)
 		log_notice("health: %s -> %s%s%s", was, state,
@@ -200,12 +200,12 @@ agent_verdict(void)
 }
 
 static void
-on_drain_timeout(struct loop_timer *t)
+on_shutdown_timeout(struct loop_timer *t)
 {
 	(void)t;
 	log_warnx("shutdown_timeout reached, closing the remaining "
 	    "connections");
-	ag.drained = 1;
+	dm.shutdown_over = 1;
 }
 
 /*
@@ -219,21 +219,21 @@ on_drain_timeout(struct loop_timer *t)
 static void
 stop(const char *why, int restart)
 {
-	if (ag.stopping)
+	if (dm.stopping)
 		return;
-	ag.stopping = 1;
-	ag.st.stopping = 1;	/* a starter must not take us for running */
-	agent_save();
+	dm.stopping = 1;
+	dm.st.stopping = 1;	/* a starter must not take us for running */
+	daemon_save();
 	if (!restart)
 		notify_stopping();
 	log_notice("%s, shutting down", why);
-	first_results_done(&ag.first_timer);	/* answer what waits */
+	first_results_done(&dm.first_timer);	/* answer what waits */
 	handoff_close();
-	check_shutdown();
+	check_sched_shutdown();
 	listener_close_all();
 	server_stop_accepting(restart);
-	ag.shutdown_timer.cb = on_drain_timeout;
-	loop_timer_set(&ag.shutdown_timer, ag.cfg->shutdown_timeout_ms);
+	dm.shutdown_timer.cb = on_shutdown_timeout;
+	loop_timer_set(&dm.shutdown_timer, dm.cfg->shutdown_timeout_ms);
 }
 
 static void
@@ -273,25 +273,25 @@ on_signals(struct loop_io *io, uint32_t events)
 			 * the first on the kernel drops them, so that a storm
 			 * costs the shutdown nothing.
 			 */
-			if (ag.stopping && ag.hups_ignored++ == 0) {
+			if (dm.stopping && dm.hups_ignored++ == 0) {
 				log_notice("shutting down: SIGHUP ignored");
 				signals_ignore(SIGHUP);
-			} else if (!ag.stopping)
-				agent_reload();
+			} else if (!dm.stopping)
+				reload_config();
 			break;
 		case SIGUSR1:
-			agent_reopen();
+			reload_logs();
 			break;
 		case SIGUSR2:
-			if (!ag.stopping)
-				agent_read_drain();
+			if (!dm.stopping)
+				reload_maintenance();
 			break;
 		case SIGTERM:
 		case SIGINT:
 			begin_shutdown(signo);
 			break;
 		case SIGCHLD:
-			check_reap();
+			check_sched_reap();
 			break;
 		}
 	}
@@ -304,16 +304,16 @@ open_logs(void)
 	struct log_sink *sink;
 	char err[512];
 
-	sink = logsink_open(ag.cfg->log_file, ag.cfg->syslog_facility,
-	    ag.privs.uid, ag.privs.gid, err, sizeof(err));
+	sink = log_sink_open(dm.cfg->log_file, dm.cfg->syslog_facility,
+	    dm.privs.uid, dm.privs.gid, err, sizeof(err));
 	if (sink == NULL)
 		daemonize_fatalx("%s", err);
-	logsink_close(log_set_sink(sink));
-	log_set_level(ag.cfg->log_level);
-	if (strcmp(ag.cfg->log_file, "stderr") != 0)
+	log_sink_close(log_set_sink(sink));
+	log_set_level(dm.cfg->log_level);
+	if (strcmp(dm.cfg->log_file, "stderr") != 0)
 		daemonize_log_opened();
-	if (ag.cfg->access_log != NULL && (ag.access = logsink_open(
-	    ag.cfg->access_log, 0, ag.privs.uid, ag.privs.gid, err,
+	if (dm.cfg->access_log != NULL && (dm.access = log_sink_open(
+	    dm.cfg->access_log, 0, dm.privs.uid, dm.privs.gid, err,
 	    sizeof(err))) == NULL)
 		daemonize_fatalx("%s", err);
 }
@@ -336,24 +336,24 @@ adopt_sockets(void)
 static void
 fetch_seeds(void)
 {
-	if (activation()->takeover == 0 || ag.cfg->nchecks == 0 ||
-	    (ag.seeds = calloc(ag.cfg->nchecks, sizeof(*ag.seeds))) == NULL)
+	if (activation()->takeover == 0 || dm.cfg->nchecks == 0 ||
+	    (dm.seeds = calloc(dm.cfg->nchecks, sizeof(*dm.seeds))) == NULL)
 		return;
-	ag.nseeds = handoff_fetch_checks(ag.opts->conffile,
-	    activation()->takeover, ag.seeds, ag.cfg->nchecks);
+	dm.nseeds = handoff_wire_fetch_checks(dm.opts->conffile,
+	    activation()->takeover, dm.seeds, dm.cfg->nchecks);
 }
 
 /* Who we are, in the state file, from the first moment we serve. */
 static void
 first_state(void)
 {
-	agent_read_host();
-	ag.st.pid = (long)getpid();
-	ag.start_time = ag.config_time = loop_wallclock();
-	ag.st.generation = 1;
-	ag.st.starting = 1;	/* a stop waits for the start to end */
-	snprintf(ag.st.last_reload, sizeof(ag.st.last_reload), "none");
-	agent_save();
+	daemon_read_host();
+	dm.st.pid = (long)getpid();
+	dm.start_time = dm.config_time = loop_wallclock();
+	dm.st.generation = 1;
+	dm.st.starting = 1;	/* a stop waits for the start to end */
+	snprintf(dm.st.last_reload, sizeof(dm.st.last_reload), "none");
+	daemon_save();
 }
 
 static void
@@ -362,74 +362,74 @@ start_up(void)
 	char err[512];
 	int which, sfd;
 
-	if (privs_lookup(ag.cfg->user, ag.cfg->group, &ag.privs, &which, err,
+	if (privs_lookup(dm.cfg->user, dm.cfg->group, &dm.privs, &which, err,
 	    sizeof(err)) == -1)
 		daemonize_fatalx("%s", err);
 	if ((sfd = signals_init()) == -1 || loop_init() == -1)
 		daemonize_fatalx("cannot set up the event loop: %s",
 		    strerror(errno));
-	ag.sigio.fd = sfd;
-	ag.sigio.cb = on_signals;
-	loop_add(&ag.sigio, EPOLLIN);
+	dm.sigio.fd = sfd;
+	dm.sigio.cb = on_signals;
+	loop_add(&dm.sigio, EPOLLIN);
 	notify_init();
 	adopt_sockets();
 	/* A holder that is draining may need its whole shutdown_timeout. */
-	ag.pidpath = ag.opts->no_pidfile ? NULL : ag.opts->pidfile ?
-	    ag.opts->pidfile : ag.cfg->pidfile;
-	instance_claim(ag.pidpath, (pid_t)activation()->takeover,
-	    HOLDER_WAIT_MS + ag.cfg->shutdown_timeout_ms);
+	dm.pidpath = dm.opts->no_pidfile ? NULL : dm.opts->pidfile ?
+	    dm.opts->pidfile : dm.cfg->pidfile;
+	instance_claim(dm.pidpath, (pid_t)activation()->takeover,
+	    HOLDER_WAIT_MS + dm.cfg->shutdown_timeout_ms);
 	open_logs();
 	server_init();
-	server_set_access_log(ag.access);
-	server_set_config(ag.cfg);
+	server_set_access_log(dm.access);
+	server_set_config(dm.cfg);
 	server_set_status(fill_status);
-	if (listener_prepare(ag.cfg, 1, err, sizeof(err)) == -1)
+	if (listener_prepare(dm.cfg, 1, err, sizeof(err)) == -1)
 		daemonize_fatalx("%s", err);
 	listener_commit();
 	fetch_seeds();		/* as root: the old one may be another user */
-	if (privs_drop(&ag.privs, err, sizeof(err)) == -1)
+	if (privs_drop(&dm.privs, err, sizeof(err)) == -1)
 		daemonize_fatalx("%s", err);
 	first_state();
-	confload_warnings(ag.cfg, ag.opts->conffile, agent_log_warning);
-	check_init(agent_verdict);
-	check_configure(ag.cfg);
-	check_seed(ag.seeds, ag.nseeds);
-	free(ag.seeds);
-	ag.seeds = NULL;
-	agent_read_drain();
+	config_load_warnings(dm.cfg, dm.opts->conffile, reload_log_warning);
+	check_sched_init(daemon_verdict);
+	check_set_configure(dm.cfg);
+	check_set_seed(dm.seeds, dm.nseeds);
+	free(dm.seeds);
+	dm.seeds = NULL;
+	reload_maintenance();
 }
 
 static void
 shut_down(void)
 {
-	if (ag.hups_ignored > 1)
+	if (dm.hups_ignored > 1)
 		log_notice("%lu more SIGHUPs ignored while shutting down",
-		    ag.hups_ignored - 1);
+		    dm.hups_ignored - 1);
 	server_close_all();
 	listener_close_all();
 	server_set_access_log(NULL);
-	logsink_close(ag.access);
+	log_sink_close(dm.access);
 	handoff_close();
 	notify_fini();
 	instance_release();
 	log_notice("exiting");
-	config_free(ag.cfg);
-	privs_free(&ag.privs);
+	config_free(dm.cfg);
+	privs_free(&dm.privs);
 	loop_fini();
 	signals_fini();
-	logsink_close(log_set_sink(NULL));
+	log_sink_close(log_set_sink(NULL));
 }
 
 int
-agent_run(const struct agent_opts *opts, struct config *cfg)
+daemon_run(const struct daemon_opts *opts, struct config *cfg)
 {
-	ag.opts = opts;
-	ag.cfg = cfg;
+	dm.opts = opts;
+	dm.cfg = cfg;
 	if (opts->foreground)
 		daemonize_foreground();
 	else
 		daemonize_detach(activation()->log_fd);
-	(void)logsink_stderr_journal(activation()->journal);
+	(void)log_sink_stderr_journal(activation()->journal);
 	start_up();
 	log_notice("mydaemon %s started (pid %ld, config %s)",
 	    MYDAEMON_VERSION, (long)getpid(), opts->conffile);
@@ -438,18 +438,18 @@ agent_run(const struct agent_opts *opts, struct config *cfg)
 	 * that is already on its way out as started.  (In the foreground
 	 * there is no starter: it is a clean shutdown like any other.)
 	 */
-	on_signals(&ag.sigio, 0);
-	if (ag.stopping && !opts->foreground)
+	on_signals(&dm.sigio, 0);
+	if (dm.stopping && !opts->foreground)
 		daemonize_fatalx("stopped by a signal during start-up");
 	instance_commit();	/* a takeover's files are ours from now on */
-	ag.st.starting = 0;	/* past the last failure: a stop may come */
-	agent_save();
-	handoff_listen(opts->conffile, ag.pidpath, on_go);
+	dm.st.starting = 0;	/* past the last failure: a stop may come */
+	daemon_save();
+	handoff_listen(opts->conffile, dm.pidpath, on_go);
 	first_results_wait();
 	notify_ready(NULL);
 	announce_verdict();	/* the first one, as every change after it */
 	daemonize_ready();
-	while (!ag.stopping || (server_busy() && !ag.drained))
+	while (!dm.stopping || (server_busy() && !dm.shutdown_over))
 		if (loop_run_once() == -1)
 			log_warn("epoll_wait");
 	shut_down();

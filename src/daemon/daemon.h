@@ -1,5 +1,5 @@
 /*
- * agent.h - the running daemon: start-up order, the loop, reload, reopen
+ * daemon.h - the running daemon: start-up order, the loop, reload, reopen
  * and shutdown.  main() parses options and checks the configuration,
  * then hands over here.
  */
@@ -8,7 +8,7 @@
 
 struct config;
 
-struct agent_opts {
+struct daemon_opts {
 	const char	*conffile;	/* absolute */
 	const char	*pidfile;	/* absolute; NULL: the config's */
 	int		 no_pidfile;	/* -p none */
@@ -18,6 +18,6 @@ struct agent_opts {
 };
 
 /* Start with an already validated configuration; returns the exit code. */
-int	agent_run(const struct agent_opts *opts, struct config *cfg);
+int	daemon_run(const struct daemon_opts *opts, struct config *cfg);
 
 #endif /* MYDAEMON_AGENT_H */

@@ -1,5 +1,5 @@
 /*
- * agentstate.h - the running daemon's state, between agent.c (its life:
+ * daemon_private.h - the running daemon's state, between daemon.c (its life:
  * start-up, signals, shutdown, what it says of its verdict) and reload.c
  * (SIGHUP and SIGUSR1).  Internal to those two.
  */
@@ -15,19 +15,19 @@
 #include "daemon/privs.h"
 #include "instance/state.h"
 
-struct agent_opts;
+struct daemon_opts;
 struct config;
 struct log_sink;
 
-struct agent_state {
-	const struct agent_opts	*opts;
+struct daemon {
+	const struct daemon_opts	*opts;
 	struct config		*cfg;
 	struct privs		 privs;
 	struct state_info	 st;
 	struct loop_io		 sigio;
 	struct loop_timer	 shutdown_timer;
 	struct loop_timer	 first_timer;	/* the wait for first results */
-	int			 stopping, drained;
+	int			 stopping, shutdown_over;
 	unsigned long		 hups_ignored;	/* during the shutdown */
 	double			 start_time;	/* Unix time */
 	double			 config_time;	/* when cfg was applied */
@@ -40,17 +40,17 @@ struct agent_state {
 	struct check_seed	*seeds;		/* a restart's, until applied */
 	size_t			 nseeds;
 };
-extern struct agent_state ag;
+extern struct daemon dm;
 
-/* agent.c */
-void	agent_save(void);		/* the state file, for -s */
-void	agent_read_host(void);
-void	agent_verdict(void);		/* the verdict changed? say so */
-void	agent_read_drain(void);		/* the maintenance file again */
+/* daemon.c */
+void	daemon_save(void);		/* the state file, for -s */
+void	daemon_read_host(void);
+void	daemon_verdict(void);		/* the verdict changed? say so */
+void	reload_maintenance(void);		/* the maintenance file again */
 
 /* reload.c */
-void	agent_reload(void);		/* SIGHUP */
-void	agent_reopen(void);		/* SIGUSR1 */
-void	agent_log_warning(const char *msg);
+void	reload_config(void);		/* SIGHUP */
+void	reload_logs(void);		/* SIGUSR1 */
+void	reload_log_warning(const char *msg);
 
 #endif /* MYDAEMON_AGENTSTATE_H */

@@ -79,8 +79,8 @@ send_sockets(int fd)
 	/* Our log stream, for the new process to log to as well. */
 	if (log_on_stderr() && len < sizeof(msg)) {
 		len += (size_t)snprintf(msg + len, sizeof(msg) - len,
-		    "journal=%s\n", logsink_journal() != NULL ?
-		    logsink_journal() : "");
+		    "journal=%s\n", log_sink_journal() != NULL ?
+		    log_sink_journal() : "");
 		addrs[n] = "-";
 		kinds[n] = LISTENER_HTTP;
 		fds[n++] = STDERR_FILENO;
@@ -95,7 +95,7 @@ send_sockets(int fd)
 		len += (size_t)snprintf(msg + len, sizeof(msg) - len, "%s %s\n",
 		    stream && i == n - 1 ? "stderr" :
 		    kinds[i] == LISTENER_AGENT ? "agent" : "http", addrs[i]);
-	if (len >= sizeof(msg) || handoff_send(fd, msg, fds, n) == -1)
+	if (len >= sizeof(msg) || handoff_wire_send(fd, msg, fds, n) == -1)
 		log_warn("restart: cannot hand over the sockets");
 	else
 		log_notice("restart: %zu listening sockets handed over",
@@ -123,7 +123,7 @@ send_checks(int fd)
 	size_t n, i;
 	int len;
 
-	check_list(&v, &n, &running);
+	check_set_list(&v, &n, &running);
 	for (i = 0; i < n; i++) {
 		if (!v[i]->ran || v[i]->pending)
 			continue;
@@ -137,9 +137,9 @@ send_checks(int fd)
 		    (unsigned long long)v[i]->skipped, v[i]->started,
 		    v[i]->duration, v[i]->name, cmd, text);
 		if (len > 0 && (size_t)len < sizeof(msg))
-			handoff_send(fd, msg, NULL, 0);
+			handoff_wire_send(fd, msg, NULL, 0);
 	}
-	handoff_send(fd, "end", NULL, 0);
+	handoff_wire_send(fd, "end", NULL, 0);
 }
 
 static void
@@ -149,7 +149,8 @@ on_peer(struct loop_io *io, uint32_t events)
 	ssize_t n;
 
 	(void)events;
-	if ((n = handoff_recv(io->fd, msg, sizeof(msg), NULL, NULL)) <= 0) {
+	if ((n = handoff_wire_recv(io->fd, msg, sizeof(msg), NULL,
+	    NULL)) <= 0) {
 		if (n == -1 && (errno == EAGAIN || errno == EINTR))
 			return;
 		close_peer(io);		/* a restart that gave up, or done */
@@ -161,14 +162,14 @@ on_peer(struct loop_io *io, uint32_t events)
 	 */
 	if (hd.handing != NULL && hd.handing != io &&
 	    (strcmp(msg, "handoff") == 0 || strncmp(msg, "go ", 3) == 0))
-		handoff_send(io->fd, "busy", NULL, 0);
+		handoff_wire_send(io->fd, "busy", NULL, 0);
 	else if (strcmp(msg, "handoff") == 0) {
 		hd.handing = io;
 		send_sockets(io->fd);
 	} else if (strcmp(msg, "checks") == 0)
 		send_checks(io->fd);
 	else if (strncmp(msg, "go ", 3) == 0) {
-		handoff_send(io->fd, "ok", NULL, 0);
+		handoff_wire_send(io->fd, "ok", NULL, 0);
 		close_peer(io);
 		log_notice("restart: the new process takes over");
 		hd.go(msg + 3);
@@ -187,7 +188,7 @@ on_control(struct loop_io *io, uint32_t events)
 	while ((fd = accept4(io->fd, NULL, NULL, SOCK_NONBLOCK |
 	    SOCK_CLOEXEC)) != -1) {
 		/* root, or the user we run as: who may start us anyway */
-		if (handoff_peer(fd, &cr) == -1 ||
+		if (handoff_wire_peer(fd, &cr) == -1 ||
 		    (cr.uid != 0 && cr.uid != geteuid())) {
 			close(fd);
 			continue;
@@ -256,7 +257,7 @@ handoff_listen(const char *conffile, const char *pidfile, handoff_go_fn *go)
 	if (pidfile == NULL || (hd.pidfile = strdup(pidfile)) == NULL)
 		return;
 	hd.go = go;
-	hd.namelen = handoff_name(conffile, &hd.name);
+	hd.namelen = handoff_wire_name(conffile, &hd.name);
 	hd.retry.cb = on_retry;
 	on_retry(&hd.retry);
 }

@@ -1,7 +1,7 @@
 /*
  * reload.c - what the daemon reads again: its configuration (SIGHUP),
  * its logs (SIGUSR1) and its maintenance file (SIGUSR2); see
- * agentstate.h.
+ * daemon_private.h.
  *
  * A reload builds everything new (config, log sinks, listeners) on the
  * side and swaps only when all of it succeeded, like nginx's cycle: a
@@ -29,7 +29,7 @@ static void
 keep_restart_keys(struct config *n)
 {
 	char **keys[] = { &n->pidfile, &n->user, &n->group };
-	char *olds[] = { ag.cfg->pidfile, ag.cfg->user, ag.cfg->group };
+	char *olds[] = { dm.cfg->pidfile, dm.cfg->user, dm.cfg->group };
 	const char *names[] = { "pidfile", "user", "group" };
 	size_t i;
 
@@ -55,9 +55,9 @@ same_str(const char *a, const char *b)
 static int
 log_target_changed(const struct config *n)
 {
-	return strcmp(n->log_file, ag.cfg->log_file) != 0 ||
+	return strcmp(n->log_file, dm.cfg->log_file) != 0 ||
 	    (strcmp(n->log_file, "syslog") == 0 &&
-	    n->syslog_facility != ag.cfg->syslog_facility);
+	    n->syslog_facility != dm.cfg->syslog_facility);
 }
 
 /* Everything a new configuration needs that can fail, opened up front. */
@@ -73,14 +73,14 @@ open_pending(struct pending *p, char *why, size_t whylen)
 {
 	struct config *n = p->cfg;
 
-	if (log_target_changed(n) && (p->log = logsink_open(n->log_file,
-	    n->syslog_facility, ag.privs.uid, ag.privs.gid, why,
+	if (log_target_changed(n) && (p->log = log_sink_open(n->log_file,
+	    n->syslog_facility, dm.privs.uid, dm.privs.gid, why,
 	    whylen)) == NULL)
 		return -1;
-	p->access_changed = !same_str(n->access_log, ag.cfg->access_log);
+	p->access_changed = !same_str(n->access_log, dm.cfg->access_log);
 	if (p->access_changed && n->access_log != NULL &&
-	    (p->access = logsink_open(n->access_log, 0, ag.privs.uid,
-	    ag.privs.gid, why, whylen)) == NULL)
+	    (p->access = log_sink_open(n->access_log, 0, dm.privs.uid,
+	    dm.privs.gid, why, whylen)) == NULL)
 		return -1;
 	return listener_prepare(n, 0, why, whylen);
 }
@@ -88,8 +88,8 @@ open_pending(struct pending *p, char *why, size_t whylen)
 static void
 close_pending(struct pending *p)
 {
-	logsink_close(p->log);
-	logsink_close(p->access);
+	log_sink_close(p->log);
+	log_sink_close(p->access);
 	config_free(p->cfg);
 }
 
@@ -98,98 +98,99 @@ commit_reload(struct pending *p)
 {
 	listener_commit();
 	server_set_config(p->cfg);
-	check_configure(p->cfg);
+	check_set_configure(p->cfg);
 	if (p->log != NULL)
-		logsink_close(log_set_sink(p->log));
+		log_sink_close(log_set_sink(p->log));
 	if (p->access_changed) {
 		server_set_access_log(p->access);
-		ag.access_dropped += logsink_dropped(ag.access);
-		logsink_close(ag.access);
-		ag.access = p->access;
+		dm.access_dropped += log_sink_dropped(dm.access);
+		log_sink_close(dm.access);
+		dm.access = p->access;
 	}
 	log_set_level(p->cfg->log_level);
-	if (p->cfg->maintenance != ag.cfg->maintenance)
-		ag.config_time = loop_wallclock();
-	config_free(ag.cfg);
-	ag.cfg = p->cfg;
-	ag.st.generation++;
-	ag.st.reload_ok++;
-	snprintf(ag.st.last_reload, sizeof(ag.st.last_reload), "ok");
-	ag.st.reason[0] = '\0';
+	if (p->cfg->maintenance != dm.cfg->maintenance)
+		dm.config_time = loop_wallclock();
+	config_free(dm.cfg);
+	dm.cfg = p->cfg;
+	dm.st.generation++;
+	dm.st.reload_ok++;
+	snprintf(dm.st.last_reload, sizeof(dm.st.last_reload), "ok");
+	dm.st.reason[0] = '\0';
 	log_notice("configuration %s reloaded (generation %lu)",
-	    ag.opts->conffile, ag.st.generation);
+	    dm.opts->conffile, dm.st.generation);
 	/* maintenance_file may be another one */
-	agent_read_drain();
+	reload_maintenance();
 }
 
 void
-agent_log_warning(const char *msg)
+reload_log_warning(const char *msg)
 {
 	log_warnx("%s", msg);
 }
 
 void
-agent_reload(void)
+reload_config(void)
 {
 	char why[STATE_REASON_MAX];
 	struct pending p = { NULL, NULL, NULL, 0 };
 
-	ag.st.reload_started++;
-	agent_save();
+	dm.st.reload_started++;
+	daemon_save();
 	notify_reloading();
-	log_info("received SIGHUP, reloading %s", ag.opts->conffile);
-	agent_read_host();
-	p.cfg = confload(ag.opts->conffile, ag.opts->log_stderr, 0, why,
+	log_info("received SIGHUP, reloading %s", dm.opts->conffile);
+	daemon_read_host();
+	p.cfg = config_load(dm.opts->conffile, dm.opts->log_stderr, 0, why,
 	    sizeof(why));
 	if (p.cfg != NULL)
 		keep_restart_keys(p.cfg);
 	if (p.cfg != NULL && open_pending(&p, why, sizeof(why)) == 0) {
-		confload_warnings(p.cfg, ag.opts->conffile, agent_log_warning);
+		config_load_warnings(p.cfg, dm.opts->conffile,
+		    reload_log_warning);
 		commit_reload(&p);
 	} else {
 		close_pending(&p);
-		ag.st.reload_failed++;
-		snprintf(ag.st.last_reload, sizeof(ag.st.last_reload),
+		dm.st.reload_failed++;
+		snprintf(dm.st.last_reload, sizeof(dm.st.last_reload),
 		    "failed");
-		snprintf(ag.st.reason, sizeof(ag.st.reason), "%s", why);
+		snprintf(dm.st.reason, sizeof(dm.st.reason), "%s", why);
 		log_errx("reload failed: %s", why);
 	}
-	ag.st.reload_done++;
-	agent_save();
-	snprintf(why, sizeof(why), "reload %s%s%s", ag.st.last_reload,
-	    ag.st.reason[0] ? ": " : "", ag.st.reason);
+	dm.st.reload_done++;
+	daemon_save();
+	snprintf(why, sizeof(why), "reload %s%s%s", dm.st.last_reload,
+	    dm.st.reason[0] ? ": " : "", dm.st.reason);
 	notify_ready(why);
 }
 
 void
-agent_reopen(void)
+reload_logs(void)
 {
 	char why[STATE_REASON_MAX];
 	int failed = 0;
 
-	ag.st.reopen_reason[0] = '\0';
+	dm.st.reopen_reason[0] = '\0';
 	if (log_reopen(why, sizeof(why)) == -1) {
 		failed = 1;
-		snprintf(ag.st.reopen_reason, sizeof(ag.st.reopen_reason),
+		snprintf(dm.st.reopen_reason, sizeof(dm.st.reopen_reason),
 		    "%s", why);
 		log_warnx("log reopen failed, still writing to the old file: "
 		    "%s", why);
 	}
-	if (ag.access != NULL &&
-	    logsink_reopen(ag.access, why, sizeof(why)) == -1) {
+	if (dm.access != NULL &&
+	    log_sink_reopen(dm.access, why, sizeof(why)) == -1) {
 		failed = 1;
-		snprintf(ag.st.reopen_reason, sizeof(ag.st.reopen_reason),
+		snprintf(dm.st.reopen_reason, sizeof(dm.st.reopen_reason),
 		    "%s", why);
 		log_warnx("access log reopen failed, still writing to the old "
 		    "file: %s", why);
 	}
 	if (failed)
-		ag.st.reopen_failed++;
+		dm.st.reopen_failed++;
 	else {
-		ag.st.reopens++;
+		dm.st.reopens++;
 		log_notice("log reopened");
 	}
-	agent_save();
+	daemon_save();
 }
 
 /*
@@ -198,27 +199,27 @@ agent_reopen(void)
  * state file.
  */
 void
-agent_read_drain(void)
+reload_maintenance(void)
 {
 	struct drain_info d;
-	const char *path = ag.cfg->maintenance_file;
+	const char *path = dm.cfg->maintenance_file;
 
 	if (path == NULL)
 		memset(&d, 0, sizeof(d));
 	else if (drain_read(path, &d) == -1)
 		log_warn("maintenance file %s: taken as a drain", path);
-	if (d.drained && !ag.drain.drained)
+	if (d.drained && !dm.drain.drained)
 		log_notice("maintenance: drained%s%s (%s)", d.reason[0] ?
 		    ": " : "", d.reason, path);
-	else if (!d.drained && ag.drain.drained)
+	else if (!d.drained && dm.drain.drained)
 		log_notice("maintenance: drain ended (%s)", path);
-	else if (d.drained && strcmp(d.reason, ag.drain.reason) != 0)
+	else if (d.drained && strcmp(d.reason, dm.drain.reason) != 0)
 		log_notice("maintenance: drained, now: %s", d.reason);
-	ag.drain = d;
-	ag.st.drain_reads++;
-	ag.st.drained = d.drained;
-	snprintf(ag.st.maintenance_file, sizeof(ag.st.maintenance_file), "%s",
+	dm.drain = d;
+	dm.st.drain_reads++;
+	dm.st.drained = d.drained;
+	snprintf(dm.st.maintenance_file, sizeof(dm.st.maintenance_file), "%s",
 	    path != NULL ? path : "");
-	agent_save();
-	agent_verdict();
+	daemon_save();
+	daemon_verdict();
 }

@@ -53,7 +53,7 @@ int	http_parse(const char *buf, size_t len, struct http_request *req);
  * above 0)?  Ranges such as * / * do not count: a probe that sends no
  * Accept, or any, gets the plain text it always got.
  */
-int	http_accepts(const struct http_request *req, const char *type);
+int	http_status_accepts(const struct http_request *req, const char *type);
 
 /*
  * Every status code we send, with its reason phrase: one table, from
@@ -82,6 +82,6 @@ enum http_status_index {
 int		 http_status_index(int code);
 int		 http_status_code(int index);
 /* The reason phrase of a status code we send ("Not Found"). */
-const char	*http_reason(int code);
+const char	*http_status_reason(int code);
 
 #endif /* MYDAEMON_HTTP_H */

@@ -1,7 +1,7 @@
 /*
- * httpchar.h - the character classes and token helpers the request
- * parser (http.c), its URI part (httpuri.c), its incremental scan
- * (httpscan.c) and content negotiation (httpneg.c) share.  Internal to
+ * http_chars.h - the character classes and token helpers the request
+ * parser (http_parse.c), its URI part (http_uri.c), its incremental scan
+ * (http_scan.c) and content negotiation (http_status.c) share.  Internal to
  * those files; ASCII only, never the locale, and every scan bounded by
  * a length.
  */
@@ -115,17 +115,17 @@ is_uri_char(unsigned char c)
 	    c == '/' || c == '?';
 }
 
-/* httpuri.c: is v[0..n) a valid uri-host [":" port]? */
-int	http_authority_ok(const char *v, size_t n);
+/* http_uri.c: is v[0..n) a valid uri-host [":" port]? */
+int	http_uri_authority_ok(const char *v, size_t n);
 /*
- * httpuri.c: is s[0..n) a valid path and query, the bytes of
+ * http_uri.c: is s[0..n) a valid path and query, the bytes of
  * is_uri_char() and "%" HEXDIG HEXDIG only?
  */
-int	http_path_ok(const char *s, size_t n);
+int	http_uri_path_ok(const char *s, size_t n);
 /*
- * httpuri.c: the offset of the path in an absolute-form target, or -1
+ * http_uri.c: the offset of the path in an absolute-form target, or -1
  * when the target is no absolute-form with a valid authority.
  */
-long	http_absolute_path(const char *s, size_t n);
+long	http_uri_absolute_path(const char *s, size_t n);
 
 #endif /* MYDAEMON_HTTPCHAR_H */

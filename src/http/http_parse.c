@@ -1,5 +1,5 @@
 /*
- * http.c - parse an HTTP/1.x request head (RFC 9112) into a struct
+ * http_parse.c - parse an HTTP/1.x request head (RFC 9112) into a struct
  * http_request, or name the status that answers it.
  *
  * The parser is pure and keeps no state between calls, so the caller
@@ -131,10 +131,10 @@ target_ok(const char *s, size_t n, size_t *path)
 {
 	long	 off = 0;
 
-	if (s[0] != '/' && (off = http_absolute_path(s, n)) == -1)
+	if (s[0] != '/' && (off = http_uri_absolute_path(s, n)) == -1)
 		return 0;
 	*path = (size_t)off;
-	return http_path_ok(s + off, n - (size_t)off);
+	return http_uri_path_ok(s + off, n - (size_t)off);
 }
 
 /*
@@ -269,7 +269,7 @@ apply_field(const char *name, size_t k, const char *v, size_t n,
     struct fields *f)
 {
 	if (token_is(name, k, "host")) {
-		if (++f->hosts > 1 || !http_authority_ok(v, n))
+		if (++f->hosts > 1 || !http_uri_authority_ok(v, n))
 			return ST_BAD_REQUEST;
 	} else if (token_is(name, k, "content-length"))
 		return content_length(v, n, f);

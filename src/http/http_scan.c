@@ -1,6 +1,6 @@
 /*
- * httpscan.c - spot an invalid request head at its first bad byte (see
- * httpscan.h).
+ * http_scan.c - spot an invalid request head at its first bad byte (see
+ * http_scan.h).
  *
  * The syntax followed is RFC 9112's, as strict as http_parse() is, so
  * that nothing http_parse() accepts is ever refused here: empty lines
@@ -10,7 +10,7 @@
  * The target's first byte must be '/' (origin form) or 'h' (http:// or
  * https://, the absolute form), the only two forms served.  Its path and
  * query (after the third '/' or the first '?' of an absolute form) hold
- * RFC 3986's bytes and "%" HEXDIG HEXDIG, as http_path_ok() wants; the
+ * RFC 3986's bytes and "%" HEXDIG HEXDIG, as http_uri_path_ok() wants; the
  * scheme and authority of an absolute form are left to http_parse().
  */
 #include <string.h>

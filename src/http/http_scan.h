@@ -1,5 +1,5 @@
 /*
- * httpscan.h - the incremental half of the HTTP parser: as the bytes of a
+ * http_scan.h - the incremental half of the HTTP parser: as the bytes of a
  * request head arrive, say at the first one that cannot belong to any
  * valid head, so that garbage, a TLS ClientHello or an HTTP/0.9 line is
  * answered 400 at once instead of after 8 KiB or idle_timeout.  Pure;

@@ -1,5 +1,5 @@
 /*
- * httpneg.c - what the answer may be: the Accept field's media types
+ * http_status.c - what the answer may be: the Accept field's media types
  * (content negotiation, RFC 9110 12.5.1) and the table of the status
  * codes we send with their reason phrases.
  */
@@ -36,7 +36,7 @@ q_zero(const char *p, size_t n)
 }
 
 int
-http_accepts(const struct http_request *req, const char *type)
+http_status_accepts(const struct http_request *req, const char *type)
 {
 	const char	*v = req->accept, *r;
 	size_t		 n = req->accept_len, i = 0, j, len, tl = strlen(type);
@@ -85,7 +85,7 @@ http_status_code(int index)
 }
 
 const char *
-http_reason(int code)
+http_status_reason(int code)
 {
 	int	 i = http_status_index(code);
 

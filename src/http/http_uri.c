@@ -1,5 +1,5 @@
 /*
- * httpuri.c - the parts of a request target and a Host field that
+ * http_uri.c - the parts of a request target and a Host field that
  * follow RFC 3986: an authority (uri-host and port), a path and query,
  * and the absolute-form "http://host/path" that RFC 9112 3.2.2 says a
  * server must accept.  Pure functions over bytes that are not
@@ -78,7 +78,7 @@ reg_name(const char *v, size_t n)
  * invalid Host; an empty one is allowed.
  */
 int
-http_authority_ok(const char *v, size_t n)
+http_uri_authority_ok(const char *v, size_t n)
 {
 	size_t	 i;
 
@@ -98,7 +98,7 @@ http_authority_ok(const char *v, size_t n)
 }
 
 int
-http_path_ok(const char *s, size_t n)
+http_uri_path_ok(const char *s, size_t n)
 {
 	size_t	 i;
 
@@ -119,7 +119,7 @@ http_path_ok(const char *s, size_t n)
  * or is no valid host.
  */
 long
-http_absolute_path(const char *s, size_t n)
+http_uri_absolute_path(const char *s, size_t n)
 {
 	size_t	 i, start;
 
@@ -131,7 +131,7 @@ http_absolute_path(const char *s, size_t n)
 		return -1;
 	for (start = i; i < n && s[i] != '/' && s[i] != '?'; i++)
 		;
-	if (i == start || !http_authority_ok(s + start, i - start))
+	if (i == start || !http_uri_authority_ok(s + start, i - start))
 		return -1;
 	return (long)i;
 }

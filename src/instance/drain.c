@@ -76,7 +76,8 @@ drain_parse(const char *buf, size_t len, struct drain_info *d)
 			memcpy(num, eq + 1, n);
 			num[n] = '\0';
 			d->since = strtod(num, &e);
-			if (*e != '\0' || !(d->since >= 0 && d->since < SINCE_MAX)) {
+			if (*e != '\0' || !(d->since >= 0 &&
+			    d->since < SINCE_MAX)) {
 				d->since = 0;
 				bad = 1;
 			}

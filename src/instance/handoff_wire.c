@@ -1,5 +1,5 @@
 /*
- * handwire.c - the wire of the restart protocol (see handoff.h): the
+ * handoff_wire.c - the wire of the restart protocol (see handoff.h): the
  * control socket's name, whole datagrams with descriptors attached, the
  * peer's credentials, and the client's side of it.
  */
@@ -18,7 +18,7 @@
 
 /* "\0mydaemon:" and the config file (or a hash of a long name). */
 socklen_t
-handoff_name(const char *conffile, struct sockaddr_un *sun)
+handoff_wire_name(const char *conffile, struct sockaddr_un *sun)
 {
 	size_t n = strlen(conffile), len;
 	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
@@ -41,7 +41,7 @@ handoff_name(const char *conffile, struct sockaddr_un *sun)
 
 /* The other end's credentials. */
 int
-handoff_peer(int fd, struct ucred *cr)
+handoff_wire_peer(int fd, struct ucred *cr)
 {
 	socklen_t len = sizeof(*cr);
 
@@ -50,7 +50,7 @@ handoff_peer(int fd, struct ucred *cr)
 
 /* One datagram, with descriptors attached when nfds > 0. */
 int
-handoff_send(int fd, const char *msg, const int *fds, size_t nfds)
+handoff_wire_send(int fd, const char *msg, const int *fds, size_t nfds)
 {
 	size_t len = strlen(msg);
 	char cbuf[CMSG_SPACE(sizeof(int) * HANDOFF_MAX_FDS)];
@@ -76,7 +76,7 @@ handoff_send(int fd, const char *msg, const int *fds, size_t nfds)
  * go to fds (close-on-exec).  The length, 0 at EOF, or -1.
  */
 ssize_t
-handoff_recv(int fd, char *buf, size_t size, int *fds, size_t *nfds)
+handoff_wire_recv(int fd, char *buf, size_t size, int *fds, size_t *nfds)
 {
 	char cbuf[CMSG_SPACE(sizeof(int) * HANDOFF_MAX_FDS)];
 	struct iovec iov = { buf, size - 1 };
@@ -111,10 +111,10 @@ handoff_recv(int fd, char *buf, size_t size, int *fds, size_t *nfds)
 }
 
 int
-handoff_connect(const char *conffile, long *pid)
+handoff_wire_connect(const char *conffile, long *pid)
 {
 	struct sockaddr_un sun;
-	socklen_t len = handoff_name(conffile, &sun);
+	socklen_t len = handoff_wire_name(conffile, &sun);
 	struct ucred cr;
 	int fd;
 
@@ -122,7 +122,7 @@ handoff_connect(const char *conffile, long *pid)
 	if (fd == -1)
 		return -1;
 	if (connect(fd, (struct sockaddr *)&sun, len) == -1 ||
-	    handoff_peer(fd, &cr) == -1) {
+	    handoff_wire_peer(fd, &cr) == -1) {
 		close(fd);
 		return -1;
 	}
@@ -157,7 +157,8 @@ parse_seed(char *msg, struct check_seed *s)
 }
 
 size_t
-handoff_fetch_checks(const char *conffile, long pid, struct check_seed *seeds,
+handoff_wire_fetch_checks(const char *conffile, long pid,
+    struct check_seed *seeds,
     size_t max)
 {
 	struct timeval tv = { 2, 0 };
@@ -166,15 +167,16 @@ handoff_fetch_checks(const char *conffile, long pid, struct check_seed *seeds,
 	long who;
 	int fd;
 
-	if ((fd = handoff_connect(conffile, &who)) == -1)
+	if ((fd = handoff_wire_connect(conffile, &who)) == -1)
 		return 0;
 	/* Only the process we take over from; never more than 2 s. */
 	if (who != pid || setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
-	    sizeof(tv)) == -1 || handoff_send(fd, "checks", NULL, 0) == -1) {
+	    sizeof(tv)) == -1 ||
+	    handoff_wire_send(fd, "checks", NULL, 0) == -1) {
 		close(fd);
 		return 0;
 	}
-	while (handoff_recv(fd, msg, sizeof(msg), NULL, NULL) > 0 &&
+	while (handoff_wire_recv(fd, msg, sizeof(msg), NULL, NULL) > 0 &&
 	    strcmp(msg, "end") != 0)
 		if (n < max && parse_seed(msg, &seeds[n]) == 0)
 			n++;

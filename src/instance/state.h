@@ -12,7 +12,8 @@
  *
  * Format, one "key=value" per line, first and last line carrying the
  * same sequence number so that a reader can reject a torn read:
- *   seq=N pid= stopping=0|1 starting=0|1 generation= reload_started= reload_done= reload_ok=
+ *   seq=N pid= stopping=0|1 starting=0|1 generation= reload_started=
+ *   reload_done= reload_ok=
  *   reload_failed= last_reload=ok|failed|none reason= reopens=
  *   reopen_failed= reopen_reason= drain_reads= drained=0|1
  *   maintenance_file= end=N

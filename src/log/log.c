@@ -1,7 +1,7 @@
 /*
  * log.c - the logging API: levels, formatting, the current sink (see
  * log.h).  Where the bytes go, and what happens when they cannot, is
- * logsink.c's business.
+ * log_sink.c's business.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -179,14 +179,14 @@ log_set_level(int level)
 int
 log_reopen(char *err, size_t errlen)
 {
-	return logsink_reopen(log_cur != NULL ? log_cur : logsink_stderr(),
+	return log_sink_reopen(log_cur != NULL ? log_cur : log_sink_stderr(),
 	    err, errlen);
 }
 
 int
 log_on_stderr(void)
 {
-	return log_cur == NULL || logsink_is_stderr(log_cur);
+	return log_cur == NULL || log_sink_is_stderr(log_cur);
 }
 
 uint64_t
@@ -223,7 +223,7 @@ vlog(int level, int errnum, const char *fmt, va_list ap)
 	now(&tm, &msec);
 	len = format_line(line, sizeof(line), &tm, msec, log_ident, getpid(),
 	    level, msg, &off);
-	if (logsink_event(log_cur != NULL ? log_cur : logsink_stderr(), level,
+	if (log_sink_event(log_cur != NULL ? log_cur : log_sink_stderr(), level,
 	    log_ident, line, len, off) == -1)
 		log_total_dropped++;
 }

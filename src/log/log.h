@@ -3,7 +3,7 @@
  *
  *   2026-11-24T12:00:00.123+00:00 mydaemon[PID]: LEVEL: message
  *
- * Where lines go is a sink (logsink.h); until one is set they go to
+ * Where lines go is a sink (log_sink.h); until one is set they go to
  * stderr.  Nothing here may stop or block the daemon: a line that cannot
  * be written is dropped and counted.  log_warn appends ": strerror(errno)",
  * log_warnx does not (OpenBSD's convention); every call keeps errno.

@@ -1,5 +1,5 @@
 /*
- * logfile.c - open a log file the way a daemon that starts as root and
+ * log_file.c - open a log file the way a daemon that starts as root and
  * runs as its own user must: the parent directory made for that user,
  * a new file given our mode and owner, and an existing one taken only
  * if it is no symlink and has no second name.
@@ -32,7 +32,7 @@
  * the immediate parent: building whole trees is the installer's job.
  */
 int
-logfile_make_parent(const char *path, uid_t uid, gid_t gid, char *err,
+log_file_make_parent(const char *path, uid_t uid, gid_t gid, char *err,
     size_t errlen)
 {
 	char	 dir[PATH_MAX];
@@ -115,7 +115,8 @@ safe_file(int fd, int *regular)
  * creator only means opening theirs.
  */
 int
-logfile_open(const char *path, uid_t uid, gid_t gid, int chown_ok, int *regular)
+log_file_open(const char *path, uid_t uid, gid_t gid, int chown_ok,
+    int *regular)
 {
 	int	 fd, tries;
 

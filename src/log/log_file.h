@@ -1,5 +1,5 @@
 /*
- * logfile.h - opening a log file safely, for logsink.c.
+ * log_file.h - opening a log file safely, for log_sink.c.
  */
 #ifndef MYDAEMON_LOGFILE_H
 #define MYDAEMON_LOGFILE_H
@@ -13,7 +13,7 @@
  * uid:gid, mode 0750.  0 when it exists or was made; -1 with errno set
  * and a message in err (when not NULL) otherwise.
  */
-int	logfile_make_parent(const char *path, uid_t uid, gid_t gid,
+int	log_file_make_parent(const char *path, uid_t uid, gid_t gid,
 	    char *err, size_t errlen);
 
 /*
@@ -22,7 +22,7 @@ int	logfile_make_parent(const char *path, uid_t uid, gid_t gid,
  * Refuses a symlink and a regular file with more than one name (EPERM).
  * *regular says whether it is a regular file.  The fd, or -1 and errno.
  */
-int	logfile_open(const char *path, uid_t uid, gid_t gid, int chown_ok,
+int	log_file_open(const char *path, uid_t uid, gid_t gid, int chown_ok,
 	    int *regular);
 
 #endif /* MYDAEMON_LOGFILE_H */

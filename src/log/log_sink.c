@@ -1,5 +1,5 @@
 /*
- * logsink.c - log destinations (see logsink.h).
+ * log_sink.c - log destinations (see log_sink.h).
  *
  * Nothing in here may stop or block the daemon.  A line that cannot be
  * written (disk full, file gone, syslogd restarting) is dropped and
@@ -54,13 +54,13 @@ static struct log_sink	 sink_stderr = {
 };
 
 struct log_sink *
-logsink_stderr(void)
+log_sink_stderr(void)
 {
 	return &sink_stderr;
 }
 
 int
-logsink_stderr_journal(const char *stream)
+log_sink_stderr_journal(const char *stream)
 {
 	struct stat st;
 	char mine[64];
@@ -76,13 +76,13 @@ logsink_stderr_journal(const char *stream)
 }
 
 int
-logsink_is_stderr(const struct log_sink *s)
+log_sink_is_stderr(const struct log_sink *s)
 {
 	return s != NULL && s->type == SINK_STDERR;
 }
 
 const char *
-logsink_journal(void)
+log_sink_journal(void)
 {
 	return journal[0] != '\0' ? journal : NULL;
 }
@@ -103,7 +103,8 @@ journal_put(struct log_sink *s, int level, const char *line, size_t len,
 	size_t i, n;
 
 	for (i = 0; i + 2 < msgoff; i++)
-		if (line[i] == ']' && line[i + 1] == ':' && line[i + 2] == ' ') {
+		if (line[i] == ']' && line[i + 1] == ':' &&
+		    line[i + 2] == ' ') {
 			from = line + i + 3;
 			break;
 		}
@@ -247,7 +248,7 @@ drop:
 }
 
 int
-logsink_event(struct log_sink *s, int level, const char *ident,
+log_sink_event(struct log_sink *s, int level, const char *ident,
     const char *line, size_t len, size_t msgoff)
 {
 	int	 saved = errno, rv;
@@ -266,9 +267,9 @@ logsink_event(struct log_sink *s, int level, const char *ident,
 }
 
 int
-logsink_write(struct log_sink *s, const char *line, size_t len)
+log_sink_write(struct log_sink *s, const char *line, size_t len)
 {
-	return logsink_event(s, LOG_INFO, "mydaemon", line, len, 0);
+	return log_sink_event(s, LOG_INFO, "mydaemon", line, len, 0);
 }
 
 static int
@@ -279,9 +280,9 @@ open_path(struct log_sink *s, const char *verb, int *regular, char *err,
 
 	chown_ok = geteuid() == 0 && s->uid != (uid_t)-1;
 	if (chown_ok &&
-	    logfile_make_parent(s->spec, s->uid, s->gid, err, errlen) == -1)
+	    log_file_make_parent(s->spec, s->uid, s->gid, err, errlen) == -1)
 		return -1;
-	fd = logfile_open(s->spec, s->uid, s->gid, chown_ok, regular);
+	fd = log_file_open(s->spec, s->uid, s->gid, chown_ok, regular);
 	if (fd == -1)
 		set_err(err, errlen, "cannot %s log file %s: %s", verb,
 		    s->spec, strerror(errno));
@@ -289,7 +290,7 @@ open_path(struct log_sink *s, const char *verb, int *regular, char *err,
 }
 
 struct log_sink *
-logsink_open(const char *spec, int facility, uid_t uid, gid_t gid,
+log_sink_open(const char *spec, int facility, uid_t uid, gid_t gid,
     char *err, size_t errlen)
 {
 	struct log_sink	*s;
@@ -336,7 +337,7 @@ logsink_open(const char *spec, int facility, uid_t uid, gid_t gid,
 }
 
 void
-logsink_close(struct log_sink *s)
+log_sink_close(struct log_sink *s)
 {
 	int	 saved = errno;
 
@@ -349,7 +350,7 @@ logsink_close(struct log_sink *s)
 }
 
 int
-logsink_reopen(struct log_sink *s, char *err, size_t errlen)
+log_sink_reopen(struct log_sink *s, char *err, size_t errlen)
 {
 	int	 saved = errno, fd, regular = 0;
 
@@ -379,7 +380,7 @@ logsink_reopen(struct log_sink *s, char *err, size_t errlen)
 }
 
 uint64_t
-logsink_dropped(const struct log_sink *s)
+log_sink_dropped(const struct log_sink *s)
 {
 	return s != NULL ? s->dropped : 0;
 }

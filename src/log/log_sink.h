@@ -1,5 +1,5 @@
 /*
- * logsink.h - where log lines go: a file (O_APPEND, mode 0640), syslog
+ * log_sink.h - where log lines go: a file (O_APPEND, mode 0640), syslog
  * (our own non-blocking datagram socket to /dev/log) or stderr.
  *
  * The daemon's log is one sink (log.h); the access log is another.  A
@@ -25,13 +25,13 @@ struct log_sink;
  * one link (or a device or FIFO); symlinks are not followed.  Returns the
  * sink, or NULL with errno set and a reason in err.
  */
-struct log_sink	*logsink_open(const char *spec, int facility, uid_t uid,
+struct log_sink	*log_sink_open(const char *spec, int facility, uid_t uid,
 		    gid_t gid, char *err, size_t errlen);
 /* Close a sink that log.h does not use (log_set_sink() it away first). */
-void		 logsink_close(struct log_sink *s);
+void		 log_sink_close(struct log_sink *s);
 
 /* The sink that is always there: stderr, never closed. */
-struct log_sink	*logsink_stderr(void);
+struct log_sink	*log_sink_stderr(void);
 
 #define LOG_JOURNAL_MAX	4096	/* a journal record at most */
 /*
@@ -39,28 +39,28 @@ struct log_sink	*logsink_stderr(void);
  * the file of descriptor 2: its lines then go as "<N>level: message", the
  * level for journald and no time stamp of ours.  Returns 1 when it is.
  */
-int		 logsink_stderr_journal(const char *stream);
+int		 log_sink_stderr_journal(const char *stream);
 /* Does s write to stderr? */
-int		 logsink_is_stderr(const struct log_sink *s);
+int		 log_sink_is_stderr(const struct log_sink *s);
 /* That stream's "DEV:INODE" while stderr is the journal, else NULL. */
-const char	*logsink_journal(void);
+const char	*log_sink_journal(void);
 
 /*
  * One event of the daemon's log: `line` (len bytes, ending in '\n') is
  * what a file gets; syslog gets level, ident and the message, which
  * starts at line + msgoff.  0, or -1 when the line was dropped.
  */
-int	logsink_event(struct log_sink *s, int level, const char *ident,
+int	log_sink_event(struct log_sink *s, int level, const char *ident,
 	    const char *line, size_t len, size_t msgoff);
 /*
  * A ready-made line of printable text (the access log's): one write(2),
  * or one datagram from "mydaemon" to syslog; 0, or -1 when dropped.
  */
-int	logsink_write(struct log_sink *s, const char *line, size_t len);
+int	log_sink_write(struct log_sink *s, const char *line, size_t len);
 
 /* Reopen a file sink at its path, in place; on failure keep the old fd. */
-int		logsink_reopen(struct log_sink *s, char *err, size_t errlen);
+int		log_sink_reopen(struct log_sink *s, char *err, size_t errlen);
 /* Lines dropped by this sink since it was opened. */
-uint64_t	logsink_dropped(const struct log_sink *s);
+uint64_t	log_sink_dropped(const struct log_sink *s);
 
 #endif /* MYDAEMON_LOGSINK_H */

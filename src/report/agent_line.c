@@ -1,5 +1,5 @@
 /*
- * agentcheck.c - the agent-check line (see agentcheck.h).
+ * agent_line.c - the agent-check line (see agent_line.h).
  *
  * HAProxy reads the words of the line: "up" and "down" set the server's
  * operational state, "ready" and "drain" its administrative one, "N%"
@@ -28,7 +28,7 @@ trim(const char **s, size_t *n)
 }
 
 void
-agentcheck_line(const struct status_info *si, const char *sent, size_t n,
+agent_line(const struct snapshot *snap, const char *sent, size_t n,
     unsigned int warning_weight, struct buf *b)
 {
 	const struct check_status *only = NULL;
@@ -36,13 +36,13 @@ agentcheck_line(const struct status_info *si, const char *sent, size_t n,
 	const char *state;
 
 	trim(&sent, &n);
-	if (n > 0 && (only = health_check_named(si, sent, n)) == NULL) {
+	if (n > 0 && (only = health_check_named(snap, sent, n)) == NULL) {
 		buf_puts(b, "down #no such check: ");
 		text_ascii(b, sent, n > 32 ? 32 : n);
 		buf_putc(b, '\n');
 		return;
 	}
-	if (health_effective(si, only, &state) == 200) {
+	if (health_effective(snap, only, &state) == 200) {
 		buf_puts(b, "up ready ");
 		buf_u64(b, strcmp(state, "warning") == 0 ? warning_weight :
 		    100);
@@ -55,7 +55,7 @@ agentcheck_line(const struct status_info *si, const char *sent, size_t n,
 	}
 	buf_puts(b, "down #");
 	buf_puts(b, state);
-	health_text(si, only, &text);
+	health_text(snap, only, &text);
 	if (text.len > 0 && !text.failed) {
 		buf_puts(b, ": ");
 		text_ascii(b, text.data, text.len > REASON_MAX ? REASON_MAX :

@@ -1,5 +1,5 @@
 /*
- * agentcheck.h - HAProxy's agent-check protocol: what the agent port
+ * agent_line.h - HAProxy's agent-check protocol: what the agent port
  * answers, one line, from the snapshot.  Pure.
  *
  *   maintenance            drain
@@ -22,7 +22,7 @@ struct buf;
  * before its first newline (`sent`, n bytes: a check's name, or nothing
  * for the host's verdict).
  */
-void	agentcheck_line(const struct status_info *si, const char *sent,
+void	agent_line(const struct snapshot *snap, const char *sent,
 	    size_t n, unsigned int warning_weight, struct buf *b);
 
 #endif /* MYDAEMON_AGENTCHECK_H */

@@ -88,81 +88,81 @@ states(struct buf *b, const char *name, const struct check_status *c,
 }
 
 static void
-process(const struct status_info *si, struct buf *b)
+process(const struct snapshot *snap, struct buf *b)
 {
 	metric_seconds(b, "process_start_time_seconds", "gauge",
 	    "Start time of the process since unix epoch in seconds.",
-	    si->start_time);
+	    snap->start_time);
 	metric_seconds(b, "process_cpu_seconds_total", "counter",
 	    "Total user and system CPU time spent in seconds.",
-	    si->proc.cpu_seconds);
+	    snap->proc.cpu_seconds);
 	metric_u64(b, "process_resident_memory_bytes", "gauge",
-	    "Resident memory size in bytes.", si->proc.resident_bytes);
+	    "Resident memory size in bytes.", snap->proc.resident_bytes);
 	metric_u64(b, "process_virtual_memory_bytes", "gauge",
-	    "Virtual memory size in bytes.", si->proc.virtual_bytes);
+	    "Virtual memory size in bytes.", snap->proc.virtual_bytes);
 	metric_u64(b, "process_open_fds", "gauge",
-	    "Number of open file descriptors.", si->proc.open_fds);
+	    "Number of open file descriptors.", snap->proc.open_fds);
 	metric_u64(b, "process_max_fds", "gauge",
-	    "Maximum number of open file descriptors.", si->proc.max_fds);
+	    "Maximum number of open file descriptors.", snap->proc.max_fds);
 }
 
 static void
-daemon_metrics(const struct status_info *si, struct buf *b)
+daemon_metrics(const struct snapshot *snap, struct buf *b)
 {
 	int i;
 
 	family(b, "mydaemon_build_info", "gauge",
 	    "Build information; the value is always 1.");
 	buf_puts(b, "mydaemon_build_info{version=\"");
-	if (si->version != NULL)
-		text_label(b, si->version, strlen(si->version));
+	if (snap->version != NULL)
+		text_label(b, snap->version, strlen(snap->version));
 	buf_puts(b, "\"} 1\n");
 	metric_u64(b, "mydaemon_config_generation", "gauge",
 	    "Configuration generation, one more after each successful reload.",
-	    si->generation);
+	    snap->generation);
 	family(b, "mydaemon_http_requests_total", "counter",
 	    "HTTP requests answered, by status code.");
 	for (i = 0; i < HTTP_NSTATUS; i++)
 		buf_printf(b, "mydaemon_http_requests_total{code=\"%d\"} "
 		    "%llu\n", http_status_code(i),
-		    (unsigned long long)si->requests_by_code[i]);
+		    (unsigned long long)snap->requests_by_code[i]);
 	metric_u64(b, "mydaemon_http_connections", "gauge",
-	    "HTTP connections open now.", si->connections);
+	    "HTTP connections open now.", snap->connections);
 	family(b, "mydaemon_reloads_total", "counter",
 	    "Configuration reloads, by result.");
 	buf_printf(b, "mydaemon_reloads_total{result=\"ok\"} %llu\n"
 	    "mydaemon_reloads_total{result=\"failed\"} %llu\n",
-	    (unsigned long long)si->reloads_ok,
-	    (unsigned long long)si->reloads_failed);
+	    (unsigned long long)snap->reloads_ok,
+	    (unsigned long long)snap->reloads_failed);
 	metric_u64(b, "mydaemon_log_reopens_total", "counter",
-	    "Log file reopens (SIGUSR1).", si->log_reopens);
+	    "Log file reopens (SIGUSR1).", snap->log_reopens);
 	metric_u64(b, "mydaemon_log_reopen_failures_total", "counter",
 	    "Log file reopens that failed; the old file is kept.",
-	    si->log_reopen_failed);
+	    snap->log_reopen_failed);
 	metric_u64(b, "mydaemon_log_dropped_lines_total", "counter",
-	    "Log lines that could not be written.", si->log_dropped);
+	    "Log lines that could not be written.", snap->log_dropped);
 }
 
 static void
-verdict(const struct status_info *si, struct buf *b)
+verdict(const struct snapshot *snap, struct buf *b)
 {
 	struct verdict v;
 	const char *state;
 
-	health_verdict(si->checks, si->nchecks, &v);
+	health_verdict(snap->checks, snap->nchecks, &v);
 	metric_u64(b, "mydaemon_maintenance", "gauge",
 	    "1 while in maintenance (configuration or drain), else 0.",
-	    (uint64_t)(si->maint_config || si->maint_drain));
+	    (uint64_t)(snap->maint_config || snap->maint_drain));
 	family(b, "mydaemon_health_state", "gauge", "The checks' verdict "
 	    "over those that affect health: 1 for the current state.");
 	states(b, "mydaemon_health_state", NULL, v.state);
 	metric_u64(b, "mydaemon_healthy", "gauge",
 	    "1 when /health answers 200, else 0.",
-	    (uint64_t)(health_effective(si, NULL, &state) == 200));
+	    (uint64_t)(health_effective(snap, NULL, &state) == 200));
 	metric_u64(b, "mydaemon_checks", "gauge", "Checks configured.",
-	    si->nchecks);
+	    snap->nchecks);
 	metric_u64(b, "mydaemon_checks_running", "gauge",
-	    "Check processes running now.", si->checks_running);
+	    "Check processes running now.", snap->checks_running);
 }
 
 enum what { STATE, AFFECTS, RESULT, EXIT, DURATION, LAST_RUN, RUNS,
@@ -247,7 +247,7 @@ perf_value(const struct perf_item *p, unsigned int bit)
 }
 
 static void
-perfdata(const struct status_info *si, struct buf *b)
+perfdata(const struct snapshot *snap, struct buf *b)
 {
 	char name[64];
 	size_t f, i, k;
@@ -257,8 +257,8 @@ perfdata(const struct status_info *si, struct buf *b)
 		snprintf(name, sizeof(name), "mydaemon_check_perfdata%s",
 		    perf_families[f].suffix);
 		family(b, name, "gauge", perf_families[f].help);
-		for (i = 0; i < si->nchecks; i++) {
-			const struct check_status *c = si->checks[i];
+		for (i = 0; i < snap->nchecks; i++) {
+			const struct check_status *c = snap->checks[i];
 
 			for (k = 0; k < c->nperf; k++) {
 				const struct perf_item *p = &c->perf[k];
@@ -281,18 +281,18 @@ perfdata(const struct status_info *si, struct buf *b)
 }
 
 void
-metrics_render(const struct status_info *si, struct buf *b)
+metrics_render(const struct snapshot *snap, struct buf *b)
 {
 	size_t i, w;
 
-	daemon_metrics(si, b);
-	process(si, b);
-	verdict(si, b);
+	daemon_metrics(snap, b);
+	process(snap, b);
+	verdict(snap, b);
 	for (w = 0; w < NWHAT; w++) {
 		family(b, per_check[w].name, per_check[w].type,
 		    per_check[w].help);
-		for (i = 0; i < si->nchecks; i++)
-			check_sample(b, (enum what)w, si->checks[i]);
+		for (i = 0; i < snap->nchecks; i++)
+			check_sample(b, (enum what)w, snap->checks[i]);
 	}
-	perfdata(si, b);
+	perfdata(snap, b);
 }

@@ -17,6 +17,6 @@ struct buf;
  * label,unit} with _min, _max, _warning_low, _warning_high,
  * _critical_low and _critical_high where the plugin gave them.
  */
-void	metrics_render(const struct status_info *si, struct buf *b);
+void	metrics_render(const struct snapshot *snap, struct buf *b);
 
 #endif /* MYDAEMON_METRICS_H */

@@ -1,6 +1,6 @@
 /*
  * snapshot.h - what /health, /status, /metrics and the agent port are
- * rendered from.  The running daemon fills a struct status_info for each
+ * rendered from.  The running daemon fills a struct snapshot for each
  * answer; the renderers (health.h, status.h, metrics.h) are pure
  * functions of it, which is what makes them testable byte for byte.
  */
@@ -51,7 +51,7 @@ struct process_info {
 	uint64_t	 open_fds, max_fds;
 };
 
-struct status_info {
+struct snapshot {
 	const char	*version;
 	const char	*host;
 	long		 pid;

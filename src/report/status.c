@@ -118,40 +118,40 @@ check(struct buf *b, const struct check_status *c)
 }
 
 static void
-maintenance(struct buf *b, const struct status_info *si)
+maintenance(struct buf *b, const struct snapshot *snap)
 {
 	key(b, "maintenance");
 	buf_puts(b, "{\"active\":");
-	buf_puts(b, si->maint_config || si->maint_drain ? "true" : "false");
+	buf_puts(b, snap->maint_config || snap->maint_drain ? "true" : "false");
 	key(b, "source");
-	if (si->maint_config && si->maint_drain)
+	if (snap->maint_config && snap->maint_drain)
 		buf_puts(b, "\"config+drain\"");
-	else if (si->maint_config || si->maint_drain)
-		buf_puts(b, si->maint_drain ? "\"drain\"" : "\"config\"");
+	else if (snap->maint_config || snap->maint_drain)
+		buf_puts(b, snap->maint_drain ? "\"drain\"" : "\"config\"");
 	else
 		buf_puts(b, "null");
 	key(b, "since");
-	seconds(b, (si->maint_config || si->maint_drain) &&
-	    si->maint_since > 0, si->maint_since);
+	seconds(b, (snap->maint_config || snap->maint_drain) &&
+	    snap->maint_since > 0, snap->maint_since);
 	key(b, "reason");
-	text_json_str(b, si->maint_reason);
+	text_json_str(b, snap->maint_reason);
 	buf_putc(b, '}');
 }
 
 static void
-checks(struct buf *b, const struct status_info *si)
+checks(struct buf *b, const struct snapshot *snap)
 {
 	const struct check_status *main_check = NULL;
 	size_t i;
 
 	key(b, "checks");
 	buf_putc(b, '[');
-	for (i = 0; i < si->nchecks; i++) {
+	for (i = 0; i < snap->nchecks; i++) {
 		if (i > 0)
 			buf_putc(b, ',');
-		check(b, si->checks[i]);
-		if (strcmp(si->checks[i]->name, "main") == 0)
-			main_check = si->checks[i];
+		check(b, snap->checks[i]);
+		if (strcmp(snap->checks[i]->name, "main") == 0)
+			main_check = snap->checks[i];
 	}
 	buf_putc(b, ']');
 	key(b, "check");
@@ -163,62 +163,62 @@ checks(struct buf *b, const struct status_info *si)
 
 /* The effective health, as /health says it, and the checks' own. */
 static void
-verdicts(struct buf *b, const struct status_info *si)
+verdicts(struct buf *b, const struct snapshot *snap)
 {
 	struct buf text = { 0 };
 	struct verdict v;
 	const char *state;
 
-	(void)health_effective(si, NULL, &state);
+	(void)health_effective(snap, NULL, &state);
 	key(b, "health");
 	text_json_str(b, state);
-	health_text(si, NULL, &text);
+	health_text(snap, NULL, &text);
 	key(b, "health_text");
 	if (text.len > 0 && !text.failed)
 		text_json(b, text.data, text.len);
 	else
 		buf_puts(b, "null");
 	buf_free(&text);
-	health_verdict(si->checks, si->nchecks, &v);
+	health_verdict(snap->checks, snap->nchecks, &v);
 	key(b, "checks_health");
 	text_json_str(b, health_name(v.state));
 }
 
 void
-status_json(const struct status_info *si, struct buf *b)
+status_json(const struct snapshot *snap, struct buf *b)
 {
-	double up = si->now - si->start_time;
+	double up = snap->now - snap->start_time;
 
 	/* A clock stepped back must not show a negative uptime. */
 	if (!isfinite(up) || up < 0)
 		up = 0;
 	buf_puts(b, "{\"name\":\"mydaemon\",\"version\":");
-	text_json_str(b, si->version);
+	text_json_str(b, snap->version);
 	key(b, "pid");
-	buf_i64(b, si->pid);
+	buf_i64(b, snap->pid);
 	key(b, "host");
-	text_json_str(b, si->host);
+	text_json_str(b, snap->host);
 	key(b, "uptime_seconds");
 	buf_fixed(b, up, 3);
 	key(b, "start_time");
-	buf_fixed(b, si->start_time, 3);
+	buf_fixed(b, snap->start_time, 3);
 	key(b, "config_file");
-	text_json_str(b, si->config_file);
-	u64(b, "config_generation", si->generation);
-	verdicts(b, si);
-	maintenance(b, si);
-	checks(b, si);
+	text_json_str(b, snap->config_file);
+	u64(b, "config_generation", snap->generation);
+	verdicts(b, snap);
+	maintenance(b, snap);
+	checks(b, snap);
 	key(b, "checks_running");
-	buf_u64(b, si->checks_running);
+	buf_u64(b, snap->checks_running);
 	buf_printf(b, ",\"reloads\":{\"ok\":%llu,\"failed\":%llu}"
 	    ",\"log\":{\"reopens\":%llu,\"reopen_failures\":%llu"
 	    ",\"dropped_lines\":%llu}",
-	    (unsigned long long)si->reloads_ok,
-	    (unsigned long long)si->reloads_failed,
-	    (unsigned long long)si->log_reopens,
-	    (unsigned long long)si->log_reopen_failed,
-	    (unsigned long long)si->log_dropped);
-	u64(b, "connections", si->connections);
-	u64(b, "requests", si->requests);
+	    (unsigned long long)snap->reloads_ok,
+	    (unsigned long long)snap->reloads_failed,
+	    (unsigned long long)snap->log_reopens,
+	    (unsigned long long)snap->log_reopen_failed,
+	    (unsigned long long)snap->log_dropped);
+	u64(b, "connections", snap->connections);
+	u64(b, "requests", snap->requests);
 	buf_puts(b, "}\n");
 }

@@ -23,6 +23,6 @@ struct buf;
  *	log { reopens, reopen_failures, dropped_lines }, connections,
  *	requests
  */
-void	status_json(const struct status_info *si, struct buf *b);
+void	status_json(const struct snapshot *snap, struct buf *b);
 
 #endif /* MYDAEMON_STATUS_H */

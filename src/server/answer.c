@@ -56,7 +56,7 @@ head(struct buf *out, int code, const char *ctype, size_t n, int keep)
 	buf_puts(out, "HTTP/1.1 ");
 	buf_u64(out, (uint64_t)code);
 	buf_putc(out, ' ');
-	buf_puts(out, http_reason(code));
+	buf_puts(out, http_status_reason(code));
 	buf_puts(out, "\r\nContent-Type: ");
 	buf_puts(out, ctype);
 	buf_puts(out, "\r\nContent-Length: ");
@@ -81,22 +81,22 @@ static int
 render_health(const struct http_request *req, const char **ctype)
 {
 	const struct check_status *only = NULL;
-	struct status_info si;
+	struct snapshot snap;
 	int hj, js;
 
-	memset(&si, 0, sizeof(si));
-	fill(&si, 0);
-	if (req->path_len > 8 && (only = health_check_named(&si,
+	memset(&snap, 0, sizeof(snap));
+	fill(&snap, 0);
+	if (req->path_len > 8 && (only = health_check_named(&snap,
 	    req->path + 8, req->path_len - 8)) == NULL) {
 		buf_puts(&body, "no such check\n");
 		return 404;
 	}
-	hj = http_accepts(req, "application/health+json");
-	js = !hj && http_accepts(req, "application/json");
+	hj = http_status_accepts(req, "application/health+json");
+	js = !hj && http_status_accepts(req, "application/json");
 	if (!hj && !js)
-		return health_render(&si, only, &body);
+		return health_render(&snap, only, &body);
 	*ctype = hj ? "application/health+json" : "application/json";
-	return health_render_json(&si, only, &body);
+	return health_render_json(&snap, only, &body);
 }
 
 /* The plain /health answer, from the cache (rendered when stale). */
@@ -143,23 +143,23 @@ answer_is_health(const struct http_request *req)
 static int
 render(const struct http_request *req, const char **ctype)
 {
-	struct status_info si;
+	struct snapshot snap;
 
 	if (req->method == HTTP_OTHER) {
-		buf_puts(&body, http_reason(405));
+		buf_puts(&body, http_status_reason(405));
 		buf_putc(&body, '\n');
 		return 405;
 	}
 	if (answer_is_health(req))
 		return render_health(req, ctype);
 	if (path_is(req, "/status") || path_is(req, "/metrics")) {
-		memset(&si, 0, sizeof(si));
-		fill(&si, req->path[1] == 'm' ? ANSWER_PROCESS : 0);
+		memset(&snap, 0, sizeof(snap));
+		fill(&snap, req->path[1] == 'm' ? ANSWER_PROCESS : 0);
 		if (req->path[1] == 'm') {
-			metrics_render(&si, &body);
+			metrics_render(&snap, &body);
 			*ctype = "text/plain; version=0.0.4; charset=utf-8";
 		} else {
-			status_json(&si, &body);
+			status_json(&snap, &body);
 			*ctype = "application/json";
 		}
 		return 200;
@@ -168,7 +168,7 @@ render(const struct http_request *req, const char **ctype)
 		buf_append(&body, index_text, sizeof(index_text) - 1);
 		return 200;
 	}
-	buf_puts(&body, http_reason(404));
+	buf_puts(&body, http_status_reason(404));
 	buf_putc(&body, '\n');
 	return 404;
 }
@@ -202,7 +202,7 @@ answer_error(const struct http_request *req, int code, struct buf *out,
     size_t *body_len)
 {
 	buf_reset(&body);
-	buf_puts(&body, http_reason(code));
+	buf_puts(&body, http_status_reason(code));
 	buf_putc(&body, '\n');
 	head(out, code, TEXT, body.len, 0);
 	if (req == NULL || req->method != HTTP_HEAD)

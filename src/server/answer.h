@@ -19,7 +19,7 @@ struct http_request;
 
 /* Who fills the snapshot (what: ANSWER_PROCESS for the process_* too). */
 #define ANSWER_PROCESS	1
-typedef void	answer_status_fn(struct status_info *si, int what);
+typedef void	answer_status_fn(struct snapshot *snap, int what);
 void		answer_set_status(answer_status_fn *fn);
 
 /* Something /health shows changed: render it anew next time. */

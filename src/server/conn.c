@@ -52,7 +52,7 @@ conn_output_done(struct conn *c)
 		return;		/* conn_unpark() goes on */
 	if (c->in != NULL && c->in->scan.pos == 0) {
 		/* Requests that waited while the output was full. */
-		conn_process(c, c->in->data, c->in->len);
+		conn_http_process(c, c->in->data, c->in->len);
 		if (srv.outq.len > 0) {
 			conn_emit(c);
 			return;
@@ -149,7 +149,7 @@ conn_read_agent(struct conn *c)
 	char *nl;
 	ssize_t n;
 
-	if (c->in == NULL && conn_keep_head(c, NULL, 0, &none) == -1) {
+	if (c->in == NULL && conn_http_keep_head(c, NULL, 0, &none) == -1) {
 		conn_free(c);
 		return;
 	}
@@ -173,11 +173,11 @@ conn_read_agent(struct conn *c)
 void
 conn_agent_reply(struct conn *c, const char *sent, size_t n)
 {
-	struct status_info si;
+	struct snapshot snap;
 
-	memset(&si, 0, sizeof(si));
-	srv.fill(&si, 0);
-	agentcheck_line(&si, sent, n, srv.conf->agent_warning_weight,
+	memset(&snap, 0, sizeof(snap));
+	srv.fill(&snap, 0);
+	agent_line(&snap, sent, n, srv.conf->agent_warning_weight,
 	    &srv.outq);
 	c->close_after = 1;
 	free(c->in);
@@ -211,5 +211,5 @@ conn_io(struct loop_io *io, uint32_t events)
 	} else if (c->kind == LISTENER_AGENT)
 		conn_read_agent(c);
 	else
-		conn_read_http(c);
+		conn_http_read(c);
 }

@@ -1,7 +1,7 @@
 /*
  * conn.h - one client connection, between server.c (the lists, their
  * timers, accepting, shutdown), conn.c (sending, lingering, the agent
- * port's exchange) and httpconn.c (reading and answering HTTP).
+ * port's exchange) and conn_http.c (reading and answering HTTP).
  * Internal to those three.
  */
 #ifndef MYDAEMON_CONN_H
@@ -85,12 +85,12 @@ void	conn_linger(struct conn *c);
 void	conn_read_agent(struct conn *c);
 void	conn_agent_reply(struct conn *c, const char *sent, size_t n);
 
-/* httpconn.c */
-void	conn_read_http(struct conn *c);
-void	conn_process(struct conn *c, char *data, size_t len);
-void	conn_answer_error(struct conn *c, const struct http_request *req,
+/* conn_http.c */
+void	conn_http_read(struct conn *c);
+void	conn_http_process(struct conn *c, char *data, size_t len);
+void	conn_http_answer_error(struct conn *c, const struct http_request *req,
 	    int code);
-int	conn_keep_head(struct conn *c, const char *data, size_t len,
+int	conn_http_keep_head(struct conn *c, const char *data, size_t len,
 	    const struct http_scan *scan);
 
 #endif /* MYDAEMON_CONN_H */

@@ -1,5 +1,5 @@
 /*
- * httpconn.c - HTTP on a connection (see conn.h): bytes are read into one
+ * conn_http.c - HTTP on a connection (see conn.h): bytes are read into one
  * scratch buffer and answered from there; only a request head that is
  * not complete yet gets a buffer of the connection's own, and a head
  * that cannot be valid is answered 400 at its first bad byte.  Several
@@ -63,7 +63,7 @@ access_log(struct conn *c, const struct http_request *req, int code,
 	if (n > 0 && (size_t)n >= sizeof(line))
 		line[(n = sizeof(line) - 1) - 1] = '\n';
 	if (n > 0)
-		logsink_write(srv.access_sink, line, (size_t)n);
+		log_sink_write(srv.access_sink, line, (size_t)n);
 }
 
 static void
@@ -96,7 +96,7 @@ answer(struct conn *c, const struct http_request *req)
 }
 
 void
-conn_answer_error(struct conn *c, const struct http_request *req, int code)
+conn_http_answer_error(struct conn *c, const struct http_request *req, int code)
 {
 	size_t n;
 
@@ -110,7 +110,7 @@ conn_answer_error(struct conn *c, const struct http_request *req, int code)
 
 /* Keep len bytes as the start of a head (scan: how far it was seen). */
 int
-conn_keep_head(struct conn *c, const char *data, size_t len,
+conn_http_keep_head(struct conn *c, const char *data, size_t len,
     const struct http_scan *scan)
 {
 	struct inbuf *in = c->in;
@@ -166,7 +166,7 @@ park(struct conn *c, const char *data, size_t len)
 {
 	struct http_scan none = { 0, 0, 0 };
 
-	if (conn_keep_head(c, data, len, &none) == -1) {
+	if (conn_http_keep_head(c, data, len, &none) == -1) {
 		c->close_after = 1;	/* out of memory: end it */
 		free(c->in);
 		c->in = NULL;
@@ -182,7 +182,7 @@ park(struct conn *c, const char *data, size_t len)
  * valid is answered at its first bad byte.
  */
 void
-conn_process(struct conn *c, char *data, size_t len)
+conn_http_process(struct conn *c, char *data, size_t len)
 {
 	struct http_request req;
 	struct http_scan scan = { 0, 0, 0 };
@@ -197,7 +197,7 @@ conn_process(struct conn *c, char *data, size_t len)
 			return;
 		}
 		if (r != 0) {
-			conn_answer_error(c, NULL, r);
+			conn_http_answer_error(c, NULL, r);
 			len = 0;
 		}
 		memset(&scan, 0, sizeof(scan));
@@ -210,7 +210,7 @@ conn_process(struct conn *c, char *data, size_t len)
 				r = 400;
 		}
 		if (r != 0) {
-			conn_answer_error(c, &req, r);
+			conn_http_answer_error(c, &req, r);
 			break;
 		}
 		if (srv.hold_health && answer_is_health(&req)) {
@@ -221,7 +221,8 @@ conn_process(struct conn *c, char *data, size_t len)
 		off += req.head_len;
 	}
 	if (off < len && !c->close_after) {
-		if (conn_keep_head(c, data + off, len - off, &scan) == -1) {
+		if (conn_http_keep_head(c, data + off, len - off, &scan) ==
+		    -1) {
 			c->close_after = 1;	/* out of memory: end it */
 			free(c->in);
 			c->in = NULL;
@@ -233,7 +234,7 @@ conn_process(struct conn *c, char *data, size_t len)
 }
 
 void
-conn_read_http(struct conn *c)
+conn_http_read(struct conn *c)
 {
 	char *p = srv.scratch;
 	size_t room_left = sizeof(srv.scratch);
@@ -264,9 +265,9 @@ conn_read_http(struct conn *c)
 		conn_touch(c, L_OPEN);	/* the first byte of a head */
 	if (c->in != NULL) {
 		c->in->len += (size_t)n;
-		conn_process(c, c->in->data, c->in->len);
+		conn_http_process(c, c->in->data, c->in->len);
 	} else
-		conn_process(c, srv.scratch, (size_t)n);
+		conn_http_process(c, srv.scratch, (size_t)n);
 	if (c->peer_done && c->in != NULL && srv.outq.len == 0 &&
 	    c->list != L_PARKED) {
 		conn_free(c);		/* EOF in the middle of a head */

@@ -123,7 +123,7 @@ take_adopted(const struct config_listen *a)
 
 	for (i = 0; i < nadopted; i++) {
 		if (adopted[i].fd == -1 ||
-		    !confval_same_addr(&adopted[i].addr, a))
+		    !config_values_same_addr(&adopted[i].addr, a))
 			continue;
 		fd = adopted[i].fd;
 		adopted[i].fd = -1;
@@ -162,7 +162,8 @@ find_current(const struct config_listen *a, enum listener_kind kind)
 	size_t i;
 
 	for (i = 0; i < ncur; i++)
-		if (cur[i].kind == kind && confval_same_addr(&cur[i].addr, a))
+		if (cur[i].kind == kind &&
+		    config_values_same_addr(&cur[i].addr, a))
 			return &cur[i];
 	return NULL;
 }

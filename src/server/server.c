@@ -1,7 +1,7 @@
 /*
  * server.c - the connections (see server.h): their lists and timers,
  * accepting, shutdown.  What happens on a connection is conn.c's (sending,
- * lingering, the agent port) and httpconn.c's (HTTP).
+ * lingering, the agent port) and conn_http.c's (HTTP).
  *
  * Everything is non-blocking and driven by the one loop.  A connection
  * costs little while it is idle: its struct and nothing else.
@@ -215,7 +215,7 @@ on_expiry(struct loop_timer *t)
 		    !c->close_after) {
 			free(c->in);
 			c->in = NULL;
-			conn_answer_error(c, NULL, 408);
+			conn_http_answer_error(c, NULL, 408);
 			conn_touch(c, L_LINGER); /* ends then, sent or not */
 			conn_emit(c);
 		} else
@@ -263,7 +263,7 @@ conn_unpark(struct conn *c)
 {
 	conn_touch(c, L_OPEN);
 	conn_watch(c, EPOLLIN);
-	conn_process(c, c->in->data, c->in->len);
+	conn_http_process(c, c->in->data, c->in->len);
 	if (srv.outq.len > 0)
 		conn_emit(c);
 	else if (c->close_after)

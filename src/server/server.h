@@ -1,7 +1,7 @@
 /*
  * server.h - the connections: HTTP on the listen addresses and HAProxy's
  * agent-check on the agent_listen ones.  The sockets themselves are
- * listener.h's; what is answered is answer.h's and agentcheck.h's.
+ * listener.h's; what is answered is answer.h's and agent_line.h's.
  *
  * At most max_connections are open; when a new client comes at the
  * limit, the connection idle the longest (one with no request in

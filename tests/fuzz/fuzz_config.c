@@ -42,7 +42,7 @@ fail(const char *why)
 	fuzz_fail("config", why, input, input_len);
 }
 
-/* Lines of the text as config.c counts them: LF ends one, so does EOF. */
+/* Lines of the text as config_parse.c counts them: LF ends one, so does EOF. */
 FUZZ_ORACLE static size_t
 count_lines(const char *s, size_t n)
 {
@@ -129,8 +129,8 @@ check_check(const struct config *cfg, size_t i)
 	for (j = 0; j < i; j++)
 		if (strcmp(cfg->checks[j].name, c->name) == 0)
 			fail("two checks have the same name");
-	if (config_check(cfg, c->name) != c)
-		fail("config_check() does not find a check");
+	if (config_sections_find(cfg, c->name) != c)
+		fail("config_sections_find() does not find a check");
 	if (c->argv == NULL || c->argv[0] == NULL || c->argv[0][0] == '\0' ||
 	    c->command == NULL)
 		fail("a check has no command");

@@ -7,7 +7,7 @@
  * input decides how the rest is cut into chunks for http_scan() (0: one
  * chunk); the rest is the bytes a client sent, copied into a buffer of
  * exactly their size so that ASan sees any read past the end.  Each
- * head is judged as the server judges it (httpconn.c: conn_process()),
+ * head is judged as the server judges it (conn_http.c: conn_http_process()),
  * and the pipelined heads after it too.
  *
  * Besides crashes, the harness aborts when an answer breaks what the
@@ -18,7 +18,7 @@
  *    shorter; what is incomplete is incomplete at half its length;
  *  - http_scan() gives the same verdict at the same byte however the
  *    bytes are cut into chunks, and -1 only before HTTP_HEAD_MAX bytes;
- *  - the two agree (httpscan.h): a head that http_parse() takes as a
+ *  - the two agree (http_scan.h): a head that http_parse() takes as a
  *    whole (0, 413 or 505) ends where http_scan() says 0, and the scan
  *    never says 400 or 431 on a prefix of it; where the scan says 0,
  *    http_parse() finds a complete head of exactly that length; and
@@ -74,10 +74,10 @@ check_ok(const char *buf, size_t size, const struct http_request *r)
 	if (r->accept != NULL && (r->accept < buf ||
 	    r->accept + r->accept_len > buf + r->head_len))
 		fail("Accept points out of the head", buf, size);
-	if (r->accept == NULL && (http_accepts(r, "application/json") ||
-	    http_accepts(r, "application/health+json")))
+	if (r->accept == NULL && (http_status_accepts(r, "application/json") ||
+	    http_status_accepts(r, "application/health+json")))
 		fail("no Accept, yet a type is accepted", buf, size);
-	(void)http_accepts(r, "text/plain");
+	(void)http_status_accepts(r, "text/plain");
 	if (http_parse(buf, r->head_len, &again) != 0 ||
 	    again.head_len != r->head_len || again.path != r->path ||
 	    again.path_len != r->path_len || again.method != r->method ||
@@ -207,7 +207,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (size > 0)
 		memcpy(buf, data, size);
-	/* Pipelined heads, answered in order as conn_process() does. */
+	/* Pipelined heads, answered in order as conn_http_process() does. */
 	for (i = 0; i < PIPELINED_MAX; i++) {
 		n = size - off;
 		if (one_head(buf + off, n, seed, &r) != 0 || r.head_len >= n)

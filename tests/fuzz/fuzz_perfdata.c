@@ -18,7 +18,7 @@
  *    is not well-formed Prometheus text (fuzz_check.h), or /status or
  *    health+json is not valid JSON (hence valid UTF-8), /health is not
  *    one line of UTF-8 without control bytes, or the text of the
- *    verdict (health_text(), which agent.c logs with %s) is not
+ *    verdict (health_text(), which daemon.c logs with %s) is not
  *    NUL-terminated at its length as buf.h promises.
  */
 #include <math.h>
@@ -245,7 +245,7 @@ render(const char *out, size_t n, const char *text,
 	static const char *const names[] = { "main", "disk", "fuzz_check-1" };
 	struct check_status	 c;
 	const struct check_status *list[1] = { &c };
-	struct status_info	 si;
+	struct snapshot	 si;
 	struct buf		 b = { 0 };
 	const char		*why;
 	int			 code;
@@ -300,7 +300,7 @@ render(const char *out, size_t n, const char *text,
 		fail_out("/status is not valid UTF-8", &b);
 	check_json("/status", &b);
 	/*
-	 * health_text() alone, as agent.c logs it and sends it to systemd
+	 * health_text() alone, as daemon.c logs it and sends it to systemd
 	 * with %s: one line, NUL-terminated at its length (buf.h).
 	 */
 	buf_reset(&b);

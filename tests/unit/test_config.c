@@ -806,11 +806,14 @@ test_sections(void)
 	ok(cfg->checks[2].affects_health == 1 && cfg->checks[2].line == 13,
 	    "section: CRLF, affects_health On");
 
-	ok(config_check(cfg, "disk") == d && config_check(cfg, "load") == l,
-	    "config_check finds a check by name");
-	ok(config_check(cfg, "nope") == NULL, "config_check: no such name");
-	ok(config_check(cfg, "Disk") == NULL && config_check(cfg, "") == NULL,
-	    "config_check: names are exact; no check is named \"\"");
+	ok(config_sections_find(cfg, "disk") == d &&
+	    config_sections_find(cfg, "load") == l,
+	    "config_sections_find finds a check by name");
+	ok(config_sections_find(cfg, "nope") == NULL,
+	    "config_sections_find: no such name");
+	ok(config_sections_find(cfg, "Disk") == NULL &&
+	    config_sections_find(cfg, "") == NULL,
+	    "config_sections_find: names are exact; no check is named \"\"");
 	config_free(cfg);
 }
 
@@ -846,12 +849,13 @@ test_section_values(void)
 	    "flat keys and a section of another name");
 	ok(cfg && cfg->nchecks == 2 && strcmp(cfg->checks[0].name, "main") ==
 	    0 && strcmp(cfg->checks[1].name, "x") == 0 &&
-	    config_check(cfg, "main") == &cfg->checks[0],
+	    config_sections_find(cfg, "main") == &cfg->checks[0],
 	    "the flat check main comes first, then the sections");
 	config_free(cfg);
 	cfg = good("check_interval = 5s\ncheck_rise = 2\n",
 	    "flat check_* keys without check_command");
-	ok(cfg && cfg->nchecks == 0 && config_check(cfg, "main") == NULL,
+	ok(cfg && cfg->nchecks == 0 &&
+	    config_sections_find(cfg, "main") == NULL,
 	    "no check_command: no check main");
 	config_free(cfg);
 }

@@ -210,7 +210,7 @@ enum { DISK, LOAD, NTP, RAID, WEB, NCHK };
 static struct buf out;		/* reused by every render, as server.c does */
 static struct check_status chk[NCHK];
 static const struct check_status *chkp[NCHK];
-static struct status_info si;
+static struct snapshot si;
 
 static const struct perf_item disk_perf[] = {
 	{ "/", "percent", 97, 0, 100, 0, 90, 0, 95,

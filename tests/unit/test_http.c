@@ -648,8 +648,8 @@ test_huge(void)
 }
 
 /*
- * The answer the server gives bytes that came in one read (httpconn.c:
- * conn_process): http_parse's, or the scan's while the head may still
+ * The answer the server gives bytes that came in one read (conn_http.c:
+ * conn_http_process): http_parse's, or the scan's while the head may still
  * become valid.  *at is where the scan stopped.
  */
 static int
@@ -688,8 +688,8 @@ test_garbage_at_once(void)
 	}
 	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
 		rc = verdict(junk, lens[i], &at);
-		ok(rc == 400 && at == 0, "%zu bytes of garbage in one read: 400 "
-		    "at byte 0 (got %d at %zu)", lens[i], rc, at);
+		ok(rc == 400 && at == 0, "%zu bytes of garbage in one read: "
+		    "400 at byte 0 (got %d at %zu)", lens[i], rc, at);
 	}
 	memset(junk, 0, 16384);
 	ok(verdict(junk, 16384, &at) == 400 && at == 0,
@@ -805,19 +805,20 @@ test_garbage(void)
 static void
 test_reason(void)
 {
-	is_str(http_reason(200), "OK", "200");
-	is_str(http_reason(400), "Bad Request", "400");
-	is_str(http_reason(404), "Not Found", "404");
-	is_str(http_reason(405), "Method Not Allowed", "405");
-	is_str(http_reason(408), "Request Timeout", "408");
-	is_str(http_reason(413), "Content Too Large", "413");
-	is_str(http_reason(431), "Request Header Fields Too Large", "431");
-	is_str(http_reason(500), "Internal Server Error", "500");
-	is_str(http_reason(503), "Service Unavailable", "503");
-	is_str(http_reason(505), "HTTP Version Not Supported", "505");
-	is_str(http_reason(0), "Unknown", "0");
-	is_str(http_reason(-1), "Unknown", "-1");
-	is_str(http_reason(201), "Unknown", "201");
+	is_str(http_status_reason(200), "OK", "200");
+	is_str(http_status_reason(400), "Bad Request", "400");
+	is_str(http_status_reason(404), "Not Found", "404");
+	is_str(http_status_reason(405), "Method Not Allowed", "405");
+	is_str(http_status_reason(408), "Request Timeout", "408");
+	is_str(http_status_reason(413), "Content Too Large", "413");
+	is_str(http_status_reason(431), "Request Header Fields Too Large",
+	    "431");
+	is_str(http_status_reason(500), "Internal Server Error", "500");
+	is_str(http_status_reason(503), "Service Unavailable", "503");
+	is_str(http_status_reason(505), "HTTP Version Not Supported", "505");
+	is_str(http_status_reason(0), "Unknown", "0");
+	is_str(http_status_reason(-1), "Unknown", "-1");
+	is_str(http_status_reason(201), "Unknown", "201");
 }
 
 int

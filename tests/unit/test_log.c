@@ -295,7 +295,7 @@ test_file_create(void)
 	char		 path[PATH_MAX], text[256], err[256];
 
 	path_in(path, "create.log");
-	s = logsink_open(path, LOG_DAEMON, (uid_t)-1, (gid_t)-1, err,
+	s = log_sink_open(path, LOG_DAEMON, (uid_t)-1, (gid_t)-1, err,
 	    sizeof(err));
 	ok(s != NULL, "file sink opens a new file");
 	if (stat(path, &st) == -1)
@@ -304,31 +304,31 @@ test_file_create(void)
 	    "new file has mode 0640 despite umask 022 (%o)",
 	    (unsigned)(st.st_mode & 07777));
 	/* what log_sink_spec() showed: the sink knows its own path */
-	ok(logsink_reopen(s, err, sizeof(err)) == 0,
+	ok(log_sink_reopen(s, err, sizeof(err)) == 0,
 	    "the sink reopens at its own path");
-	ok(logsink_write(s, "one\n", 4) == 0, "write a line");
-	ok(logsink_write(s, "two\n", 4) == 0, "write another");
+	ok(log_sink_write(s, "one\n", 4) == 0, "write a line");
+	ok(log_sink_write(s, "two\n", 4) == 0, "write another");
 	is_str(slurp(path, text, sizeof(text)), "one\ntwo\n",
 	    "lines are in the file, in order");
 
 	/* O_APPEND: after a truncation the next line lands at offset 0 */
 	ok(truncate(path, 0) == 0, "truncate the file under the sink");
-	logsink_write(s, "three\n", 6);
+	log_sink_write(s, "three\n", 6);
 	is_str(slurp(path, text, sizeof(text)), "three\n",
 	    "O_APPEND: no hole after copytruncate");
-	ok(logsink_dropped(s) == 0, "nothing dropped");
-	logsink_close(s);
+	ok(log_sink_dropped(s) == 0, "nothing dropped");
+	log_sink_close(s);
 
 	/* an existing file keeps its contents and its mode */
 	ok(chmod(path, 0600) == 0, "make the file 0600");
-	s = logsink_open(path, LOG_DAEMON, (uid_t)-1, (gid_t)-1, err,
+	s = log_sink_open(path, LOG_DAEMON, (uid_t)-1, (gid_t)-1, err,
 	    sizeof(err));
-	logsink_write(s, "four\n", 5);
+	log_sink_write(s, "four\n", 5);
 	is_str(slurp(path, text, sizeof(text)), "three\nfour\n",
 	    "reopening an existing file appends");
 	ok(stat(path, &st) == 0 && (st.st_mode & 07777) == 0600,
 	    "an existing file's mode is left alone");
-	logsink_close(s);
+	log_sink_close(s);
 }
 
 static void
@@ -341,7 +341,7 @@ test_open_errors(void)
 
 	path_in(path, "missing/x.log");
 	errno = 0;
-	s = logsink_open(path, LOG_DAEMON, (uid_t)-1, (gid_t)-1, err,
+	s = log_sink_open(path, LOG_DAEMON, (uid_t)-1, (gid_t)-1, err,
 	    sizeof(err));
 	ok(s == NULL && errno == ENOENT,
 	    "a path in a missing directory fails with ENOENT");
@@ -352,18 +352,18 @@ test_open_errors(void)
 	    "... and creates no directory without a user");
 
 	path_in(path, "create.log/x.log");
-	s = logsink_open(path, LOG_DAEMON, (uid_t)-1, (gid_t)-1, err,
+	s = log_sink_open(path, LOG_DAEMON, (uid_t)-1, (gid_t)-1, err,
 	    sizeof(err));
 	snprintf(want, sizeof(want), "cannot open log file %s: Not a directory",
 	    path);
 	ok(s == NULL && errno == ENOTDIR, "a path under a file fails");
 	is_str(err, want, "... with ENOTDIR's text");
 
-	s = logsink_open("relative.log", LOG_DAEMON, (uid_t)-1, (gid_t)-1,
+	s = log_sink_open("relative.log", LOG_DAEMON, (uid_t)-1, (gid_t)-1,
 	    err, sizeof(err));
 	ok(s == NULL && errno == EINVAL, "a relative path is refused");
 	ok(strstr(err, "\"relative.log\"") != NULL, "... naming it: %s", err);
-	s = logsink_open("", LOG_DAEMON, (uid_t)-1, (gid_t)-1, NULL, 0);
+	s = log_sink_open("", LOG_DAEMON, (uid_t)-1, (gid_t)-1, NULL, 0);
 	ok(s == NULL, "an empty spec is refused, with no err buffer");
 }
 
@@ -383,7 +383,7 @@ test_links(void)
 	ok(put_file(target, "precious\n") == 0 && symlink(target, path) == 0,
 	    "plant a symlink to a precious file");
 	errno = 0;
-	s = logsink_open(path, LOG_DAEMON, (uid_t)-1, (gid_t)-1, err,
+	s = log_sink_open(path, LOG_DAEMON, (uid_t)-1, (gid_t)-1, err,
 	    sizeof(err));
 	ok(s == NULL && errno == ELOOP, "a symlink as log file is refused");
 	ok(strncmp(err, "cannot open log file ", 21) == 0,
@@ -393,7 +393,7 @@ test_links(void)
 
 	unlink(path);
 	ok(symlink(other, path) == 0, "plant a dangling symlink");
-	s = logsink_open(path, LOG_DAEMON, (uid_t)-1, (gid_t)-1, err,
+	s = log_sink_open(path, LOG_DAEMON, (uid_t)-1, (gid_t)-1, err,
 	    sizeof(err));
 	ok(s == NULL && lstat(other, &st) == -1,
 	    "a dangling symlink is refused and its target not created");
@@ -401,7 +401,7 @@ test_links(void)
 	unlink(path);
 	ok(link(target, path) == 0, "plant a second hard link");
 	errno = 0;
-	s = logsink_open(path, LOG_DAEMON, (uid_t)-1, (gid_t)-1, err,
+	s = log_sink_open(path, LOG_DAEMON, (uid_t)-1, (gid_t)-1, err,
 	    sizeof(err));
 	ok(s == NULL && errno == EPERM, "a second hard link is refused");
 	is_str(slurp(target, text, sizeof(text)), "precious\n",
@@ -409,26 +409,26 @@ test_links(void)
 
 	/* the same traps planted at a path already open, before a reopen */
 	unlink(path);
-	s = logsink_open(path, LOG_DAEMON, (uid_t)-1, (gid_t)-1, err,
+	s = log_sink_open(path, LOG_DAEMON, (uid_t)-1, (gid_t)-1, err,
 	    sizeof(err));
-	ok(s != NULL && logsink_write(s, "old\n", 4) == 0,
+	ok(s != NULL && log_sink_write(s, "old\n", 4) == 0,
 	    "a plain file at that path opens");
 	ok(rename(path, rotated) == 0 && symlink(target, path) == 0,
 	    "rotate it and plant a symlink in its place");
 	errno = 0;
-	ok(logsink_reopen(s, err, sizeof(err)) == -1 && errno == ELOOP,
+	ok(log_sink_reopen(s, err, sizeof(err)) == -1 && errno == ELOOP,
 	    "a reopen does not follow the symlink");
 	unlink(path);
 	ok(link(target, path) == 0, "plant a hard link in its place");
 	errno = 0;
-	ok(logsink_reopen(s, err, sizeof(err)) == -1 && errno == EPERM,
+	ok(log_sink_reopen(s, err, sizeof(err)) == -1 && errno == EPERM,
 	    "a reopen does not take the hard link");
-	ok(logsink_write(s, "kept\n", 5) == 0, "the old fd still takes lines");
+	ok(log_sink_write(s, "kept\n", 5) == 0, "the old fd still takes lines");
 	is_str(slurp(rotated, text, sizeof(text)), "old\nkept\n",
 	    "... into the old file");
 	is_str(slurp(target, text, sizeof(text)), "precious\n",
 	    "the target is untouched");
-	logsink_close(s);
+	log_sink_close(s);
 	unlink(path);
 }
 
@@ -439,7 +439,7 @@ test_main_log(void)
 	char		 path[PATH_MAX], got[4096], want[256], err[256];
 
 	path_in(path, "main.log");
-	s = logsink_open(path, LOG_DAEMON, (uid_t)-1, (gid_t)-1, err,
+	s = log_sink_open(path, LOG_DAEMON, (uid_t)-1, (gid_t)-1, err,
 	    sizeof(err));
 	old = log_set_sink(s);
 	ok(old == NULL, "the default sink is stderr (NULL)");
@@ -469,7 +469,7 @@ test_main_log(void)
 	    "control bytes from log_info are escaped as \\xHH");
 
 	ok(log_set_sink(old) == s, "setting the old sink returns the file");
-	logsink_close(s);
+	log_sink_close(s);
 }
 
 /* log_warn appends strerror(errno); the x forms do not. */
@@ -480,7 +480,7 @@ test_warn_err(void)
 	char		 path[PATH_MAX], got[4096], want[256];
 
 	path_in(path, "main.log");
-	s = logsink_open(path, LOG_DAEMON, (uid_t)-1, (gid_t)-1, NULL, 0);
+	s = log_sink_open(path, LOG_DAEMON, (uid_t)-1, (gid_t)-1, NULL, 0);
 	old = log_set_sink(s);
 	errno = ENOENT;
 	log_warn("open %s", "x");
@@ -505,7 +505,7 @@ test_warn_err(void)
 	    expect(want, sizeof(want), "error", "fatal-ish thing"), "log_errx");
 	ok(errno == EINTR, "log_errx keeps errno");
 	log_set_sink(old);
-	logsink_close(s);
+	log_sink_close(s);
 }
 
 static void
@@ -516,7 +516,7 @@ test_level_filter(void)
 	char		 text[8192];
 
 	path_in(path, "main.log");
-	s = logsink_open(path, LOG_DAEMON, (uid_t)-1, (gid_t)-1, NULL, 0);
+	s = log_sink_open(path, LOG_DAEMON, (uid_t)-1, (gid_t)-1, NULL, 0);
 	old = log_set_sink(s);
 	log_set_level(LOG_NOTICE);
 	slurp(path, text, sizeof(text));
@@ -534,7 +534,7 @@ test_level_filter(void)
 	    expect(want, sizeof(want), "debug", "dbg"), "log_debug at debug");
 
 	ok(log_set_sink(old) == s, "setting the old sink returns the file");
-	logsink_close(s);
+	log_sink_close(s);
 	log_set_level(LOG_INFO);
 }
 
@@ -547,7 +547,7 @@ test_fork_pid(void)
 	int		 status;
 
 	path_in(path, "fork.log");
-	s = logsink_open(path, LOG_DAEMON, (uid_t)-1, (gid_t)-1, NULL, 0);
+	s = log_sink_open(path, LOG_DAEMON, (uid_t)-1, (gid_t)-1, NULL, 0);
 	old = log_set_sink(s);
 	if ((pid = fork()) == 0) {
 		log_info("from the child");
@@ -558,7 +558,7 @@ test_fork_pid(void)
 	    (long)pid);
 	is_str(last_logged(path, got, sizeof(got)), want,
 	    "a forked child logs its own pid");
-	logsink_close(log_set_sink(old));
+	log_sink_close(log_set_sink(old));
 }
 
 static void
@@ -568,13 +568,13 @@ test_dev_full(void)
 	uint64_t	 before;
 	char		 err[256];
 
-	s = logsink_open("/dev/full", LOG_DAEMON, (uid_t)-1, (gid_t)-1, err,
+	s = log_sink_open("/dev/full", LOG_DAEMON, (uid_t)-1, (gid_t)-1, err,
 	    sizeof(err));
 	ok(s != NULL, "/dev/full opens");
 	errno = EDOM;
-	ok(logsink_write(s, "x\n", 2) == -1, "writing to it fails");
-	ok(errno == EDOM, "logsink_write keeps errno");
-	ok(logsink_dropped(s) == 1, "the drop is counted by the sink");
+	ok(log_sink_write(s, "x\n", 2) == -1, "writing to it fails");
+	ok(errno == EDOM, "log_sink_write keeps errno");
+	ok(log_sink_dropped(s) == 1, "the drop is counted by the sink");
 
 	before = log_dropped();
 	old = log_set_sink(s);
@@ -585,10 +585,10 @@ test_dev_full(void)
 	log_debug("filtered: neither written nor counted");
 	ok(errno == EDOM, "errno kept across failing writes");
 	ok(log_dropped() == before + 3, "three lines dropped in the total");
-	ok(logsink_dropped(s) == 4, "and four by the sink");
+	ok(log_sink_dropped(s) == 4, "and four by the sink");
 
 	ok(log_set_sink(old) == s, "swap /dev/full out");
-	logsink_close(s);
+	log_sink_close(s);
 	ok(log_dropped() == before + 3, "the total survives the swap");
 }
 
@@ -602,7 +602,7 @@ test_reopen_rotate(void)
 
 	path_in(path, "rotate.log");
 	path_in(rotated, "rotate.log.1");
-	s = logsink_open(path, LOG_DAEMON, (uid_t)-1, (gid_t)-1, err,
+	s = log_sink_open(path, LOG_DAEMON, (uid_t)-1, (gid_t)-1, err,
 	    sizeof(err));
 	old = log_set_sink(s);
 	log_info("before rotation");
@@ -622,7 +622,7 @@ test_reopen_rotate(void)
 	    "until the reopen, lines went to the renamed file");
 	ok(stat(path, &st) == 0 && (st.st_mode & 07777) == 0640,
 	    "the new file is 0640 too");
-	logsink_close(log_set_sink(old));
+	log_sink_close(log_set_sink(old));
 }
 
 static void
@@ -637,27 +637,27 @@ test_reopen_failure(void)
 	path_in(dir, "gone");
 	path_in(path, "gone/b.log");
 	mkdir(dir, 0700);
-	s = logsink_open(path, LOG_DAEMON, (uid_t)-1, (gid_t)-1, err,
+	s = log_sink_open(path, LOG_DAEMON, (uid_t)-1, (gid_t)-1, err,
 	    sizeof(err));
 	ok(s != NULL, "open a log in a directory");
-	logsink_write(s, "first\n", 6);
+	log_sink_write(s, "first\n", 6);
 	rfd = open(path, O_RDONLY);
 	ok(rfd != -1 && unlink(path) == 0 && rmdir(dir) == 0,
 	    "remove the file and its directory");
 
 	errno = 0;
-	ok(logsink_reopen(s, err, sizeof(err)) == -1 && errno == ENOENT,
+	ok(log_sink_reopen(s, err, sizeof(err)) == -1 && errno == ENOENT,
 	    "reopen fails with ENOENT");
 	snprintf(want, sizeof(want),
 	    "cannot reopen log file %s: No such file or directory", path);
 	is_str(err, want, "... and says why");
 	/* SPEC 9: a removed file is no log; its lines drop, counted */
-	ok(logsink_write(s, "second\n", 7) == -1,
+	ok(log_sink_write(s, "second\n", 7) == -1,
 	    "a line for the removed file is not written");
 	n = read(rfd, text, sizeof(text) - 1);
 	text[n < 0 ? 0 : n] = '\0';
 	is_str(text, "first\n", "... the removed file got nothing more");
-	ok(logsink_dropped(s) == 1, "... and it was counted as dropped");
+	ok(log_sink_dropped(s) == 1, "... and it was counted as dropped");
 	close(rfd);
 
 	/* through log_reopen, and what log_sink_spec() showed: the path */
@@ -667,10 +667,10 @@ test_reopen_failure(void)
 	    "log_reopen fails the same way");
 	ok(mkdir(dir, 0700) == 0 && log_reopen(err, sizeof(err)) == 0,
 	    "once the directory is back, log_reopen succeeds");
-	logsink_write(s, "third\n", 6);
+	log_sink_write(s, "third\n", 6);
 	is_str(slurp(path, text, sizeof(text)), "third\n",
 	    "the sink kept its path: a new file there");
-	logsink_close(log_set_sink(old));
+	log_sink_close(log_set_sink(old));
 }
 
 /* As root, a log for an unprivileged user gets its directory and file. */
@@ -689,7 +689,7 @@ test_root_owner(void)
 	}
 	path_in(dir, "owned");
 	path_in(path, "owned/d.log");
-	s = logsink_open(path, LOG_DAEMON, uid, gid, err, sizeof(err));
+	s = log_sink_open(path, LOG_DAEMON, uid, gid, err, sizeof(err));
 	ok(s != NULL, "root: open creates the missing directory (%s)",
 	    s == NULL ? err : "ok");
 	ok(stat(dir, &st) == 0 && (st.st_mode & 07777) == 0750 &&
@@ -698,16 +698,16 @@ test_root_owner(void)
 	ok(stat(path, &st) == 0 && (st.st_mode & 07777) == 0640 &&
 	    st.st_uid == uid && st.st_gid == gid,
 	    "the file is 0640 and owned by the user");
-	logsink_close(s);
+	log_sink_close(s);
 
 	ok(chown(path, 0, 0) == 0, "give the file back to root");
-	s = logsink_open(path, LOG_DAEMON, uid, gid, err, sizeof(err));
+	s = log_sink_open(path, LOG_DAEMON, uid, gid, err, sizeof(err));
 	ok(s != NULL && stat(path, &st) == 0 && st.st_uid == 0,
 	    "an existing file is not chowned");
-	logsink_close(s);
+	log_sink_close(s);
 
 	path_in(path, "no/such/e.log");
-	s = logsink_open(path, LOG_DAEMON, uid, gid, err, sizeof(err));
+	s = log_sink_open(path, LOG_DAEMON, uid, gid, err, sizeof(err));
 	ok(s == NULL && errno == ENOENT &&
 	    strncmp(err, "cannot create log directory ", 28) == 0,
 	    "only one missing level is created: %s", err);
@@ -729,12 +729,12 @@ test_fifo(void)
 	path_in(path, "log.fifo");
 	ok(mkfifo(path, 0600) == 0, "make a FIFO");
 	errno = 0;
-	s = logsink_open(path, LOG_DAEMON, (uid_t)-1, (gid_t)-1, err,
+	s = log_sink_open(path, LOG_DAEMON, (uid_t)-1, (gid_t)-1, err,
 	    sizeof(err));
 	ok(s == NULL && errno == ENXIO,
 	    "a FIFO nobody reads fails to open instead of blocking");
 	rfd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	s = logsink_open(path, LOG_DAEMON, (uid_t)-1, (gid_t)-1, err,
+	s = log_sink_open(path, LOG_DAEMON, (uid_t)-1, (gid_t)-1, err,
 	    sizeof(err));
 	if (!ok(rfd != -1 && s != NULL, "a FIFO with a reader opens")) {
 		close(rfd);
@@ -753,9 +753,9 @@ test_fifo(void)
 	memset(msg, 'f', sizeof(msg) - 1);
 	msg[sizeof(msg) - 1] = '\0';
 	total = log_dropped();
-	for (i = 0; i < 10000 && logsink_dropped(s) == 0; i++)
+	for (i = 0; i < 10000 && log_sink_dropped(s) == 0; i++)
 		log_info("%s", msg);
-	lost = logsink_dropped(s);
+	lost = log_sink_dropped(s);
 	ok(lost > 0 && log_dropped() == total + lost,
 	    "a full FIFO drops lines without blocking (%d sent)", i);
 	while (len < sizeof(buf) &&
@@ -775,10 +775,10 @@ test_fifo(void)
 	sigaction(SIGPIPE, &sa, &osa);
 	errno = EDOM;
 	log_info("nobody reads");
-	ok(errno == EDOM && logsink_dropped(s) == lost + 1,
+	ok(errno == EDOM && log_sink_dropped(s) == lost + 1,
 	    "a FIFO whose reader left drops the line");
 	sigaction(SIGPIPE, &osa, NULL);
-	logsink_close(log_set_sink(old));
+	log_sink_close(log_set_sink(old));
 }
 
 /*
@@ -840,11 +840,11 @@ test_stderr(void)
 	dup2(fd, STDERR_FILENO);
 	close(fd);
 
-	s = logsink_open("stderr", LOG_DAEMON, (uid_t)-1, (gid_t)-1, NULL, 0);
-	ok(s != NULL && logsink_write(s, "raw\n", 4) == 0,
+	s = log_sink_open("stderr", LOG_DAEMON, (uid_t)-1, (gid_t)-1, NULL, 0);
+	ok(s != NULL && log_sink_write(s, "raw\n", 4) == 0,
 	    "a stderr sink writes");
-	ok(logsink_reopen(s, NULL, 0) == 0, "reopening stderr is a no-op");
-	logsink_close(s);
+	ok(log_sink_reopen(s, NULL, 0) == 0, "reopening stderr is a no-op");
+	log_sink_close(s);
 	ok(fcntl(STDERR_FILENO, F_GETFD) != -1,
 	    "closing the stderr sink leaves fd 2 open");
 
@@ -853,17 +853,17 @@ test_stderr(void)
 	is_str(last_logged(path, got, sizeof(got)),
 	    expect(want, sizeof(want), "info", "default sink"),
 	    "after log_init lines go to stderr");
-	s = logsink_open("/dev/null", LOG_DAEMON, (uid_t)-1, (gid_t)-1,
+	s = log_sink_open("/dev/null", LOG_DAEMON, (uid_t)-1, (gid_t)-1,
 	    NULL, 0);
 	old = log_set_sink(s);
 	ok(old == NULL && log_set_sink(NULL) == s,
 	    "setting NULL gives back the sink that was set");
-	logsink_close(s);
+	log_sink_close(s);
 	log_info("back on stderr");
 	is_str(last_logged(path, got, sizeof(got)),
 	    expect(want, sizeof(want), "info", "back on stderr"),
 	    "... and NULL restores the default");
-	logsink_close(logsink_stderr());
+	log_sink_close(log_sink_stderr());
 	log_info("still there");
 	is_str(last_logged(path, got, sizeof(got)),
 	    expect(want, sizeof(want), "info", "still there"),
@@ -932,7 +932,7 @@ static void
 stderr_child(int out)
 {
 	char		 buf[4096], want[256];
-	uint64_t	 before = logsink_dropped(logsink_stderr());
+	uint64_t	 before = log_sink_dropped(log_sink_stderr());
 	uint64_t	 total = log_dropped();
 	ssize_t		 n;
 	int		 p[2], fl;
@@ -957,11 +957,11 @@ stderr_child(int out)
 	errno = EDOM;
 	log_info("nobody reads stderr");
 	report(out, errno == EDOM &&
-	    logsink_dropped(logsink_stderr()) == before + 1 &&
+	    log_sink_dropped(log_sink_stderr()) == before + 1 &&
 	    log_dropped() == total + 1,
 	    "a full stderr pipe drops the line instead of blocking");
-	report(out, logsink_write(logsink_stderr(), "x\n", 2) == -1,
-	    "... and so does logsink_write");
+	report(out, log_sink_write(log_sink_stderr(), "x\n", 2) == -1,
+	    "... and so does log_sink_write");
 
 	fcntl(p[0], F_SETFL, O_NONBLOCK);
 	while (read(p[0], buf, sizeof(buf)) > 0)
@@ -976,7 +976,7 @@ stderr_child(int out)
 	close(p[0]);
 	signal(SIGPIPE, SIG_IGN);	/* as the daemon does */
 	log_info("the reader is gone");
-	report(out, logsink_dropped(logsink_stderr()) == before + 3,
+	report(out, log_sink_dropped(log_sink_stderr()) == before + 3,
 	    "a stderr pipe without a reader drops the line");
 	alarm(0);
 }
@@ -1006,7 +1006,7 @@ torn_child(int out)
 
 	signal(SIGXFSZ, SIG_IGN);
 	path_in(path, "torn.log");
-	s = logsink_open(path, LOG_DAEMON, (uid_t)-1, (gid_t)-1, err,
+	s = log_sink_open(path, LOG_DAEMON, (uid_t)-1, (gid_t)-1, err,
 	    sizeof(err));
 	if (s == NULL) {
 		report(out, 0, "%s", err);
@@ -1027,20 +1027,20 @@ torn_child(int out)
 	errno = EDOM;
 	log_info("a line longer than ten bytes");
 	report(out, errno == EDOM, "a short write keeps errno");
-	report(out, logsink_dropped(s) == 1 && log_dropped() == total + 1,
+	report(out, log_sink_dropped(s) == 1 && log_dropped() == total + 1,
 	    "the line cut short is dropped and counted");
 	if (stat(path, &st) == -1)
 		st.st_size = -1;
 	report(out, (size_t)st.st_size == size &&
 	    strcmp(slurp(path, text, sizeof(text)), before) == 0,
 	    "its fragment is cut away (%lld bytes)", (long long)st.st_size);
-	report(out, logsink_write(s, "fits\n", 5) == 0,
+	report(out, log_sink_write(s, "fits\n", 5) == 0,
 	    "a line that fits is still written");
-	report(out, logsink_write(s, "0123456789\n", 11) == -1 &&
-	    logsink_write(s, "1234\n", 5) == 0,
-	    "logsink_write cuts too; a line up to the limit fits");
+	report(out, log_sink_write(s, "0123456789\n", 11) == -1 &&
+	    log_sink_write(s, "1234\n", 5) == 0,
+	    "log_sink_write cuts too; a line up to the limit fits");
 	log_info("beyond the limit");
-	report(out, logsink_dropped(s) == 3 && log_dropped() == total + 2,
+	report(out, log_sink_dropped(s) == 3 && log_dropped() == total + 2,
 	    "a write at the limit fails and is dropped");
 	snprintf(lines, sizeof(lines), "%sfits\n1234\n", before);
 	report(out, strcmp(slurp(path, text, sizeof(text)), lines) == 0,
@@ -1056,7 +1056,7 @@ torn_child(int out)
 	    size) == 0 && strncmp(text + size, "fits\n1234\n", 10) == 0 &&
 	    stamp_ok(text + size + 10) && text[strlen(text) - 1] == '\n',
 	    "and follows the last whole line");
-	logsink_close(log_set_sink(NULL));
+	log_sink_close(log_set_sink(NULL));
 }
 
 static void
@@ -1157,22 +1157,22 @@ static void
 syslog_flood(int out, struct log_sink *s, int rfd)
 {
 	char		 got[LOG_LINE_MAX];
-	uint64_t	 before = logsink_dropped(s), total = log_dropped();
+	uint64_t	 before = log_sink_dropped(s), total = log_dropped();
 	unsigned long	 sent, received = 0;
 
 	for (sent = 0; sent < 100000; sent++) {
 		log_info("flood %lu", sent);
-		if (logsink_dropped(s) > before + 5)
+		if (log_sink_dropped(s) > before + 5)
 			break;
 	}
 	sent++;
 	while (*syslogd_recv(rfd, got, sizeof(got)) != '\0')
 		received++;
-	report(out, received > 0 && logsink_dropped(s) > before &&
-	    received + (logsink_dropped(s) - before) == sent,
+	report(out, received > 0 && log_sink_dropped(s) > before &&
+	    received + (log_sink_dropped(s) - before) == sent,
 	    "a full queue drops lines without blocking "
 	    "(%lu sent, %lu received)", sent, received);
-	report(out, log_dropped() - total == logsink_dropped(s) - before,
+	report(out, log_dropped() - total == log_sink_dropped(s) - before,
 	    "the drops are in the total too");
 	log_info("after flood");
 	report(out, syslog_ok(syslogd_recv(rfd, got, sizeof(got)), 158,
@@ -1205,11 +1205,11 @@ syslog_child(int out)
 	char		 got[LOG_LINE_MAX];
 	int		 rfd, e;
 
-	s = logsink_open("syslog", LOG_LOCAL3, (uid_t)-1, (gid_t)-1, NULL, 0);
+	s = log_sink_open("syslog", LOG_LOCAL3, (uid_t)-1, (gid_t)-1, NULL, 0);
 	report(out, s != NULL, "syslog opens before /dev/log exists");
 	old = log_set_sink(s);
 	log_info("nobody listens");
-	report(out, logsink_dropped(s) == 1, "no /dev/log: line dropped");
+	report(out, log_sink_dropped(s) == 1, "no /dev/log: line dropped");
 	report(out, (rfd = syslogd_start()) != -1, "start a fake syslogd");
 
 	errno = EDOM;
@@ -1218,9 +1218,9 @@ syslog_child(int out)
 	report(out, syslog_ok(syslogd_recv(rfd, got, sizeof(got)), 156,
 	    "hello\\x09world"), "next line connects, local3.warning: %s", got);
 	report(out, e == EDOM, "sending to syslog keeps errno");
-	logsink_write(s, "GET / 200\n", 10);
+	log_sink_write(s, "GET / 200\n", 10);
 	report(out, syslog_ok(syslogd_recv(rfd, got, sizeof(got)), 158,
-	    "GET / 200"), "logsink_write sends at info: %s", got);
+	    "GET / 200"), "log_sink_write sends at info: %s", got);
 	log_errx("bad");
 	report(out, syslog_ok(syslogd_recv(rfd, got, sizeof(got)), 155,
 	    "bad"), "error: %s", got);
@@ -1236,7 +1236,7 @@ syslog_child(int out)
 	log_info("lost in the restart");
 	log_info("after restart");
 	report(out, syslog_ok(syslogd_recv(rfd, got, sizeof(got)), 158,
-	    "after restart") && logsink_dropped(s) == 2,
+	    "after restart") && log_sink_dropped(s) == 2,
 	    "a syslogd restart costs one line, then it reconnects: %s", got);
 
 	syslog_flood(out, s, rfd);
@@ -1245,7 +1245,7 @@ syslog_child(int out)
 	report(out, syslog_ok(syslogd_recv(rfd, got, sizeof(got)), 158,
 	    "after reopen"), "and lines still arrive");
 	close(rfd);
-	logsink_close(log_set_sink(old));
+	log_sink_close(log_set_sink(old));
 }
 
 static void
@@ -1262,15 +1262,15 @@ test_syslog(void)
 {
 	struct log_sink	*s;
 
-	s = logsink_open("syslog", LOG_DAEMON, (uid_t)-1, (gid_t)-1, NULL, 0);
+	s = log_sink_open("syslog", LOG_DAEMON, (uid_t)-1, (gid_t)-1, NULL, 0);
 	ok(s != NULL, "a syslog sink opens");
 	if (access("/dev/log", F_OK) == -1)
-		ok(logsink_write(s, "x\n", 2) == -1 &&
-		    logsink_dropped(s) == 1, "no /dev/log: lines are dropped");
+		ok(log_sink_write(s, "x\n", 2) == -1 &&
+		    log_sink_dropped(s) == 1, "no /dev/log: lines are dropped");
 	else
 		ok(1, "# SKIP /dev/log exists: not writing to the real one");
-	ok(logsink_reopen(s, NULL, 0) == 0, "reopening syslog succeeds");
-	logsink_close(s);
+	ok(log_sink_reopen(s, NULL, 0) == 0, "reopening syslog succeeds");
+	log_sink_close(s);
 	in_child(syslog_main, "syslog");
 }
 

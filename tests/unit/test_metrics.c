@@ -524,7 +524,7 @@ static struct perf_item perf[10];
 static struct check_status chk[NCHECKS];
 static const struct check_status *chkp[NCHECKS];
 static char names[NCHECKS][8];
-static struct status_info si;
+static struct snapshot si;
 
 /* n checks c000..; 0 < n: the first is "disk", critical. */
 static void
@@ -938,8 +938,9 @@ test_http_table(void)
 	    http_status_index(-1) == -1, "codes not counted have no index");
 	ok(http_status_code(-1) == 0 && http_status_code(HTTP_NSTATUS) == 0,
 	    "an index out of range has no code");
-	is_str(http_reason(404), "Not Found", "reason of 404");
-	is_str(http_reason(299), "Unknown", "reason of a code we never send");
+	is_str(http_status_reason(404), "Not Found", "reason of 404");
+	is_str(http_status_reason(299), "Unknown",
+	    "reason of a code we never send");
 }
 
 static void

@@ -593,7 +593,8 @@ test_fuzz(void)
 				s[i] = (char)tl_rand(&rng);
 		} else if (mode == 1) {		/* perfdata-ish bytes */
 			for (i = 0; i < len; i++)
-				s[i] = alpha[tl_rand(&rng) % (sizeof(alpha) - 1)];
+				s[i] = alpha[tl_rand(&rng) %
+				    (sizeof(alpha) - 1)];
 		} else {			/* a real output, mutated */
 			seed = plugins[tl_rand(&rng) % 5].in;
 			len = strlen(seed);

@@ -60,7 +60,7 @@ enum { DISK, LOAD, WEB, NCHK };
 static struct buf out;		/* reused by every render, as server.c does */
 static struct check_status chk[NCHK];
 static const struct check_status *chkp[NCHK];
-static struct status_info si;
+static struct snapshot si;
 static struct perf_item perf[2];
 
 #define DISK_OUTPUT	"DISK CRITICAL - / 97% | /=97%;90;95;0;100 " \

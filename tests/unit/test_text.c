@@ -3,10 +3,10 @@
  * they are written to (buf.c).
  *
  * text_utf8_len is compared with an independent decoder (testlib.c's)
- * over every lead and second byte; each escaper is run on every control byte, on the
- * ill-formed forms of RFC 3629 and on random bytes, and its output is
- * checked by a validator of what its consumer accepts (a JSON string, a
- * Prometheus label value, one line of UTF-8).
+ * over every lead and second byte; each escaper is run on every control
+ * byte, on the ill-formed forms of RFC 3629 and on random bytes, and its
+ * output is checked by a validator of what its consumer accepts (a JSON
+ * string, a Prometheus label value, one line of UTF-8).
  */
 #include <inttypes.h>
 #include <math.h>
