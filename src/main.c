@@ -28,7 +28,7 @@
 #define DEFAULT_WAIT_S	10
 
 struct options {
-	struct daemon_opts	 agent;
+	struct daemon_opts	 daemon;
 	int			 test;
 	const char		*action;
 	const char		*reason;
@@ -106,16 +106,16 @@ parse_options(int argc, char **argv, struct options *o)
 	};
 	int ch;
 
-	o->agent.conffile = MYDAEMON_CONFFILE;
+	o->daemon.conffile = MYDAEMON_CONFFILE;
 	o->wait_s = DEFAULT_WAIT_S;
 	while ((ch = getopt_long(argc, argv, "fc:p:ts:w:r:Vh", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
-		case 'f': o->agent.foreground = 1; break;
-		case 'c': o->agent.conffile = absolute(optarg); break;
+		case 'f': o->daemon.foreground = 1; break;
+		case 'c': o->daemon.conffile = absolute(optarg); break;
 		case 'p':
-			o->agent.no_pidfile = strcmp(optarg, "none") == 0;
-			o->agent.pidfile = o->agent.no_pidfile ? NULL :
+			o->daemon.no_pidfile = strcmp(optarg, "none") == 0;
+			o->daemon.pidfile = o->daemon.no_pidfile ? NULL :
 			    absolute(optarg);
 			break;
 		case 't': o->test = 1; break;
@@ -147,17 +147,17 @@ parse_options(int argc, char **argv, struct options *o)
 static int
 control_mode(struct options *o)
 {
-	struct control_req req = { o->action, o->agent.pidfile, o->wait_s,
+	struct control_req req = { o->action, o->daemon.pidfile, o->wait_s,
 	    o->reason, NULL };
 	char *pidfile = NULL, *maint;
 	int r;
 
-	if (o->agent.no_pidfile) {
+	if (o->daemon.no_pidfile) {
 		fprintf(stderr, "mydaemon: -s needs a pidfile\n");
 		return 2;
 	}
 	if (req.pidfile == NULL &&
-	    (pidfile = config_load_peek(o->agent.conffile, "pidfile")) !=
+	    (pidfile = config_load_peek(o->daemon.conffile, "pidfile")) !=
 	    NULL &&
 	    strcasecmp(pidfile, "none") == 0) {
 		fprintf(stderr, "mydaemon: the configuration sets no pidfile; "
@@ -165,7 +165,7 @@ control_mode(struct options *o)
 		free(pidfile);
 		return 2;
 	}
-	maint = config_load_peek(o->agent.conffile, "maintenance_file");
+	maint = config_load_peek(o->daemon.conffile, "maintenance_file");
 	req.maintenance_file = maint != NULL ? maint : MYDAEMON_MAINTFILE;
 	if (req.pidfile == NULL)
 		req.pidfile = pidfile != NULL ? pidfile : MYDAEMON_PIDFILE;
@@ -188,12 +188,12 @@ restart_with(struct options *o, const struct config *cfg, char **args)
 	int r;
 	pid_t pid;
 
-	if ((pidfile = o->agent.pidfile) == NULL && (pidfile = cfg->pidfile) ==
+	if ((pidfile = o->daemon.pidfile) == NULL && (pidfile = cfg->pidfile) ==
 	    NULL) {
 		fprintf(stderr, "mydaemon: a restart needs a pidfile\n");
 		return 2;
 	}
-	req = (struct restart_req){ o->agent.conffile, cfg, pidfile, args,
+	req = (struct restart_req){ o->daemon.conffile, cfg, pidfile, args,
 	    o->wait_s };
 	if ((r = restart_run(&req)) != -1)
 		return r;
@@ -218,7 +218,7 @@ restart(struct options *o, int argc, char **argv)
 	char reason[512], self[4096], **args;
 	int n = 0, r;
 
-	if ((cfg = config_load(o->agent.conffile, 0, 1, reason,
+	if ((cfg = config_load(o->daemon.conffile, 0, 1, reason,
 	    sizeof(reason))) == NULL)
 		return 6;
 	if (respawn_self(self, sizeof(self)) == -1 ||
@@ -229,10 +229,10 @@ restart(struct options *o, int argc, char **argv)
 	}
 	args[n++] = self;
 	args[n++] = "-c";
-	args[n++] = (char *)o->agent.conffile;
-	if (o->agent.pidfile != NULL) {
+	args[n++] = (char *)o->daemon.conffile;
+	if (o->daemon.pidfile != NULL) {
 		args[n++] = "-p";
-		args[n++] = (char *)o->agent.pidfile;
+		args[n++] = (char *)o->daemon.pidfile;
 	}
 	while (optind < argc)
 		args[n++] = argv[optind++];
@@ -265,17 +265,17 @@ main(int argc, char **argv)
 		return restart(&o, argc, argv);
 	if (o.action != NULL)
 		return control_mode(&o);
-	o.agent.log_stderr = o.agent.foreground || activation()->log_fd != -1;
-	cfg = config_load(o.agent.conffile, o.agent.log_stderr, 1, reason,
+	o.daemon.log_stderr = o.daemon.foreground || activation()->log_fd != -1;
+	cfg = config_load(o.daemon.conffile, o.daemon.log_stderr, 1, reason,
 	    sizeof(reason));
 	if (cfg == NULL)
 		return 1;
 	if (o.test) {
-		config_load_warnings(cfg, o.agent.conffile, print_warning);
+		config_load_warnings(cfg, o.daemon.conffile, print_warning);
 		printf("mydaemon: configuration %s is valid\n",
-		    o.agent.conffile);
+		    o.daemon.conffile);
 		config_free(cfg);
 		return 0;
 	}
-	return daemon_run(&o.agent, cfg);
+	return daemon_run(&o.daemon, cfg);
 }
