@@ -1,22 +1,214 @@
 /*
- * conn.c - what happens on a connection once its answers are made:
- * sending them with one send(2) for a whole batch, keeping only what the
- * client has not taken yet, the lingering close, and the agent port's
- * one-line exchange (see conn.h).
+ * conn.c - a connection whatever is said on it (see conn.h): its list and
+ * timer, sending its answers with one send(2) for a whole batch, keeping
+ * only what the client has not taken yet, the lingering close, and the
+ * end that frees everything it holds.
+ *
+ * No timer per connection: every open connection is on one list in the
+ * order of its last exchange (the first byte of a request head counts,
+ * later bytes of the same head do not, so a head must be whole within
+ * idle_timeout of its first byte), so the oldest is at the head, and one
+ * timer for the head serves them all.  The list also says which idle
+ * connection to close for a new one at max_connections.  Lingering
+ * closes, agent-check peers and parked requests have lists of their own.
  */
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/epoll.h>
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "report/agent_line.h"
 #include "config/config.h"
 #include "server/conn.h"
 #include "server/listener.h"
+
+#define TRIM_PEAK	64	/* after this many at once, trim at none */
+
+struct server_state	 srv;
+
+static struct conn_list {
+	struct conn		*head, *tail;
+	struct loop_timer	 timer;
+} lists[NLISTS];
+
+static size_t		 nconns, nhttp;
+static size_t		 peak;		/* most connections since a trim */
+
+static uint64_t
+ttl(enum list_id l)
+{
+	return l == L_OPEN ? srv.conf->idle_timeout_ms : l == L_LINGER ?
+	    LINGER_MS : l == L_PARKED ? PARKED_MAX_MS : AGENT_WAIT_MS;
+}
+
+static void
+arm(enum list_id l)
+{
+	struct conn_list *cl = &lists[l];
+	uint64_t due, now = loop_now();
+
+	if (cl->head == NULL) {
+		loop_timer_cancel(&cl->timer);
+		return;
+	}
+	due = cl->head->since + ttl(l);
+	loop_timer_set(&cl->timer, due > now ? due - now : 0);
+}
+
+static void
+unlink_conn(struct conn *c)
+{
+	struct conn_list *cl = &lists[c->list];
+	int was_head = cl->head == c;
+
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		cl->head = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	else
+		cl->tail = c->prev;
+	c->prev = c->next = NULL;
+	if (was_head)
+		arm(c->list);
+}
+
+/* To the tail of list l, with its clock at now. */
+static void
+put(struct conn *c, enum list_id l)
+{
+	struct conn_list *cl = &lists[l];
+
+	c->since = loop_now();
+	c->list = (uint8_t)l;
+	c->prev = cl->tail;
+	c->next = NULL;
+	if (cl->tail)
+		cl->tail->next = c;
+	else
+		cl->head = c;
+	cl->tail = c;
+	if (cl->head == c)
+		arm(l);
+}
+
+void
+conn_touch(struct conn *c, enum list_id l)
+{
+	unlink_conn(c);
+	put(c, l);
+}
+
+void
+conn_watch(struct conn *c, uint32_t events)
+{
+	if (c->events != events && loop_mod(&c->io, events) == 0)
+		c->events = events;
+}
+
+/* One function frees everything a client holds (slowcgi's rule). */
+void
+conn_free(struct conn *c)
+{
+	unlink_conn(c);
+	loop_del(&c->io);
+	close(c->io.fd);
+	free(c->in);
+	free(c->out);
+	if (c->kind == LISTENER_HTTP)
+		nhttp--;
+	free(c);
+	/*
+	 * The last of many connections gone: give their structs' memory
+	 * back (glibc keeps small freed chunks in the heap for good).
+	 */
+	if (--nconns == 0 && peak >= TRIM_PEAK) {
+		malloc_trim(0);
+		peak = 0;
+	}
+	if (!srv.stopping)
+		listener_accepting(1);
+}
+
+/*
+ * A list's deadline: a lingering close ends; for the others the kind
+ * decides (an idle one is closed, a head begun and not finished is told
+ * 408, an agent peer that sent no name gets the host's verdict).
+ */
+static void
+on_expiry(struct loop_timer *t)
+{
+	struct conn_list *cl = t->arg;
+	struct conn *c;
+	uint64_t now = loop_now();
+
+	while ((c = cl->head) != NULL && c->since + ttl(c->list) <= now) {
+		if (c->list == L_LINGER)
+			conn_free(c);
+		else
+			c->ops->expire(c);
+	}
+	arm((enum list_id)(cl - lists));
+}
+
+void
+conn_init(void)
+{
+	size_t i;
+
+	for (i = 0; i < NLISTS; i++) {
+		lists[i].timer.cb = on_expiry;
+		lists[i].timer.arg = &lists[i];
+	}
+}
+
+void
+conn_add(struct conn *c, enum list_id l)
+{
+	put(c, l);
+	if (++nconns > peak)
+		peak = nconns;
+	nhttp += c->kind == LISTENER_HTTP;
+}
+
+struct conn *
+conn_first(enum list_id l)
+{
+	return lists[l].head;
+}
+
+void
+conn_rearm(enum list_id l)
+{
+	arm(l);
+}
+
+size_t
+conn_count(void)
+{
+	return nconns;
+}
+
+size_t
+conn_count_http(void)
+{
+	return nhttp;
+}
+
+void
+conn_free_all(void)
+{
+	size_t i;
+
+	for (i = 0; i < NLISTS; i++)
+		while (lists[i].head != NULL)
+			conn_free(lists[i].head);
+}
 
 void
 conn_linger(struct conn *c)
@@ -49,15 +241,9 @@ conn_output_done(struct conn *c)
 		return;
 	}
 	if (c->list == L_PARKED)
-		return;		/* conn_unpark() goes on */
-	if (c->in != NULL && c->in->scan.pos == 0) {
-		/* Requests that waited while the output was full. */
-		conn_http_process(c, c->in->data, c->in->len);
-		if (srv.outq.len > 0) {
-			conn_emit(c);
-			return;
-		}
-	}
+		return;		/* its kind takes it up again */
+	if (c->ops->resume(c))
+		return;		/* more answers went out */
 	if (c->peer_done && c->in == NULL) {
 		conn_free(c);
 		return;
@@ -142,48 +328,6 @@ conn_emit(struct conn *c)
 		conn_output_done(c);
 }
 
-void
-conn_read_agent(struct conn *c)
-{
-	struct http_scan none = { 0, 0, 0 };
-	char *nl;
-	ssize_t n;
-
-	if (c->in == NULL && conn_http_keep_head(c, NULL, 0, &none) == -1) {
-		conn_free(c);
-		return;
-	}
-	n = read(c->io.fd, c->in->data + c->in->len,
-	    AGENT_SENT_MAX + 1 - c->in->len);
-	if (n == -1 && (errno == EAGAIN || errno == EINTR))
-		return;
-	if (n == -1) {
-		conn_free(c);
-		return;
-	}
-	c->in->len += (size_t)n;
-	c->peer_done = n == 0;
-	if ((nl = memchr(c->in->data, '\n', c->in->len)) != NULL)
-		conn_agent_reply(c, c->in->data, (size_t)(nl - c->in->data));
-	else if (n == 0 || c->in->len > AGENT_SENT_MAX)
-		conn_agent_reply(c, c->in->data, c->in->len);
-}
-
-/* The agent-check line for what the peer sent (n bytes), then close. */
-void
-conn_agent_reply(struct conn *c, const char *sent, size_t n)
-{
-	struct snapshot snap;
-
-	memset(&snap, 0, sizeof(snap));
-	srv.fill(&snap, 0);
-	agent_line(&snap, sent, n, srv.conf->agent_warning_weight,
-	    &srv.outq);
-	c->close_after = 1;
-	free(c->in);
-	c->in = NULL;
-	conn_emit(c);
-}
 
 void
 conn_io(struct loop_io *io, uint32_t events)
@@ -208,8 +352,6 @@ conn_io(struct loop_io *io, uint32_t events)
 		n = read(c->io.fd, drop, sizeof(drop));
 		if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR))
 			conn_free(c);
-	} else if (c->kind == LISTENER_AGENT)
-		conn_read_agent(c);
-	else
-		conn_http_read(c);
+	} else
+		c->ops->read(c);
 }

@@ -1,8 +1,8 @@
 /*
- * conn.h - one client connection, between server.c (the lists, their
- * timers, accepting, shutdown), conn.c (sending, lingering, the agent
- * port's exchange) and conn_http.c (reading and answering HTTP).
- * Internal to those three.
+ * conn.h - one client connection, between conn.c (its lists and timers,
+ * sending, lingering, the end), the kinds that speak on it (conn_http.c,
+ * conn_agent.c) and server.c (accepting, the limit, shutdown).
+ * Internal to those four.
  */
 #ifndef MYDAEMON_CONN_H
 #define MYDAEMON_CONN_H
@@ -55,6 +55,20 @@ struct conn {
 	uint8_t		 close_after;	/* then a lingering close */
 	uint8_t		 peer_done;	/* the client shut down */
 	uint8_t		 answered;	/* a request was answered */
+	const struct conn_ops	*ops;	/* its kind's, from the accept on */
+};
+
+/*
+ * What a kind of connection (HTTP, the agent port) does on it, given to
+ * it once at accept, so that the transport and the lists below never
+ * call up into a kind by name: read when there is input, expire when
+ * its list's deadline passes, resume when its answers are all out
+ * (1: more went out).
+ */
+struct conn_ops {
+	void	(*read)(struct conn *c);
+	void	(*expire)(struct conn *c);
+	int	(*resume)(struct conn *c);
 };
 
 /* What the three share. */
@@ -70,27 +84,30 @@ struct server_state {
 };
 extern struct server_state srv;
 
-/* server.c: its list (to the tail, clock now), epoll's interest, the end. */
+/* The lists' timers (call once). */
+void	conn_init(void);
+/* A new connection (its kind and ops set) onto list l, counted. */
+void	conn_add(struct conn *c, enum list_id l);
+/* Its list (to the tail, clock now), epoll's interest, the end. */
 void	conn_touch(struct conn *c, enum list_id l);
 void	conn_watch(struct conn *c, uint32_t events);
 void	conn_free(struct conn *c);
-/* Answer a parked connection's requests now (server.c). */
-void	conn_unpark(struct conn *c);
+/* The oldest of list l (follow ->next), or NULL; its timer again. */
+struct conn	*conn_first(enum list_id l);
+void		 conn_rearm(enum list_id l);
+/* Open connections, and those of them on HTTP listeners. */
+size_t	conn_count(void);
+size_t	conn_count_http(void);
+/* Close every one (shutdown). */
+void	conn_free_all(void);
 
-/* conn.c */
+/* epoll's callback of every connection. */
 void	conn_io(struct loop_io *io, uint32_t events);
+/* Send srv.outq (the answers of this batch), keep what did not go. */
 void	conn_emit(struct conn *c);
+/* All answers are with the client: what next (close, resume, wait). */
 void	conn_output_done(struct conn *c);
+/* Stop sending, read and drop until the client is done, then close. */
 void	conn_linger(struct conn *c);
-void	conn_read_agent(struct conn *c);
-void	conn_agent_reply(struct conn *c, const char *sent, size_t n);
-
-/* conn_http.c */
-void	conn_http_read(struct conn *c);
-void	conn_http_process(struct conn *c, char *data, size_t len);
-void	conn_http_answer_error(struct conn *c, const struct http_request *req,
-	    int code);
-int	conn_http_keep_head(struct conn *c, const char *data, size_t len,
-	    const struct http_scan *scan);
 
 #endif /* MYDAEMON_CONN_H */

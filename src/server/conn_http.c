@@ -6,6 +6,7 @@
  * requests in one read (pipelining) are answered in order, into one
  * batch.
  */
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "server/conn.h"
+#include "server/conn_http.h"
 #include "log/log.h"
 #include "log/log_sink.h"
 
@@ -276,3 +278,52 @@ conn_http_read(struct conn *c)
 	if (srv.outq.len > 0)
 		conn_emit(c);
 }
+
+void
+conn_http_unpark(struct conn *c)
+{
+	conn_touch(c, L_OPEN);
+	conn_watch(c, EPOLLIN);
+	conn_http_process(c, c->in->data, c->in->len);
+	if (srv.outq.len > 0)
+		conn_emit(c);
+	else if (c->close_after)
+		conn_output_done(c);
+}
+
+/*
+ * Its list's deadline: an idle connection is closed, a head begun and
+ * not finished within idle_timeout is told so (408), a parked request is
+ * answered with the verdict as it is.
+ */
+static void
+on_expire(struct conn *c)
+{
+	if (c->list == L_PARKED)
+		conn_http_unpark(c);
+	else if (c->list == L_OPEN && c->in != NULL && c->out == NULL &&
+	    !c->close_after) {
+		free(c->in);
+		c->in = NULL;
+		conn_http_answer_error(c, NULL, 408);
+		conn_touch(c, L_LINGER);	/* ends then, sent or not */
+		conn_emit(c);
+	} else
+		conn_free(c);
+}
+
+/* Its answers are out: requests that waited meanwhile, if any. */
+static int
+on_resume(struct conn *c)
+{
+	if (c->in == NULL || c->in->scan.pos != 0)
+		return 0;
+	conn_http_process(c, c->in->data, c->in->len);
+	if (srv.outq.len == 0)
+		return 0;
+	conn_emit(c);
+	return 1;
+}
+
+const struct conn_ops conn_http_ops = { conn_http_read, on_expire,
+    on_resume };
