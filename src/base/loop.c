@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "base/loop.h"
 
 #define LOOP_BATCH	64
@@ -30,20 +31,13 @@ static uint64_t			 timer_seq;	/* one more per arming */
 uint64_t
 loop_now_fresh(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now_ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-	return now_ms;
+	return now_ms = clock_ms();
 }
 
 double
 loop_wallclock(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return clock_wall();
 }
 
 uint64_t

@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "config/config.h"
-#include "report/snapshot.h"
+#include "checks/check_status.h"
 
 /*
  * Make the daemon the reaper of its checks' orphans, so what a check

@@ -3,8 +3,8 @@
  * (check_set.c) share: one check's state and the list of them.  Internal
  * to those two files; the rest of the daemon sees check.h.
  */
-#ifndef MYDAEMON_CHECKINT_H
-#define MYDAEMON_CHECKINT_H
+#ifndef MYDAEMON_CHECK_PRIVATE_H
+#define MYDAEMON_CHECK_PRIVATE_H
 
 #include <stdint.h>
 
@@ -49,4 +49,4 @@ void	check_sched_done(struct checkrun *);
 void	check_sched_halt(struct check *c);
 void	check_sched_start_waiting(void);
 
-#endif /* MYDAEMON_CHECKINT_H */
+#endif /* MYDAEMON_CHECK_PRIVATE_H */

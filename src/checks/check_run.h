@@ -12,15 +12,15 @@
  * KILL shortly after; as the reaper of orphans (check_sched_init) the daemon
  * kills and reaps what a check left behind, even after a setsid().
  */
-#ifndef MYDAEMON_CHECKRUN_H
-#define MYDAEMON_CHECKRUN_H
+#ifndef MYDAEMON_CHECK_RUN_H
+#define MYDAEMON_CHECK_RUN_H
 
 #include <sys/types.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "base/loop.h"
-#include "report/snapshot.h"
+#include "checks/check_status.h"
 
 #define CHECK_OUTPUT_MAX	4096	/* bytes of output kept */
 #define CHECK_TEXT_MAX		256	/* bytes of the first line kept */
@@ -77,4 +77,4 @@ enum health_state check_run_judge(int status, int timed_out,
 		    uint64_t timeout_ms, const char *out, size_t outlen,
 		    int *exit_code, char *text, size_t size);
 
-#endif /* MYDAEMON_CHECKRUN_H */
+#endif /* MYDAEMON_CHECK_RUN_H */

@@ -39,8 +39,8 @@ health_rank(enum health_state h)
 	return rank[health_clamp(h)];
 }
 
-static int
-healthy(enum health_state h)
+int
+health_good(enum health_state h)
 {
 	return h == HEALTH_OK || h == HEALTH_WARNING;
 }
@@ -49,11 +49,11 @@ enum health_state
 health_next_state(enum health_state cur, enum health_state result,
     unsigned int *streak, unsigned int rise, unsigned int fall, int first)
 {
-	if (first || healthy(result) == healthy(cur)) {
+	if (first || health_good(result) == health_good(cur)) {
 		*streak = 0;
 		return result;
 	}
-	if (++*streak < (healthy(result) ? rise : fall))
+	if (++*streak < (health_good(result) ? rise : fall))
 		return cur;
 	*streak = 0;
 	return result;
@@ -86,213 +86,4 @@ health_verdict(const struct check_status *const *checks, size_t n,
 		}
 	}
 	v->others = bad > 0 ? bad - 1 : 0;
-}
-
-static int
-in_maintenance(const struct snapshot *snap)
-{
-	return snap->maint_config || snap->maint_drain;
-}
-
-int
-health_effective(const struct snapshot *snap,
-    const struct check_status *only, const char **state)
-{
-	struct verdict	 v;
-	enum health_state h;
-
-	if (in_maintenance(snap)) {
-		*state = "maintenance";
-		return 503;
-	}
-	if (only != NULL)
-		h = health_clamp(only->state);
-	else {
-		health_verdict(snap->checks, snap->nchecks, &v);
-		h = v.state;
-	}
-	*state = health_name(h);
-	return healthy(h) ? 200 : 503;
-}
-
-/* A check's text: its first line without perfdata, at most 200 bytes. */
-static void
-check_text(const struct check_status *c, struct buf *b)
-{
-	const char	*t = c->text != NULL ? c->text : "";
-
-	text_line(b, t, text_first_line(t, strlen(t), HEALTH_TEXT_MAX));
-}
-
-void
-health_text(const struct snapshot *snap, const struct check_status *only,
-    struct buf *b)
-{
-	struct verdict	 v;
-
-	if (in_maintenance(snap))
-		return;
-	if (only != NULL) {
-		if (health_clamp(only->state) != HEALTH_OK)
-			check_text(only, b);
-		return;
-	}
-	health_verdict(snap->checks, snap->nchecks, &v);
-	if (v.worst == NULL)
-		return;
-	if (snap->names_in_text) {
-		size_t mark;
-
-		buf_puts(b, v.worst->name);
-		buf_puts(b, ": ");
-		mark = b->len;
-		check_text(v.worst, b);
-		if (b->len == mark)	/* no text after all: no ": " */
-			buf_truncate(b, mark - 2);
-	} else
-		check_text(v.worst, b);
-	if (v.others > 0) {
-		buf_puts(b, " (+");
-		buf_u64(b, v.others);
-		buf_puts(b, " more)");
-	}
-}
-
-int
-health_render(const struct snapshot *snap, const struct check_status *only,
-    struct buf *b)
-{
-	const char	*state;
-	size_t		 mark;
-	int		 code = health_effective(snap, only, &state);
-
-	buf_puts(b, state);
-	mark = b->len;
-	buf_puts(b, ": ");
-	health_text(snap, only, b);
-	if (b->len == mark + 2)		/* no text: no ": " either */
-		buf_truncate(b, mark);
-	buf_putc(b, '\n');
-	return code;
-}
-
-/* health+json's words: pass, warn, fail. */
-static const char *
-json_status(const char *state)
-{
-	if (strcmp(state, "ok") == 0)
-		return "pass";
-	return strcmp(state, "warning") == 0 ? "warn" : "fail";
-}
-
-/* RFC 3339 in UTC, as health+json wants its times. */
-static void
-json_time(struct buf *b, double t)
-{
-	char	 s[32];
-	time_t	 sec;
-	struct tm tm;
-	long	 ms;
-
-	if (!isfinite(t) || t <= 0 || t > 1e12)	/* a broken clock: 1970 */
-		t = 0;
-	sec = (time_t)t;
-	if ((ms = (long)((t - (double)sec) * 1000 + 0.5)) >= 1000) {
-		sec++;
-		ms -= 1000;
-	}
-	if (gmtime_r(&sec, &tm) == NULL)
-		memset(&tm, 0, sizeof(tm));
-	strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%S", &tm);
-	buf_printf(b, "\"%s.%03ldZ\"", s, ms);
-}
-
-static void
-json_check(const struct check_status *c, struct buf *b)
-{
-	struct buf	 t = { 0 };
-
-	buf_puts(b, "[{\"componentId\":");
-	text_json_str(b, c->name);
-	buf_puts(b, ",\"componentType\":\"system\",\"status\":\"");
-	buf_puts(b, json_status(health_name(c->state)));
-	buf_puts(b, "\",\"affectsHealth\":");
-	buf_puts(b, c->affects_health && !c->pending ? "true" : "false");
-	/* The draft: output SHOULD be left out for "pass". */
-	check_text(c, &t);
-	if (health_clamp(c->state) != HEALTH_OK && t.len > 0 && !t.failed) {
-		buf_puts(b, ",\"output\":");
-		text_json(b, t.data, t.len);
-	}
-	buf_free(&t);
-	if (c->ran) {
-		buf_puts(b, ",\"time\":");
-		json_time(b, c->started);
-	}
-	if (c->nperf > 0) {
-		buf_puts(b, ",\"observedValue\":");
-		buf_double(b, c->perf[0].value);
-		buf_puts(b, ",\"observedUnit\":");
-		text_json_str(b, c->perf[0].unit);
-	}
-	buf_puts(b, "}]");
-}
-
-int
-health_render_json(const struct snapshot *snap,
-    const struct check_status *only, struct buf *b)
-{
-	const char	*state;
-	struct buf	 t = { 0 };
-	size_t		 i;
-	int		 code = health_effective(snap, only, &state), first = 1;
-
-	buf_puts(b, "{\"status\":\"");
-	buf_puts(b, json_status(state));
-	buf_puts(b, "\",\"version\":");
-	text_json_str(b, snap->version);
-	buf_puts(b, ",\"serviceId\":");
-	text_json_str(b, snap->host);
-	buf_puts(b, ",\"description\":\"mydaemon host health agent\"");
-	health_text(snap, only, &t);
-	if (strcmp(state, "ok") != 0 && t.len > 0 && !t.failed) {
-		buf_puts(b, ",\"output\":");
-		text_json(b, t.data, t.len);
-	}
-	buf_free(&t);
-	if (in_maintenance(snap)) {
-		buf_puts(b, ",\"notes\":[");
-		text_json_str(b, snap->maint_drain ? "maintenance: drained" :
-		    "maintenance: set in the configuration");
-		if (snap->maint_reason != NULL) {
-			buf_putc(b, ',');
-			text_json_str(b, snap->maint_reason);
-		}
-		buf_putc(b, ']');
-	}
-	buf_puts(b, ",\"checks\":{");
-	for (i = 0; i < snap->nchecks; i++) {
-		if (only != NULL && snap->checks[i] != only)
-			continue;
-		if (!first)
-			buf_putc(b, ',');
-		first = 0;
-		text_json_str(b, snap->checks[i]->name);
-		buf_putc(b, ':');
-		json_check(snap->checks[i], b);
-	}
-	buf_puts(b, "}}\n");
-	return code;
-}
-
-const struct check_status *
-health_check_named(const struct snapshot *snap, const char *name, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < snap->nchecks; i++)
-		if (strlen(snap->checks[i]->name) == n &&
-		    memcmp(snap->checks[i]->name, name, n) == 0)
-			return snap->checks[i];
-	return NULL;
 }

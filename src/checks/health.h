@@ -1,14 +1,14 @@
 /*
- * health.h - the verdict: hysteresis of one check, the host's verdict
- * over its checks, and what /health answers, as text or as health+json
- * (draft-inadarei-api-health-check).  Pure functions.
+ * health.h - the health model: the four states, hysteresis of one
+ * check, the host's verdict over its checks.  Pure functions; what
+ * /health answers is report/health_render.h's.
  */
 #ifndef MYDAEMON_HEALTH_H
 #define MYDAEMON_HEALTH_H
 
 #include <stddef.h>
 
-#include "report/snapshot.h"
+#include "checks/check_status.h"
 
 struct buf;
 
@@ -19,6 +19,9 @@ const char	*health_name(enum health_state h);
 
 /* A state read from elsewhere, made one of the four (else unknown). */
 enum health_state health_clamp(enum health_state h);
+
+/* Healthy: ok or warning (a load balancer sends traffic). */
+int		 health_good(enum health_state h);
 
 /* How bad: ok 0 < warning 1 < unknown 2 < critical 3 (the precedence). */
 int		 health_rank(enum health_state h);
@@ -42,31 +45,5 @@ struct verdict {
 };
 void	health_verdict(const struct check_status *const *checks, size_t n,
 	    struct verdict *v);
-
-/* The check called name (n bytes, not NUL-terminated), or NULL. */
-const struct check_status *health_check_named(const struct snapshot *snap,
-	    const char *name, size_t n);
-
-/*
- * What /health (only == NULL) or /health/NAME answers: the HTTP status
- * (200 or 503) and the state word ("ok", ..., "maintenance").
- */
-int	health_effective(const struct snapshot *snap,
-	    const struct check_status *only, const char **state);
-
-/*
- * The text after "STATE: " ("disk: DISK CRITICAL - / 97% (+1 more)"),
- * possibly empty; fit for one line of UTF-8.
- */
-void	health_text(const struct snapshot *snap,
-	    const struct check_status *only, struct buf *b);
-
-/* The plain /health body ("critical: ...\n"); returns the status. */
-int	health_render(const struct snapshot *snap,
-	    const struct check_status *only, struct buf *b);
-
-/* The same in health+json; returns the same status. */
-int	health_render_json(const struct snapshot *snap,
-	    const struct check_status *only, struct buf *b);
 
 #endif /* MYDAEMON_HEALTH_H */

@@ -3,8 +3,8 @@
  * (config_parse.c)
  * and the readers of each value (config_keys.c).  Internal to the parser.
  */
-#ifndef MYDAEMON_CONFKEYS_H
-#define MYDAEMON_CONFKEYS_H
+#ifndef MYDAEMON_CONFIG_KEYS_H
+#define MYDAEMON_CONFIG_KEYS_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -68,4 +68,4 @@ void	config_keys_error(struct parser *p, const char *fmt, ...)
 /* Replace *dst by a copy of val (NULL: by NULL); ENOMEM sets p->oom. */
 void	config_keys_string(struct parser *p, char **dst, const char *val);
 
-#endif /* MYDAEMON_CONFKEYS_H */
+#endif /* MYDAEMON_CONFIG_KEYS_H */

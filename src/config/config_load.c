@@ -13,7 +13,7 @@
 #include "build.h"
 #include "config/config.h"
 #include "config/config_load.h"
-#include "daemon/privs.h"
+#include "base/privs.h"
 
 #define CONFIG_MAX_SIZE	(1024 * 1024)
 

@@ -4,8 +4,8 @@
  * can the check command be run).  Used by -t, at start-up, on reload and
  * by -s.
  */
-#ifndef MYDAEMON_CONFLOAD_H
-#define MYDAEMON_CONFLOAD_H
+#ifndef MYDAEMON_CONFIG_LOAD_H
+#define MYDAEMON_CONFIG_LOAD_H
 
 #include <stddef.h>
 
@@ -35,4 +35,4 @@ int	config_load_warnings(const struct config *cfg, const char *file,
  */
 char	*config_load_peek(const char *file, const char *key);
 
-#endif /* MYDAEMON_CONFLOAD_H */
+#endif /* MYDAEMON_CONFIG_LOAD_H */

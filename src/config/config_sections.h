@@ -4,8 +4,8 @@
  * Internal to the parser: every function reports through the parser's
  * error list and never stops at a problem.
  */
-#ifndef MYDAEMON_CONFCHECK_H
-#define MYDAEMON_CONFCHECK_H
+#ifndef MYDAEMON_CONFIG_SECTIONS_H
+#define MYDAEMON_CONFIG_SECTIONS_H
 
 struct parser;
 struct config_check;
@@ -17,4 +17,4 @@ struct config_check	*config_sections_flat(struct parser *p);
 /* End of file: report checks without a command, drop the dead ones. */
 void			 config_sections_finish(struct parser *p);
 
-#endif /* MYDAEMON_CONFCHECK_H */
+#endif /* MYDAEMON_CONFIG_SECTIONS_H */

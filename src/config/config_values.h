@@ -2,8 +2,8 @@
  * config_values.h - the syntax of configuration values: numbers, durations,
  * listen addresses, names from a table.  Pure; used by config_parse.c only.
  */
-#ifndef MYDAEMON_CONFVAL_H
-#define MYDAEMON_CONFVAL_H
+#ifndef MYDAEMON_CONFIG_VALUES_H
+#define MYDAEMON_CONFIG_VALUES_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -50,4 +50,4 @@ int	config_values_lookup(const struct config_values_name *t,
 #define CONFVAL_SAFE		(CONFVAL_SAFE_MAX + sizeof("..."))
 const char	*config_values_safe(char *buf, const char *s);
 
-#endif /* MYDAEMON_CONFVAL_H */
+#endif /* MYDAEMON_CONFIG_VALUES_H */

@@ -3,8 +3,8 @@
  * act: signals go to the pidfile lock's holder only, and every wait is a
  * bounded poll of what the lock, a pidfd and the state file say.
  */
-#ifndef MYDAEMON_CTLWAIT_H
-#define MYDAEMON_CTLWAIT_H
+#ifndef MYDAEMON_CONTROL_WAIT_H
+#define MYDAEMON_CONTROL_WAIT_H
 
 #include <sys/types.h>
 
@@ -37,4 +37,4 @@ int	control_wait_gone(const char *pidfile, pid_t pid, int pidfd,
 int	control_wait_acted(const char *pidfile, int sig, unsigned int wait_s,
 	    struct state_info *before, struct state_info *after);
 
-#endif /* MYDAEMON_CTLWAIT_H */
+#endif /* MYDAEMON_CONTROL_WAIT_H */

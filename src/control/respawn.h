@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "daemon/handoff.h"
+#include "instance/handoff_wire.h"
 
 struct handed {
 	int		 fds[HANDOFF_MAX_FDS];

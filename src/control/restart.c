@@ -17,7 +17,7 @@
 #include "config/config.h"
 #include "config/config_values.h"
 #include "control/control.h"
-#include "daemon/handoff.h"
+#include "instance/handoff_wire.h"
 #include "base/loop.h"
 #include "instance/pidfile.h"
 #include "control/respawn.h"

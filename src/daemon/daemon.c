@@ -19,6 +19,7 @@
 #include "daemon/activation.h"
 #include "daemon/daemon.h"
 #include "daemon/daemon_private.h"
+#include "daemon/reload.h"
 #include "base/buf.h"
 #include "build.h"
 #include "checks/check.h"
@@ -28,13 +29,14 @@
 #include "instance/drain.h"
 #include "daemon/handoff.h"
 #include "checks/health.h"
+#include "report/health_render.h"
 #include "instance/instance.h"
 #include "server/listener.h"
 #include "log/log.h"
 #include "log/log_sink.h"
 #include "base/loop.h"
 #include "daemon/notify.h"
-#include "daemon/privs.h"
+#include "base/privs.h"
 #include "daemon/proc.h"
 #include "server/server.h"
 #include "daemon/signals.h"
@@ -52,12 +54,6 @@ daemon_save(void)
 	instance_save(&dm.st);
 }
 
-void
-daemon_read_host(void)
-{
-	if (gethostname(dm.host, sizeof(dm.host) - 1) == -1)
-		snprintf(dm.host, sizeof(dm.host), "localhost");
-}
 
 /* The snapshot /health, /status and /metrics are rendered from. */
 static void
@@ -115,8 +111,8 @@ announce_verdict(void)
 
 	memset(&snap, 0, sizeof(snap));
 	fill_status(&snap, 0);
-	(void)health_effective(&snap, NULL, &state);
-	health_text(&snap, NULL, &text);
+	(void)health_render_effective(&snap, NULL, &state);
+	health_render_summary(&snap, NULL, &text);
 	notify_status_health(state, &text);
 	buf_free(&text);
 }
@@ -182,13 +178,13 @@ daemon_verdict(void)
 	fill_status(&snap, 0);
 	if (loop_timer_armed(&dm.first_timer) && all_ran(&snap))
 		first_results_done(&dm.first_timer);
-	code = health_effective(&snap, NULL, &state);
+	code = health_render_effective(&snap, NULL, &state);
 	if (was != NULL && strcmp(was, state) == 0)
 		return;
 	dm.verdict = state;
 	if (was == NULL)
 		return;		/* the first verdict is no change */
-	health_text(&snap, NULL, &text);
+	health_render_summary(&snap, NULL, &text);
 	notify_status_health(state, &text);
 	if (code == 200 && strcmp(state, "warning") != 0)
 		log_notice("health: %s -> %s%s%s", was, state,
@@ -277,14 +273,19 @@ on_signals(struct loop_io *io, uint32_t events)
 				log_notice("shutting down: SIGHUP ignored");
 				signals_ignore(SIGHUP);
 			} else if (!dm.stopping)
-				reload_config();
+			{
+				reload_config(&dm);
+				daemon_verdict();
+			}
 			break;
 		case SIGUSR1:
-			reload_logs();
+			reload_logs(&dm);
 			break;
 		case SIGUSR2:
-			if (!dm.stopping)
-				reload_maintenance();
+			if (!dm.stopping) {
+				reload_maintenance(&dm);
+				daemon_verdict();
+			}
 			break;
 		case SIGTERM:
 		case SIGINT:
@@ -347,7 +348,7 @@ fetch_seeds(void)
 static void
 first_state(void)
 {
-	daemon_read_host();
+	reload_host(&dm);
 	dm.st.pid = (long)getpid();
 	dm.start_time = dm.config_time = loop_wallclock();
 	dm.st.generation = 1;
@@ -361,6 +362,7 @@ start_up(void)
 {
 	char err[512];
 	int which, sfd;
+	pid_t other;
 
 	if (privs_lookup(dm.cfg->user, dm.cfg->group, &dm.privs, &which, err,
 	    sizeof(err)) == -1)
@@ -376,8 +378,14 @@ start_up(void)
 	/* A holder that is draining may need its whole shutdown_timeout. */
 	dm.pidpath = dm.opts->no_pidfile ? NULL : dm.opts->pidfile ?
 	    dm.opts->pidfile : dm.cfg->pidfile;
-	instance_claim(dm.pidpath, (pid_t)activation()->takeover,
-	    HOLDER_WAIT_MS + dm.cfg->shutdown_timeout_ms);
+	switch (instance_claim(dm.pidpath, (pid_t)activation()->takeover,
+	    HOLDER_WAIT_MS + dm.cfg->shutdown_timeout_ms, &other, err,
+	    sizeof(err))) {
+	case 1:
+		daemonize_exit_ok("already running (pid %ld)", (long)other);
+	case -1:
+		daemonize_fatalx("%s", err);
+	}
 	open_logs();
 	server_init();
 	server_set_access_log(dm.access);
@@ -396,7 +404,8 @@ start_up(void)
 	check_set_seed(dm.seeds, dm.nseeds);
 	free(dm.seeds);
 	dm.seeds = NULL;
-	reload_maintenance();
+	reload_maintenance(&dm);
+	daemon_verdict();
 }
 
 static void
@@ -423,6 +432,8 @@ shut_down(void)
 int
 daemon_run(const struct daemon_opts *opts, struct config *cfg)
 {
+	char err[512];
+
 	dm.opts = opts;
 	dm.cfg = cfg;
 	if (opts->foreground)
@@ -441,7 +452,9 @@ daemon_run(const struct daemon_opts *opts, struct config *cfg)
 	on_signals(&dm.sigio, 0);
 	if (dm.stopping && !opts->foreground)
 		daemonize_fatalx("stopped by a signal during start-up");
-	instance_commit();	/* a takeover's files are ours from now on */
+	/* A takeover's files are ours from now on. */
+	if (instance_commit(err, sizeof(err)) == -1)
+		daemonize_fatalx("%s", err);
 	dm.st.starting = 0;	/* past the last failure: a stop may come */
 	daemon_save();
 	handoff_listen(opts->conffile, dm.pidpath, on_go);

@@ -3,8 +3,8 @@
  * and shutdown.  main() parses options and checks the configuration,
  * then hands over here.
  */
-#ifndef MYDAEMON_AGENT_H
-#define MYDAEMON_AGENT_H
+#ifndef MYDAEMON_DAEMON_H
+#define MYDAEMON_DAEMON_H
 
 struct config;
 
@@ -20,4 +20,4 @@ struct daemon_opts {
 /* Start with an already validated configuration; returns the exit code. */
 int	daemon_run(const struct daemon_opts *opts, struct config *cfg);
 
-#endif /* MYDAEMON_AGENT_H */
+#endif /* MYDAEMON_DAEMON_H */

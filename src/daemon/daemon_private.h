@@ -1,10 +1,10 @@
 /*
- * daemon_private.h - the running daemon's state, between daemon.c (its life:
- * start-up, signals, shutdown, what it says of its verdict) and reload.c
- * (SIGHUP and SIGUSR1).  Internal to those two.
+ * daemon_private.h - the running daemon's state: daemon.c's (its life:
+ * start-up, signals, shutdown, what it says of its verdict), which hands
+ * it to reload.c (what is read again) as an argument.
  */
-#ifndef MYDAEMON_AGENTSTATE_H
-#define MYDAEMON_AGENTSTATE_H
+#ifndef MYDAEMON_DAEMON_PRIVATE_H
+#define MYDAEMON_DAEMON_PRIVATE_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -12,7 +12,7 @@
 #include "checks/check.h"
 #include "instance/drain.h"
 #include "base/loop.h"
-#include "daemon/privs.h"
+#include "base/privs.h"
 #include "instance/state.h"
 
 struct daemon_opts;
@@ -44,13 +44,6 @@ extern struct daemon dm;
 
 /* daemon.c */
 void	daemon_save(void);		/* the state file, for -s */
-void	daemon_read_host(void);
 void	daemon_verdict(void);		/* the verdict changed? say so */
-void	reload_maintenance(void);		/* the maintenance file again */
 
-/* reload.c */
-void	reload_config(void);		/* SIGHUP */
-void	reload_logs(void);		/* SIGUSR1 */
-void	reload_log_warning(const char *msg);
-
-#endif /* MYDAEMON_AGENTSTATE_H */
+#endif /* MYDAEMON_DAEMON_PRIVATE_H */

@@ -1,7 +1,6 @@
 /*
  * reload.c - what the daemon reads again: its configuration (SIGHUP),
- * its logs (SIGUSR1) and its maintenance file (SIGUSR2); see
- * daemon_private.h.
+ * its logs (SIGUSR1) and its maintenance file (SIGUSR2); see reload.h.
  *
  * A reload builds everything new (config, log sinks, listeners) on the
  * side and swaps only when all of it succeeded, like nginx's cycle: a
@@ -10,9 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "daemon/daemon.h"
 #include "daemon/daemon_private.h"
+#include "daemon/reload.h"
+#include "instance/instance.h"
 #include "checks/check.h"
 #include "config/config.h"
 #include "config/config_load.h"
@@ -26,10 +28,10 @@
 
 /* pidfile, user and group are only read at start: keep the old ones. */
 static void
-keep_restart_keys(struct config *n)
+keep_restart_keys(const struct daemon *d, struct config *n)
 {
 	char **keys[] = { &n->pidfile, &n->user, &n->group };
-	char *olds[] = { dm.cfg->pidfile, dm.cfg->user, dm.cfg->group };
+	char *olds[] = { d->cfg->pidfile, d->cfg->user, d->cfg->group };
 	const char *names[] = { "pidfile", "user", "group" };
 	size_t i;
 
@@ -53,11 +55,11 @@ same_str(const char *a, const char *b)
 }
 
 static int
-log_target_changed(const struct config *n)
+log_target_changed(const struct daemon *d, const struct config *n)
 {
-	return strcmp(n->log_file, dm.cfg->log_file) != 0 ||
+	return strcmp(n->log_file, d->cfg->log_file) != 0 ||
 	    (strcmp(n->log_file, "syslog") == 0 &&
-	    n->syslog_facility != dm.cfg->syslog_facility);
+	    n->syslog_facility != d->cfg->syslog_facility);
 }
 
 /* Everything a new configuration needs that can fail, opened up front. */
@@ -69,18 +71,19 @@ struct pending {
 };
 
 static int
-open_pending(struct pending *p, char *why, size_t whylen)
+open_pending(const struct daemon *d, struct pending *p, char *why,
+    size_t whylen)
 {
 	struct config *n = p->cfg;
 
-	if (log_target_changed(n) && (p->log = log_sink_open(n->log_file,
-	    n->syslog_facility, dm.privs.uid, dm.privs.gid, why,
+	if (log_target_changed(d, n) && (p->log = log_sink_open(n->log_file,
+	    n->syslog_facility, d->privs.uid, d->privs.gid, why,
 	    whylen)) == NULL)
 		return -1;
-	p->access_changed = !same_str(n->access_log, dm.cfg->access_log);
+	p->access_changed = !same_str(n->access_log, d->cfg->access_log);
 	if (p->access_changed && n->access_log != NULL &&
-	    (p->access = log_sink_open(n->access_log, 0, dm.privs.uid,
-	    dm.privs.gid, why, whylen)) == NULL)
+	    (p->access = log_sink_open(n->access_log, 0, d->privs.uid,
+	    d->privs.gid, why, whylen)) == NULL)
 		return -1;
 	return listener_prepare(n, 0, why, whylen);
 }
@@ -94,7 +97,7 @@ close_pending(struct pending *p)
 }
 
 static void
-commit_reload(struct pending *p)
+commit_reload(struct daemon *d, struct pending *p)
 {
 	listener_commit();
 	server_set_config(p->cfg);
@@ -103,23 +106,30 @@ commit_reload(struct pending *p)
 		log_sink_close(log_set_sink(p->log));
 	if (p->access_changed) {
 		server_set_access_log(p->access);
-		dm.access_dropped += log_sink_dropped(dm.access);
-		log_sink_close(dm.access);
-		dm.access = p->access;
+		d->access_dropped += log_sink_dropped(d->access);
+		log_sink_close(d->access);
+		d->access = p->access;
 	}
 	log_set_level(p->cfg->log_level);
-	if (p->cfg->maintenance != dm.cfg->maintenance)
-		dm.config_time = loop_wallclock();
-	config_free(dm.cfg);
-	dm.cfg = p->cfg;
-	dm.st.generation++;
-	dm.st.reload_ok++;
-	snprintf(dm.st.last_reload, sizeof(dm.st.last_reload), "ok");
-	dm.st.reason[0] = '\0';
+	if (p->cfg->maintenance != d->cfg->maintenance)
+		d->config_time = loop_wallclock();
+	config_free(d->cfg);
+	d->cfg = p->cfg;
+	d->st.generation++;
+	d->st.reload_ok++;
+	snprintf(d->st.last_reload, sizeof(d->st.last_reload), "ok");
+	d->st.reason[0] = '\0';
 	log_notice("configuration %s reloaded (generation %lu)",
-	    dm.opts->conffile, dm.st.generation);
+	    d->opts->conffile, d->st.generation);
 	/* maintenance_file may be another one */
-	reload_maintenance();
+	reload_maintenance(d);
+}
+
+void
+reload_host(struct daemon *d)
+{
+	if (gethostname(d->host, sizeof(d->host) - 1) == -1)
+		snprintf(d->host, sizeof(d->host), "localhost");
 }
 
 void
@@ -129,68 +139,68 @@ reload_log_warning(const char *msg)
 }
 
 void
-reload_config(void)
+reload_config(struct daemon *d)
 {
-	char why[STATE_REASON_MAX];
+	char why[STATE_REASON_MAX], msg[STATE_REASON_MAX + 32];
 	struct pending p = { NULL, NULL, NULL, 0 };
 
-	dm.st.reload_started++;
-	daemon_save();
+	d->st.reload_started++;
+	instance_save(&d->st);
 	notify_reloading();
-	log_info("received SIGHUP, reloading %s", dm.opts->conffile);
-	daemon_read_host();
-	p.cfg = config_load(dm.opts->conffile, dm.opts->log_stderr, 0, why,
+	log_info("received SIGHUP, reloading %s", d->opts->conffile);
+	reload_host(d);
+	p.cfg = config_load(d->opts->conffile, d->opts->log_stderr, 0, why,
 	    sizeof(why));
 	if (p.cfg != NULL)
-		keep_restart_keys(p.cfg);
-	if (p.cfg != NULL && open_pending(&p, why, sizeof(why)) == 0) {
-		config_load_warnings(p.cfg, dm.opts->conffile,
+		keep_restart_keys(d, p.cfg);
+	if (p.cfg != NULL && open_pending(d, &p, why, sizeof(why)) == 0) {
+		config_load_warnings(p.cfg, d->opts->conffile,
 		    reload_log_warning);
-		commit_reload(&p);
+		commit_reload(d, &p);
 	} else {
 		close_pending(&p);
-		dm.st.reload_failed++;
-		snprintf(dm.st.last_reload, sizeof(dm.st.last_reload),
+		d->st.reload_failed++;
+		snprintf(d->st.last_reload, sizeof(d->st.last_reload),
 		    "failed");
-		snprintf(dm.st.reason, sizeof(dm.st.reason), "%s", why);
+		snprintf(d->st.reason, sizeof(d->st.reason), "%s", why);
 		log_errx("reload failed: %s", why);
 	}
-	dm.st.reload_done++;
-	daemon_save();
-	snprintf(why, sizeof(why), "reload %s%s%s", dm.st.last_reload,
-	    dm.st.reason[0] ? ": " : "", dm.st.reason);
-	notify_ready(why);
+	d->st.reload_done++;
+	instance_save(&d->st);
+	snprintf(msg, sizeof(msg), "reload %s%s%s", d->st.last_reload,
+	    d->st.reason[0] ? ": " : "", d->st.reason);
+	notify_ready(msg);
 }
 
 void
-reload_logs(void)
+reload_logs(struct daemon *d)
 {
 	char why[STATE_REASON_MAX];
 	int failed = 0;
 
-	dm.st.reopen_reason[0] = '\0';
+	d->st.reopen_reason[0] = '\0';
 	if (log_reopen(why, sizeof(why)) == -1) {
 		failed = 1;
-		snprintf(dm.st.reopen_reason, sizeof(dm.st.reopen_reason),
+		snprintf(d->st.reopen_reason, sizeof(d->st.reopen_reason),
 		    "%s", why);
 		log_warnx("log reopen failed, still writing to the old file: "
 		    "%s", why);
 	}
-	if (dm.access != NULL &&
-	    log_sink_reopen(dm.access, why, sizeof(why)) == -1) {
+	if (d->access != NULL &&
+	    log_sink_reopen(d->access, why, sizeof(why)) == -1) {
 		failed = 1;
-		snprintf(dm.st.reopen_reason, sizeof(dm.st.reopen_reason),
+		snprintf(d->st.reopen_reason, sizeof(d->st.reopen_reason),
 		    "%s", why);
 		log_warnx("access log reopen failed, still writing to the old "
 		    "file: %s", why);
 	}
 	if (failed)
-		dm.st.reopen_failed++;
+		d->st.reopen_failed++;
 	else {
-		dm.st.reopens++;
+		d->st.reopens++;
 		log_notice("log reopened");
 	}
-	daemon_save();
+	instance_save(&d->st);
 }
 
 /*
@@ -199,27 +209,26 @@ reload_logs(void)
  * state file.
  */
 void
-reload_maintenance(void)
+reload_maintenance(struct daemon *d)
 {
-	struct drain_info d;
-	const char *path = dm.cfg->maintenance_file;
+	struct drain_info now;
+	const char *path = d->cfg->maintenance_file;
 
 	if (path == NULL)
-		memset(&d, 0, sizeof(d));
-	else if (drain_read(path, &d) == -1)
+		memset(&now, 0, sizeof(now));
+	else if (drain_read(path, &now) == -1)
 		log_warn("maintenance file %s: taken as a drain", path);
-	if (d.drained && !dm.drain.drained)
-		log_notice("maintenance: drained%s%s (%s)", d.reason[0] ?
-		    ": " : "", d.reason, path);
-	else if (!d.drained && dm.drain.drained)
+	if (now.drained && !d->drain.drained)
+		log_notice("maintenance: drained%s%s (%s)", now.reason[0] ?
+		    ": " : "", now.reason, path);
+	else if (!now.drained && d->drain.drained)
 		log_notice("maintenance: drain ended (%s)", path);
-	else if (d.drained && strcmp(d.reason, dm.drain.reason) != 0)
-		log_notice("maintenance: drained, now: %s", d.reason);
-	dm.drain = d;
-	dm.st.drain_reads++;
-	dm.st.drained = d.drained;
-	snprintf(dm.st.maintenance_file, sizeof(dm.st.maintenance_file), "%s",
+	else if (now.drained && strcmp(now.reason, d->drain.reason) != 0)
+		log_notice("maintenance: drained, now: %s", now.reason);
+	d->drain = now;
+	d->st.drain_reads++;
+	d->st.drained = now.drained;
+	snprintf(d->st.maintenance_file, sizeof(d->st.maintenance_file), "%s",
 	    path != NULL ? path : "");
-	daemon_save();
-	daemon_verdict();
+	instance_save(&d->st);
 }

@@ -5,8 +5,8 @@
  * those files; ASCII only, never the locale, and every scan bounded by
  * a length.
  */
-#ifndef MYDAEMON_HTTPCHAR_H
-#define MYDAEMON_HTTPCHAR_H
+#ifndef MYDAEMON_HTTP_CHARS_H
+#define MYDAEMON_HTTP_CHARS_H
 
 #include <stddef.h>
 #include <string.h>
@@ -128,4 +128,4 @@ int	http_uri_path_ok(const char *s, size_t n);
  */
 long	http_uri_absolute_path(const char *s, size_t n);
 
-#endif /* MYDAEMON_HTTPCHAR_H */
+#endif /* MYDAEMON_HTTP_CHARS_H */

@@ -7,8 +7,8 @@
  * once per byte.  A complete head then goes to http_parse() (http.h),
  * which alone judges its meaning.
  */
-#ifndef MYDAEMON_HTTPSCAN_H
-#define MYDAEMON_HTTPSCAN_H
+#ifndef MYDAEMON_HTTP_SCAN_H
+#define MYDAEMON_HTTP_SCAN_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -30,4 +30,4 @@ struct http_scan {
  */
 int	http_scan(struct http_scan *s, const char *buf, size_t len);
 
-#endif /* MYDAEMON_HTTPSCAN_H */
+#endif /* MYDAEMON_HTTP_SCAN_H */

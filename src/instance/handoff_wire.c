@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "checks/check.h"
-#include "daemon/handoff.h"
+#include "instance/handoff_wire.h"
 
 /* "\0mydaemon:" and the config file (or a hash of a long name). */
 socklen_t

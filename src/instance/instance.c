@@ -3,15 +3,14 @@
  * instance.h).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "daemon/daemonize.h"
 #include "instance/instance.h"
 #include "log/log.h"
-#include "base/loop.h"
+#include "base/clock.h"
 #include "instance/pidfile.h"
 #include "instance/state.h"
 
@@ -37,52 +36,61 @@ holder_ready(pid_t pid)
 	    !si.stopping && !si.starting;
 }
 
-void
-instance_claim(const char *pidfile, pid_t takeover, uint64_t wait_ms)
+int
+instance_claim(const char *pidfile, pid_t takeover, uint64_t wait_ms,
+    pid_t *running, char *err, size_t errlen)
 {
-	char err[512];
 	uint64_t deadline;
 	pid_t other;
 
 	if (pidfile == NULL)
-		return;
+		return 0;
 	if ((in.pidpath = strdup(pidfile)) == NULL ||
-	    (in.statepath = state_path(pidfile)) == NULL)
-		daemonize_fatalx("out of memory");
-	deadline = loop_now_fresh() + wait_ms;
+	    (in.statepath = state_path(pidfile)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	deadline = clock_ms() + wait_ms;
 	while ((in.pf = pidfile_open(in.pidpath, takeover, &other, err,
-	    sizeof(err))) == NULL) {
+	    errlen)) == NULL) {
 		if (errno != EEXIST)
-			daemonize_fatalx("%s", err);
-		if (holder_ready(other))
-			daemonize_exit_ok("already running (pid %ld)",
-			    (long)other);
-		if (loop_now_fresh() >= deadline)
-			daemonize_fatalx("%s, but it is not ready", err);
-		nanosleep(&(struct timespec){ 0, HOLDER_POLL_MS * 1000000L },
-		    NULL);
+			return -1;
+		if (holder_ready(other)) {
+			*running = other;
+			return 1;
+		}
+		if (clock_ms() >= deadline) {
+			snprintf(err + strlen(err), errlen - strlen(err),
+			    ", but it is not ready");
+			return -1;
+		}
+		clock_sleep_ms(HOLDER_POLL_MS);
 	}
 	atexit(instance_release);
 	/* As root, while we may: the file is the old process's until then. */
 	in.shared = takeover != 0;
-	if ((in.statefd = state_open(in.statepath, !in.shared)) == -1)
-		daemonize_fatalx("cannot open state file %s: %s",
+	if ((in.statefd = state_open(in.statepath, !in.shared)) == -1) {
+		snprintf(err, errlen, "cannot open state file %s: %s",
 		    in.statepath, errno == EINVAL ? "not a regular file with "
 		    "one name" : strerror(errno));
-	if (!in.shared)
-		instance_commit();
+		return -1;
+	}
+	return in.shared ? 0 : instance_commit(err, errlen);
 }
 
-void
-instance_commit(void)
+int
+instance_commit(char *err, size_t errlen)
 {
 	if (in.pf == NULL || in.committed)
-		return;
-	if (pidfile_write(in.pf) == -1)
-		daemonize_fatalx("cannot write pidfile %s: %s", in.pidpath,
-		    strerror(errno));
+		return 0;
+	if (pidfile_write(in.pf) == -1) {
+		snprintf(err, errlen, "cannot write pidfile %s: %s",
+		    in.pidpath, strerror(errno));
+		return -1;
+	}
 	in.committed = 1;
 	in.shared = 0;		/* the files are ours from now on */
+	return 0;
 }
 
 void

@@ -7,6 +7,7 @@
 #define MYDAEMON_INSTANCE_H
 
 #include <sys/types.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct state_info;
@@ -17,17 +18,20 @@ struct state_info;
  * succeeds) once that one is ready; one that is starting or shutting
  * down is waited for, at most wait_ms, and taken over if it goes.  When
  * it is `takeover` (the old process of a restart), the pidfile is shared
- * with it instead.  Never returns on failure or when another instance is
- * running: the starter is told (daemonize.h).
+ * with it instead.  Returns 0 when the pidfile is ours (or shared), 1
+ * when another instance runs and is ready (*running: its pid), -1 with
+ * the reason in err.
  */
-void	instance_claim(const char *pidfile, pid_t takeover, uint64_t wait_ms);
+int	instance_claim(const char *pidfile, pid_t takeover, uint64_t wait_ms,
+	    pid_t *running, char *err, size_t errlen);
 
 /*
  * Write our PID into the pidfile and open the state file: at once for a
  * start; only when ready for a takeover, so that a new process that
- * fails leaves the old one's files as they were.
+ * fails leaves the old one's files as they were.  0, or -1 with the
+ * reason in err.
  */
-void	instance_commit(void);
+int	instance_commit(char *err, size_t errlen);
 
 /* Rewrite the state file (a failure is logged). */
 void	instance_save(struct state_info *st);

@@ -1,8 +1,8 @@
 /*
  * log_file.h - opening a log file safely, for log_sink.c.
  */
-#ifndef MYDAEMON_LOGFILE_H
-#define MYDAEMON_LOGFILE_H
+#ifndef MYDAEMON_LOG_FILE_H
+#define MYDAEMON_LOG_FILE_H
 
 #include <sys/types.h>
 
@@ -25,4 +25,4 @@ int	log_file_make_parent(const char *path, uid_t uid, gid_t gid,
 int	log_file_open(const char *path, uid_t uid, gid_t gid, int chown_ok,
 	    int *regular);
 
-#endif /* MYDAEMON_LOGFILE_H */
+#endif /* MYDAEMON_LOG_FILE_H */

@@ -8,8 +8,8 @@
  * first and only then swap it in, so a path that cannot be opened fails
  * the reload and leaves the old log in place.
  */
-#ifndef MYDAEMON_LOGSINK_H
-#define MYDAEMON_LOGSINK_H
+#ifndef MYDAEMON_LOG_SINK_H
+#define MYDAEMON_LOG_SINK_H
 
 #include <sys/types.h>
 #include <stddef.h>
@@ -63,4 +63,4 @@ int		log_sink_reopen(struct log_sink *s, char *err, size_t errlen);
 /* Lines dropped by this sink since it was opened. */
 uint64_t	log_sink_dropped(const struct log_sink *s);
 
-#endif /* MYDAEMON_LOGSINK_H */
+#endif /* MYDAEMON_LOG_SINK_H */

@@ -12,6 +12,7 @@
 #include "report/agent_line.h"
 #include "base/buf.h"
 #include "checks/health.h"
+#include "report/health_render.h"
 #include "base/text.h"
 
 #define REASON_MAX	200
@@ -36,13 +37,13 @@ agent_line(const struct snapshot *snap, const char *sent, size_t n,
 	const char *state;
 
 	trim(&sent, &n);
-	if (n > 0 && (only = health_check_named(snap, sent, n)) == NULL) {
+	if (n > 0 && (only = health_render_find(snap, sent, n)) == NULL) {
 		buf_puts(b, "down #no such check: ");
 		text_ascii(b, sent, n > 32 ? 32 : n);
 		buf_putc(b, '\n');
 		return;
 	}
-	if (health_effective(snap, only, &state) == 200) {
+	if (health_render_effective(snap, only, &state) == 200) {
 		buf_puts(b, "up ready ");
 		buf_u64(b, strcmp(state, "warning") == 0 ? warning_weight :
 		    100);
@@ -55,7 +56,7 @@ agent_line(const struct snapshot *snap, const char *sent, size_t n,
 	}
 	buf_puts(b, "down #");
 	buf_puts(b, state);
-	health_text(snap, only, &text);
+	health_render_summary(snap, only, &text);
 	if (text.len > 0 && !text.failed) {
 		buf_puts(b, ": ");
 		text_ascii(b, text.data, text.len > REASON_MAX ? REASON_MAX :

@@ -8,8 +8,8 @@
  *   critical, unknown      down #critical: disk: DISK CRITICAL ...
  *   no such check          down #no such check: NAME
  */
-#ifndef MYDAEMON_AGENTCHECK_H
-#define MYDAEMON_AGENTCHECK_H
+#ifndef MYDAEMON_AGENT_LINE_H
+#define MYDAEMON_AGENT_LINE_H
 
 #include <stddef.h>
 
@@ -25,4 +25,4 @@ struct buf;
 void	agent_line(const struct snapshot *snap, const char *sent,
 	    size_t n, unsigned int warning_weight, struct buf *b);
 
-#endif /* MYDAEMON_AGENTCHECK_H */
+#endif /* MYDAEMON_AGENT_LINE_H */

@@ -11,6 +11,7 @@
 
 #include "base/buf.h"
 #include "checks/health.h"
+#include "report/health_render.h"
 #include "report/metrics.h"
 #include "base/text.h"
 
@@ -158,7 +159,7 @@ verdict(const struct snapshot *snap, struct buf *b)
 	states(b, "mydaemon_health_state", NULL, v.state);
 	metric_u64(b, "mydaemon_healthy", "gauge",
 	    "1 when /health answers 200, else 0.",
-	    (uint64_t)(health_effective(snap, NULL, &state) == 200));
+	    (uint64_t)(health_render_effective(snap, NULL, &state) == 200));
 	metric_u64(b, "mydaemon_checks", "gauge", "Checks configured.",
 	    snap->nchecks);
 	metric_u64(b, "mydaemon_checks_running", "gauge",

@@ -10,39 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "checks/check_status.h"
 #include "http/http.h"
-#include "checks/perfdata.h"
-
-/* Nagios results, in the order of their exit codes. */
-enum health_state {
-	HEALTH_OK = 0,
-	HEALTH_WARNING = 1,
-	HEALTH_CRITICAL = 2,
-	HEALTH_UNKNOWN = 3
-};
-
-/* One check as the endpoints show it; strings owned by the check. */
-struct check_status {
-	const char		*name;
-	const char		*command;	/* of the result shown */
-	int			 affects_health;
-	/* new since a reload: no result yet, not counted by /health */
-	int			 pending;
-	/* the result is the previous command's (changed on reload) */
-	int			 previous;
-	enum health_state	 state;		/* after rise/fall */
-	const char		*text;		/* what /health says of it */
-	int			 ran;		/* 0 until the first result */
-	enum health_state	 result;	/* last run, before rise/fall */
-	int			 exit_code;	/* -1: none (timeout, signal) */
-	const char		*output;	/* any bytes, even NUL */
-	size_t			 output_len;
-	const struct perf_item	*perf;
-	size_t			 nperf;
-	double			 started;	/* Unix time of the last run */
-	double			 duration;	/* seconds */
-	uint64_t		 runs, timeouts, skipped;
-};
 
 /* The process, as a Linux Prometheus exporter shows it. */
 struct process_info {

@@ -10,6 +10,7 @@
 
 #include "base/buf.h"
 #include "checks/health.h"
+#include "report/health_render.h"
 #include "report/status.h"
 #include "base/text.h"
 
@@ -169,11 +170,11 @@ verdicts(struct buf *b, const struct snapshot *snap)
 	struct verdict v;
 	const char *state;
 
-	(void)health_effective(snap, NULL, &state);
+	(void)health_render_effective(snap, NULL, &state);
 	key(b, "health");
 	text_json_str(b, state);
-	health_text(snap, NULL, &text);
-	key(b, "health_text");
+	health_render_summary(snap, NULL, &text);
+	key(b, "health_render_summary");
 	if (text.len > 0 && !text.failed)
 		text_json(b, text.data, text.len);
 	else

@@ -11,6 +11,7 @@
 #include "server/answer.h"
 #include "base/buf.h"
 #include "checks/health.h"
+#include "report/health_render.h"
 #include "http/http.h"
 #include "report/metrics.h"
 #include "report/status.h"
@@ -86,7 +87,7 @@ render_health(const struct http_request *req, const char **ctype)
 
 	memset(&snap, 0, sizeof(snap));
 	fill(&snap, 0);
-	if (req->path_len > 8 && (only = health_check_named(&snap,
+	if (req->path_len > 8 && (only = health_render_find(&snap,
 	    req->path + 8, req->path_len - 8)) == NULL) {
 		buf_puts(&body, "no such check\n");
 		return 404;
@@ -94,7 +95,7 @@ render_health(const struct http_request *req, const char **ctype)
 	hj = http_status_accepts(req, "application/health+json");
 	js = !hj && http_status_accepts(req, "application/json");
 	if (!hj && !js)
-		return health_render(&snap, only, &body);
+		return health_render_text(&snap, only, &body);
 	*ctype = hj ? "application/health+json" : "application/json";
 	return health_render_json(&snap, only, &body);
 }

@@ -18,7 +18,7 @@
  *    is not well-formed Prometheus text (fuzz_check.h), or /status or
  *    health+json is not valid JSON (hence valid UTF-8), /health is not
  *    one line of UTF-8 without control bytes, or the text of the
- *    verdict (health_text(), which daemon.c logs with %s) is not
+ *    verdict (health_render_summary(), which daemon.c logs with %s) is not
  *    NUL-terminated at its length as buf.h promises.
  */
 #include <math.h>
@@ -30,6 +30,7 @@
 
 #include "base/buf.h"
 #include "checks/health.h"
+#include "report/health_render.h"
 #include "report/metrics.h"
 #include "checks/perfdata.h"
 #include "report/snapshot.h"
@@ -300,18 +301,18 @@ render(const char *out, size_t n, const char *text,
 		fail_out("/status is not valid UTF-8", &b);
 	check_json("/status", &b);
 	/*
-	 * health_text() alone, as daemon.c logs it and sends it to systemd
+	 * health_render_summary() alone, as daemon.c logs it and sends it to systemd
 	 * with %s: one line, NUL-terminated at its length (buf.h).
 	 */
 	buf_reset(&b);
-	health_text(&si, (h & (1u << 25)) ? &c : NULL, &b);
+	health_render_summary(&si, (h & (1u << 25)) ? &c : NULL, &b);
 	if (!b.failed && b.len > 0 && (b.data[b.len] != '\0' ||
 	    memchr(b.data, '\0', b.len) != NULL ||
 	    memchr(b.data, '\n', b.len) != NULL ||
 	    !tl_valid_utf8(b.data, b.len)))
-		fail_out("health_text: not a C string of its length", &b);
+		fail_out("health_render_summary: not a C string of its length", &b);
 	buf_reset(&b);
-	code = health_render(&si, (h & (1u << 23)) ? &c : NULL, &b);
+	code = health_render_text(&si, (h & (1u << 23)) ? &c : NULL, &b);
 	if (code != 200 && code != 503)
 		fail("/health answers neither 200 nor 503");
 	check_health(&b);

@@ -10,6 +10,7 @@
 
 #include "base/buf.h"
 #include "checks/health.h"
+#include "report/health_render.h"
 #include "tap.h"
 #include "testlib.h"
 
@@ -295,7 +296,7 @@ health_is(const struct check_status *only, int code, const char *body,
 	int got;
 
 	buf_reset(&out);
-	got = health_render(&si, only, &out);
+	got = health_render_text(&si, only, &out);
 	ok(got == code, "%s: status %d (got %d)", what, code, got);
 	is_str(out.failed ? NULL : out.data, body, "%s: body", what);
 }
@@ -319,13 +320,13 @@ test_health_many(void)
 	health_is(NULL, 503,
 	    "critical: disk: DISK CRITICAL - / 97% (+1 more)\n",
 	    "worst check named, perfdata cut, other bad ones counted");
-	code = health_effective(&si, NULL, &state);
+	code = health_render_effective(&si, NULL, &state);
 	ok(code == 503 && strcmp(state, "critical") == 0,
-	    "health_effective agrees: 503 critical");
+	    "health_render_effective agrees: 503 critical");
 	buf_reset(&out);
-	health_text(&si, NULL, &out);
+	health_render_summary(&si, NULL, &out);
 	is_str(out.data, "disk: DISK CRITICAL - / 97% (+1 more)",
-	    "health_text is the text after \"STATE: \"");
+	    "health_render_summary is the text after \"STATE: \"");
 
 	chk[DISK].state = HEALTH_OK;
 	health_is(NULL, 200, "warning: load: LOAD WARNING - load average 5.1\n",
@@ -342,17 +343,17 @@ test_health_many(void)
 	health_is(NULL, 200, "ok\n",
 	    "ok: checks that do not count or are pending are left out");
 	buf_reset(&out);
-	health_text(&si, NULL, &out);
-	ok(out.len == 0, "health_text is empty when ok");
+	health_render_summary(&si, NULL, &out);
+	ok(out.len == 0, "health_render_summary is empty when ok");
 	chk[RAID].affects_health = 1;
 	health_is(NULL, 503, "critical: raid: RAID CRITICAL - md0 degraded\n",
 	    "affects_health = yes makes it count");
 	/* found by fuzz_perfdata: the ": " taken back, the NUL put back */
 	chk[RAID].text = "";
 	buf_reset(&out);
-	health_text(&si, NULL, &out);
+	health_render_summary(&si, NULL, &out);
 	ok(out.len == 4 && strcmp(out.data, "raid") == 0,
-	    "a worst check with no text: health_text is its name, as a C "
+	    "a worst check with no text: health_render_summary is its name, as a C "
 	    "string of that length");
 	chk[RAID].text = "RAID CRITICAL - md0 degraded";
 	chk[WEB].pending = 0;
@@ -372,7 +373,7 @@ test_health_many(void)
 	health_is(NULL, 503, "critical: disk (+1 more)\n", "so does NULL");
 	chk[DISK].text = "| /=97%;90;95";
 	buf_reset(&out);
-	(void)health_render(&si, NULL, &out);
+	(void)health_render_text(&si, NULL, &out);
 	ok(out.data != NULL &&
 	    strcmp(out.data, "critical: disk (+1 more)\n") == 0,
 	    "a text of nothing but perfdata leaves the name alone");
@@ -421,8 +422,8 @@ test_health_maintenance(void)
 		chk[i].state = HEALTH_OK;
 	health_is(NULL, 503, "maintenance\n", "drain over ok");
 	buf_reset(&out);
-	health_text(&si, NULL, &out);
-	ok(out.len == 0, "health_text is empty in maintenance");
+	health_render_summary(&si, NULL, &out);
+	ok(out.len == 0, "health_render_summary is empty in maintenance");
 	si.maint_drain = 0;
 	si.maint_config = 1;
 	health_is(NULL, 503, "maintenance\n", "maintenance in the config");
@@ -530,7 +531,7 @@ test_cut_any_byte(void)
 		memset(text + 198, c, 4);
 		fixture_main(HEALTH_CRITICAL, text);
 		buf_reset(&out);
-		(void)health_render(&si, NULL, &out);
+		(void)health_render_text(&si, NULL, &out);
 		body = out.len > 11 ? out.len - 11 : 0;
 		if (out.failed || !tl_valid_utf8(out.data, out.len) ||
 		    strchr(out.data, '\n') != out.data + out.len - 1 ||
@@ -650,7 +651,7 @@ json_agrees(const struct check_status *only, const char *what)
 	const char *want;
 
 	buf_reset(&out);
-	tcode = health_render(&si, only, &out);
+	tcode = health_render_text(&si, only, &out);
 	snprintf(word, sizeof(word), "%.*s", (int)strcspn(out.data, ":\n"),
 	    out.data);
 	want = strcmp(word, "ok") == 0 ? "pass" :

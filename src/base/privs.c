@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "daemon/privs.h"
+#include "base/privs.h"
 
 int
 privs_lookup(const char *user, const char *group, struct privs *p,

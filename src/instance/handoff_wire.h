@@ -1,0 +1,44 @@
+/*
+ * handoff_wire.h - the restart protocol's wire (handoff.h says what is
+ * said on it), for both ends: the running daemon and the new process of
+ * a restart, which must not depend on the daemon's code.
+ */
+#ifndef MYDAEMON_HANDOFF_WIRE_H
+#define MYDAEMON_HANDOFF_WIRE_H
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <stddef.h>
+
+#define HANDOFF_MAX_FDS	32	/* sockets handed over at most */
+#define HANDOFF_MSG_MAX	8192	/* one datagram */
+
+struct check_seed;
+
+/* --- in the new process ---------------------------------------------- */
+
+/*
+ * The checks' last results of the old process (pid), for check_set_seed().
+ * Returns how many were filled, at most max (0 when none came).
+ */
+size_t	handoff_wire_fetch_checks(const char *conffile, long pid,
+	    struct check_seed *seeds, size_t max);
+
+/* --- the wire (handoff_wire.c), for both ends ---------------------------- */
+
+/* The control socket's abstract name for conffile; its length. */
+socklen_t handoff_wire_name(const char *conffile, struct sockaddr_un *sun);
+/* The other end's credentials (SO_PEERCRED). */
+int	handoff_wire_peer(int fd, struct ucred *cr);
+
+/* Connect to the daemon of conffile: the fd, and the daemon's pid. */
+int	handoff_wire_connect(const char *conffile, long *pid);
+/* One datagram: msg (NUL-terminated) and fds (nfds of them) attached. */
+int	handoff_wire_send(int fd, const char *msg, const int *fds, size_t nfds);
+/* One message (NUL-terminated) and the descriptors that came with it. */
+ssize_t	handoff_wire_recv(int fd, char *buf, size_t size, int *fds,
+	    size_t *nfds);
+
+#endif /* MYDAEMON_HANDOFF_WIRE_H */
