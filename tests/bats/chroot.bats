@@ -68,9 +68,12 @@ teardown() {
 	    [ -n "$(ls -A "$ROOT$SAN_LOGDIR" 2> /dev/null)" ]; then
 		cp -p "$ROOT$SAN_LOGDIR"/* "$SAN_LOGDIR"/
 	fi
-	if [ -n "${ROOT:-}" ] && mountpoint -q "$ROOT/proc"; then
-		umount "$ROOT/proc" || umount -l "$ROOT/proc"
-	fi
+	local m
+	for m in "${ROOT:-}/private" "${ROOT:-}/proc"; do
+		if [ -n "${ROOT:-}" ] && mountpoint -q "$m"; then
+			umount "$m" || umount -l "$m"
+		fi
+	done
 }
 
 # ctl ARGS...: mydaemon in the chroot, with its config and pidfile, from
@@ -90,11 +93,19 @@ lock_holders() {
 	    sort -u
 }
 
+# rooted PID: PID's root directory is $ROOT, compared as a file (device
+# and inode), not by name: when the suite runs in a chroot itself, the
+# /proc/PID/root of a process in another mount namespace reads as that
+# namespace's path, the outer chroot's prefix included.
+rooted() {
+	[ "/proc/$1/root" -ef "$ROOT" ]
+}
+
 # in_chroot: the PIDs of the live processes whose root is $ROOT.
 in_chroot() {
 	local f pid
 	for f in /proc/[0-9]*/root; do
-		[ "$(readlink "$f" 2> /dev/null)" = "$ROOT" ] || continue
+		[ "$f" -ef "$ROOT" ] || continue
 		pid=${f#/proc/}
 		pid=${pid%/root}
 		gone "$pid" || echo "$pid"
@@ -108,7 +119,7 @@ start_in_chroot() {
 	assert_success
 	OLD=$(cat "$ROOT/run/mydaemon.pid")
 	remember_pid "$OLD"
-	assert_equal "$(readlink "/proc/$OLD/root")" "$ROOT"
+	assert rooted "$OLD"
 	wait_for 5 health_is 200
 }
 
@@ -138,7 +149,7 @@ restart_in_chroot() {
 	assert [ "$NEW" != "$OLD" ]
 	wait_gone "$OLD" 5
 	assert_equal "$(lock_holders "$ROOT/run/mydaemon.pid")" "$NEW"
-	assert_equal "$(readlink "/proc/$NEW/root")" "$ROOT"
+	assert rooted "$NEW"
 	assert_health 200 ok
 	assert_equal "$(status_value pid)" "$NEW"
 }
@@ -172,10 +183,15 @@ stop_in_chroot() {
 	receiver
 	# The old daemon's namespace has a file system of its own in the
 	# chroot, never seen outside (private propagation), gone with the
-	# namespace when its last process exits.
+	# namespace when its last process exits.  What is made private is a
+	# bind mount of the directory, not "/" as with unshare --propagation
+	# private: "/" is no mount point when this runs in a build chroot
+	# itself (EINVAL).
 	mkdir "$ROOT/private"
+	mount --bind "$ROOT/private" "$ROOT/private"
+	mount --make-private "$ROOT/private"
 	start_in_chroot env NOTIFY_SOCKET=/run/notify.sock \
-	    unshare --mount --propagation private sh -c \
+	    unshare --mount --propagation unchanged sh -c \
 	    'mount -t tmpfs private "$0/private" && : > "$0/private/mark" &&
 	    exec "$@"' "$ROOT"
 	ns=$(readlink "/proc/$OLD/ns/mnt")

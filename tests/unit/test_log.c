@@ -1068,10 +1068,10 @@ test_torn_line(void)
 /*
  * Give this process its own empty /dev, so that a fake syslogd can own
  * /dev/log.  As root a mount namespace is enough; otherwise try a user
- * namespace in which we are root.
+ * namespace in which we are root.  On failure *step says what failed.
  */
 static int
-private_dev(void)
+private_dev(const char **step)
 {
 	char	 map[64];
 	uid_t	 uid = geteuid();
@@ -1079,6 +1079,7 @@ private_dev(void)
 	int	 fd;
 
 	if (unshare(CLONE_NEWNS) == -1) {
+		*step = "a user and mount namespace";
 		if (unshare(CLONE_NEWUSER | CLONE_NEWNS) == -1)
 			return -1;
 		if ((fd = open("/proc/self/setgroups", O_WRONLY)) != -1) {
@@ -1096,8 +1097,11 @@ private_dev(void)
 			return -1;
 		close(fd);
 	}
+	/* EINVAL in a chroot, whose "/" is no mount point */
+	*step = "making / private";
 	if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) == -1)
 		return -1;
+	*step = "a tmpfs on /dev";
 	return mount("tmpfs", "/dev", "tmpfs", 0, "mode=0755");
 }
 
@@ -1251,8 +1255,11 @@ syslog_child(int out)
 static void
 syslog_main(int out)
 {
-	if (private_dev() == -1)
-		report(out, 1, "# SKIP no private /dev: %s", strerror(errno));
+	const char	*step;
+
+	if (private_dev(&step) == -1)
+		report(out, 1, "# SKIP no private /dev: %s: %s", step,
+		    strerror(errno));
 	else
 		syslog_child(out);
 }
