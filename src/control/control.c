@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "daemon/signals.h"
 #include "control/control.h"
 #include "control/control_wait.h"
 #include "instance/drain.h"
@@ -58,7 +59,8 @@ do_stop(const char *pidfile, unsigned int wait_s)
 	if (pidfile_query(pidfile, &pid) == PIDFILE_RUNNING) {
 		/* A handle on it that no reused pid can fool. */
 		pidfd = control_wait_pidfd(pidfile, pid);
-		if ((r = control_wait_signal(pidfile, SIGTERM, &pid)) != 0 &&
+		if ((r = control_wait_signal(pidfile,
+		    signals_by_action("stop")->signo, &pid)) != 0 &&
 		    pidfile_query(pidfile, &holder) == PIDFILE_RUNNING)
 			goto out;
 		r = 0;
@@ -90,7 +92,7 @@ do_reload(const char *pidfile, unsigned int wait_s)
 	struct state_info before, si;
 	int r;
 
-	if ((r = control_wait_acted(pidfile, SIGHUP, wait_s, &before,
+	if ((r = control_wait_acted(pidfile, "reload", wait_s, &before,
 	    &si)) != 0)
 		return r;
 	if (strcmp(si.last_reload, "ok") != 0) {
@@ -108,8 +110,8 @@ do_reopen(const char *pidfile, unsigned int wait_s)
 	struct state_info before, si;
 	int r;
 
-	if ((r = control_wait_acted(pidfile, SIGUSR1, wait_s, &before, &si)) !=
-	    0)
+	if ((r = control_wait_acted(pidfile, "reopen", wait_s, &before,
+	    &si)) != 0)
 		return r;
 	if (si.reopen_failed > before.reopen_failed) {
 		fprintf(stderr, "mydaemon: log reopen failed, the daemon keeps "
@@ -168,7 +170,7 @@ do_drain(const struct control_req *r, int on)
 		    on ? "the drain" : "the end of the drain", path);
 		return 7;
 	}
-	rc = control_wait_acted(r->pidfile, SIGUSR2, r->wait_s, &before,
+	rc = control_wait_acted(r->pidfile, "drain", r->wait_s, &before,
 	    &after);
 	if (rc == 7)
 		printf("mydaemon: no longer running; %s is recorded in %s\n",

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "daemon/signals.h"
 #include "control/control_wait.h"
 #include "base/loop.h"
 #include "instance/pidfile.h"
@@ -138,21 +139,6 @@ control_wait_pidfd(const char *pidfile, pid_t pid)
 	return fd;
 }
 
-/* Has the daemon acted on sig since `before` was read? */
-static int
-acted(int sig, const struct state_info *before, const struct state_info *now)
-{
-	switch (sig) {
-	case SIGHUP:
-		return now->reload_done > before->reload_started;
-	case SIGUSR1:
-		return now->reopens + now->reopen_failed >
-		    before->reopens + before->reopen_failed;
-	default:	/* SIGUSR2: it read the maintenance file again */
-		return now->drain_reads > before->drain_reads;
-	}
-}
-
 /*
  * The holder's counters before we signal it; no record of its own yet
  * (it is starting): count from zero.
@@ -173,14 +159,18 @@ baseline(const char *sp, pid_t pid, struct state_info *before)
  * another exit code after a message.
  */
 int
-control_wait_acted(const char *pidfile, int sig, unsigned int wait_s,
-    struct state_info *before, struct state_info *after)
+control_wait_acted(const char *pidfile, const char *action,
+    unsigned int wait_s, struct state_info *before, struct state_info *after)
 {
+	const struct signal_entry *e = signals_by_action(action);
 	char *sp;
 	pid_t pid, signalled = 0;
 	uint64_t deadline = deadline_ms(wait_s);
-	int r = 1;
+	int r = 1, sig;
 
+	if (e == NULL || e->acted == NULL)
+		return 1;
+	sig = e->signo;
 	if (pidfile_query(pidfile, &pid) != PIDFILE_RUNNING)
 		return control_wait_signal(pidfile, sig, &pid);	/* says why */
 	if ((sp = state_path(pidfile)) == NULL)
@@ -202,7 +192,7 @@ control_wait_acted(const char *pidfile, int sig, unsigned int wait_s,
 				break;
 			}
 		} else if (state_read(sp, after) == 0 &&
-		    after->pid == (long)pid && acted(sig, before, after)) {
+		    after->pid == (long)pid && e->acted(before, after)) {
 			r = 0;
 			break;
 		}

@@ -28,13 +28,15 @@ int	control_wait_gone(const char *pidfile, pid_t pid, int pidfd,
 	    unsigned int wait_s);
 
 /*
- * Send sig (SIGHUP, SIGUSR1 or SIGUSR2) to the lock holder and wait at
- * most wait_s seconds until its state file says it acted on it; a new
- * holder (a restart handed over) is signalled too.  *before and *after
- * are its state before the signal and once it acted.  0; 7 when the
- * daemon stopped meanwhile; another exit code after a message.
+ * Send the signal of -s `action` ("reload", "reopen", "drain": the
+ * signal table, signals.h) to the lock holder and wait at most wait_s
+ * seconds until its state file says it acted on it; a new holder (a
+ * restart handed over) is signalled too.  *before and *after are its
+ * state before the signal and once it acted.  0; 7 when the daemon
+ * stopped meanwhile; another exit code after a message.
  */
-int	control_wait_acted(const char *pidfile, int sig, unsigned int wait_s,
-	    struct state_info *before, struct state_info *after);
+int	control_wait_acted(const char *pidfile, const char *action,
+	    unsigned int wait_s, struct state_info *before,
+	    struct state_info *after);
 
 #endif /* MYDAEMON_CONTROL_WAIT_H */

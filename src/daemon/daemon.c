@@ -254,44 +254,51 @@ on_go(const char *new_pidfile)
  * loop from its timers (the shutdown deadline) and its clients; the rest
  * wait in the pipe for the next turn.
  */
+/*
+ * A reload while shutting down is ignored: a flood of SIGHUPs is one
+ * line, and one at exit; from the first on the kernel drops them, so
+ * that a storm costs the shutdown nothing.
+ */
+static void
+on_reload(int signo)
+{
+	if (dm.stopping && dm.hups_ignored++ == 0) {
+		log_notice("shutting down: %s ignored", signals_name(signo));
+		signals_ignore(signo);
+	} else if (!dm.stopping) {
+		reload_config(&dm);
+		daemon_verdict();
+	}
+}
+
 static void
 on_signals(struct loop_io *io, uint32_t events)
 {
+	const struct signal_entry *e;
 	int signo, n = 0;
 
 	(void)io;
 	(void)events;
 	while (n++ < SIGNAL_BATCH && (signo = signals_next()) != 0) {
-		switch (signo) {
-		case SIGHUP:
-			/*
-			 * A flood of them is one line, and one at exit; from
-			 * the first on the kernel drops them, so that a storm
-			 * costs the shutdown nothing.
-			 */
-			if (dm.stopping && dm.hups_ignored++ == 0) {
-				log_notice("shutting down: SIGHUP ignored");
-				signals_ignore(SIGHUP);
-			} else if (!dm.stopping)
-			{
-				reload_config(&dm);
-				daemon_verdict();
-			}
+		if ((e = signals_by_number(signo)) == NULL)
+			continue;
+		switch (e->work) {
+		case SIGNAL_RELOAD:
+			on_reload(signo);
 			break;
-		case SIGUSR1:
+		case SIGNAL_REOPEN:
 			reload_logs(&dm);
 			break;
-		case SIGUSR2:
+		case SIGNAL_MAINTENANCE:
 			if (!dm.stopping) {
 				reload_maintenance(&dm);
 				daemon_verdict();
 			}
 			break;
-		case SIGTERM:
-		case SIGINT:
+		case SIGNAL_STOP:
 			begin_shutdown(signo);
 			break;
-		case SIGCHLD:
+		case SIGNAL_CHILD:
 			check_sched_reap();
 			break;
 		}

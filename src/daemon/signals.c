@@ -10,11 +10,38 @@
 #include <unistd.h>
 
 #include "daemon/signals.h"
+#include "instance/state.h"
 
-static const int handled[] = {
-	SIGHUP, SIGUSR1, SIGUSR2, SIGTERM, SIGINT, SIGCHLD
+/* The proofs that the daemon acted, read from its state file. */
+static int
+reloaded(const struct state_info *before, const struct state_info *now)
+{
+	return now->reload_done > before->reload_started;
+}
+
+static int
+reopened(const struct state_info *before, const struct state_info *now)
+{
+	return now->reopens + now->reopen_failed >
+	    before->reopens + before->reopen_failed;
+}
+
+static int
+read_maintenance(const struct state_info *before,
+    const struct state_info *now)
+{
+	return now->drain_reads > before->drain_reads;
+}
+
+static const struct signal_entry table[] = {
+	{ SIGHUP, "SIGHUP", SIGNAL_RELOAD, "reload", reloaded },
+	{ SIGUSR1, "SIGUSR1", SIGNAL_REOPEN, "reopen", reopened },
+	{ SIGUSR2, "SIGUSR2", SIGNAL_MAINTENANCE, "drain", read_maintenance },
+	{ SIGTERM, "SIGTERM", SIGNAL_STOP, "stop", NULL },
+	{ SIGINT, "SIGINT", SIGNAL_STOP, NULL, NULL },
+	{ SIGCHLD, "SIGCHLD", SIGNAL_CHILD, NULL, NULL },
 };
-#define NHANDLED	(sizeof(handled) / sizeof(handled[0]))
+#define NHANDLED	(sizeof(table) / sizeof(table[0]))
 
 static int			 pipefd[2] = { -1, -1 };
 /* Set when a byte could not be written because the pipe was full. */
@@ -29,7 +56,7 @@ on_signal(int signo)
 
 	if (write(pipefd[1], &b, 1) != 1) {
 		for (i = 0; i < NHANDLED; i++)
-			if (handled[i] == signo)
+			if (table[i].signo == signo)
 				overflow[i] = 1;
 	}
 	errno = saved;
@@ -82,11 +109,11 @@ signals_init(void)
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
 	for (i = 0; i < NHANDLED; i++)
-		sigaddset(&sa.sa_mask, handled[i]);
+		sigaddset(&sa.sa_mask, table[i].signo);
 	sa.sa_flags = SA_RESTART;
 	sa.sa_handler = on_signal;
 	for (i = 0; i < NHANDLED; i++)
-		if (sigaction(handled[i], &sa, NULL) == -1)
+		if (sigaction(table[i].signo, &sa, NULL) == -1)
 			return -1;
 	sa.sa_handler = SIG_IGN;
 	if (sigaction(SIGPIPE, &sa, NULL) == -1)
@@ -135,22 +162,39 @@ signals_next(void)
 	for (i = 0; i < NHANDLED; i++) {
 		if (overflow[i]) {
 			overflow[i] = 0;
-			return handled[i];
+			return table[i].signo;
 		}
 	}
 	return 0;
 }
 
+const struct signal_entry *
+signals_by_number(int signo)
+{
+	size_t i;
+
+	for (i = 0; i < NHANDLED; i++)
+		if (table[i].signo == signo)
+			return &table[i];
+	return NULL;
+}
+
+const struct signal_entry *
+signals_by_action(const char *action)
+{
+	size_t i;
+
+	for (i = 0; i < NHANDLED; i++)
+		if (table[i].action != NULL &&
+		    strcmp(table[i].action, action) == 0)
+			return &table[i];
+	return NULL;
+}
+
 const char *
 signals_name(int signo)
 {
-	switch (signo) {
-	case SIGHUP:	return "SIGHUP";
-	case SIGUSR1:	return "SIGUSR1";
-	case SIGUSR2:	return "SIGUSR2";
-	case SIGTERM:	return "SIGTERM";
-	case SIGINT:	return "SIGINT";
-	case SIGCHLD:	return "SIGCHLD";
-	default:	return "signal";
-	}
+	const struct signal_entry *e = signals_by_number(signo);
+
+	return e != NULL ? e->name : "signal";
 }

@@ -10,6 +10,39 @@
 #ifndef MYDAEMON_SIGNALS_H
 #define MYDAEMON_SIGNALS_H
 
+struct state_info;
+
+/* What the daemon does on a signal. */
+enum signal_work {
+	SIGNAL_RELOAD,		/* read the configuration again */
+	SIGNAL_REOPEN,		/* reopen the logs */
+	SIGNAL_MAINTENANCE,	/* read the maintenance file again */
+	SIGNAL_STOP,		/* shut down */
+	SIGNAL_CHILD		/* reap the checks */
+};
+
+/*
+ * The one table of the signals the daemon handles (as nginx's signals[]):
+ * the handlers are installed from it, the daemon's loop dispatches on
+ * `work`, `mydaemon -s ACTION` sends the signal of its `action`, and
+ * waits until `acted` says the state file proves it done (NULL: no
+ * proof but the process's exit, for stop).
+ */
+struct signal_entry {
+	int		 signo;
+	const char	*name;		/* "SIGHUP", for log lines */
+	enum signal_work work;
+	const char	*action;	/* the -s action that sends it, or NULL */
+	/* now, read after `before`: has the daemon acted since? */
+	int		(*acted)(const struct state_info *before,
+			    const struct state_info *now);
+};
+
+/* The entry of signo, or NULL when the daemon does not handle it. */
+const struct signal_entry *signals_by_number(int signo);
+/* The entry whose -s action is `action` ("reload"), or NULL. */
+const struct signal_entry *signals_by_action(const char *action);
+
 /*
  * Restore every signal to its default disposition and empty the mask
  * (daemon(7): inherited state is not to be trusted).  Safe in a child
@@ -18,9 +51,8 @@
 void	signals_reset(void);
 
 /*
- * Create the pipe and install the handlers for SIGHUP, SIGUSR1, SIGUSR2,
- * SIGTERM, SIGINT and SIGCHLD; ignore SIGPIPE.  Returns the pipe's read
- * end, or -1.
+ * Create the pipe and install the handler for every signal of the table;
+ * ignore SIGPIPE.  Returns the pipe's read end, or -1.
  */
 int	signals_init(void);
 
