@@ -14,7 +14,7 @@
 #include "control/control.h"
 #include "control/control_wait.h"
 #include "instance/drain.h"
-#include "base/loop.h"
+#include "base/clock.h"
 #include "instance/pidfile.h"
 #include "instance/state.h"
 
@@ -159,7 +159,7 @@ do_drain(const struct control_req *r, int on)
 		fprintf(stderr, "mydaemon: no maintenance_file is set\n");
 		return 1;
 	}
-	if ((on ? drain_write(path, r->reason, loop_wallclock(), err,
+	if ((on ? drain_write(path, r->reason, clock_wall(), err,
 	    sizeof(err)) : drain_remove(path, err, sizeof(err))) == -1) {
 		fprintf(stderr, "mydaemon: %s\n", err);
 		return errno == EACCES || errno == EPERM || errno == EROFS ?

@@ -18,30 +18,22 @@
 
 #include "daemon/signals.h"
 #include "control/control_wait.h"
-#include "base/loop.h"
+#include "base/clock.h"
 #include "instance/pidfile.h"
 #include "instance/state.h"
 
 #define POLL_MS		10
 
-static void
-pause_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
 static uint64_t
 deadline_ms(unsigned int s)
 {
-	return loop_now_fresh() + (uint64_t)s * 1000;
+	return clock_ms() + (uint64_t)s * 1000;
 }
 
 static int
 past(uint64_t deadline)
 {
-	return loop_now_fresh() >= deadline;
+	return clock_ms() >= deadline;
 }
 
 /* Signal the lock holder; 0, or an exit code after a message. */
@@ -88,7 +80,7 @@ control_wait_started(const char *pidfile, unsigned int wait_s)
 		if (state_read(sp, &si) == 0 && (si.pid != (long)holder ||
 		    !si.starting))
 			break;
-		pause_ms(POLL_MS);
+		clock_sleep_ms(POLL_MS);
 	}
 	free(sp);
 }
@@ -119,7 +111,7 @@ control_wait_gone(const char *pidfile, pid_t pid, int pidfd,
 	    holder == pid) || (pidfd != -1 && !exited(pidfd))) {
 		if (past(deadline))
 			return -1;
-		pause_ms(POLL_MS);
+		clock_sleep_ms(POLL_MS);
 	}
 	return 0;
 }
@@ -201,7 +193,7 @@ control_wait_acted(const char *pidfile, const char *action,
 			    "within %us\n", (long)pid, wait_s);
 			break;
 		}
-		pause_ms(POLL_MS);
+		clock_sleep_ms(POLL_MS);
 	}
 	free(sp);
 	return r;

@@ -202,26 +202,27 @@ under_systemd(const struct handed *h)
  * sockets, named by MYDAEMON_STDERR, and makes it its stdout and stderr
  * once detached; until then its starter speaks to ours.
  */
-static void
+static int
 keep_log_stream(int fd, const char *journal, int at)
 {
 	char buf[16];
 
 	if (fd == -1) {
 		unsetenv("MYDAEMON_STDERR");
-		return;
+		return 0;
 	}
 	if (dup2(fd, at) == -1)	/* no close-on-exec */
-		_exit(127);
+		return -1;
 	snprintf(buf, sizeof(buf), "%d", at);
 	setenv("MYDAEMON_STDERR", buf, 1);
 	if (journal[0] != '\0')
 		setenv("JOURNAL_STREAM", journal, 1);
 	else
 		unsetenv("JOURNAL_STREAM");
+	return 0;
 }
 
-void
+int
 respawn_exec(const struct handed *h, const char *pidfile, char *const argv[])
 {
 	char buf[64], names[HANDOFF_MAX_FDS * 8] = "";
@@ -231,17 +232,18 @@ respawn_exec(const struct handed *h, const char *pidfile, char *const argv[])
 	for (i = 0; i < h->nfds; i++)
 		if ((moved[i] = fcntl(h->fds[i], F_DUPFD_CLOEXEC, HIGH_FD)) ==
 		    -1)
-			_exit(127);
+			return -1;
 	if (h->stderr_fd != -1 && (log = fcntl(h->stderr_fd,
 	    F_DUPFD_CLOEXEC, HIGH_FD)) == -1)
-		_exit(127);
+		return -1;
 	for (i = 0; i < h->nfds; i++) {
 		if (dup2(moved[i], 3 + (int)i) == -1)	/* no close-on-exec */
-			_exit(127);
+			return -1;
 		strcat(names, i > 0 ? ":" : "");
 		strcat(names, h->names[i]);
 	}
-	keep_log_stream(log, h->journal, 3 + (int)h->nfds);
+	if (keep_log_stream(log, h->journal, 3 + (int)h->nfds) == -1)
+		return -1;
 	snprintf(buf, sizeof(buf), "%zu", h->nfds);
 	setenv("LISTEN_FDS", buf, 1);
 	snprintf(buf, sizeof(buf), "%ld", (long)getpid());
@@ -254,7 +256,7 @@ respawn_exec(const struct handed *h, const char *pidfile, char *const argv[])
 	if (h->notify[0] != '\0')
 		under_systemd(h);
 	respawn_execv(argv);
-	_exit(127);
+	return -1;
 }
 
 void

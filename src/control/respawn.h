@@ -26,9 +26,9 @@ struct handed {
  * MYDAEMON_TAKEOVER when the pidfile stays the same, the old process's
  * log stream as stdout and stderr (MYDAEMON_STDERR) when it logged
  * there, then execute argv.
- * Does not return.
+ * Returns (-1) only when that failed, in a state only fit for _exit().
  */
-void	respawn_exec(const struct handed *h, const char *pidfile,
-	    char *const argv[]) __attribute__((noreturn));
+int	respawn_exec(const struct handed *h, const char *pidfile,
+	    char *const argv[]);
 
 #endif /* MYDAEMON_RESPAWN_H */

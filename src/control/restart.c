@@ -18,13 +18,14 @@
 #include "config/config_values.h"
 #include "control/control.h"
 #include "instance/handoff_wire.h"
-#include "base/loop.h"
+#include "base/clock.h"
 #include "instance/pidfile.h"
 #include "control/respawn.h"
 #include "control/restart.h"
 #include "instance/state.h"
 
 #define CONNECT_WAIT_MS	3000
+#define POLL_MS		10
 
 /* Is "KIND ADDR" one of cfg's addresses of that kind? */
 static int
@@ -107,31 +108,10 @@ receive(int fd, long pid, const struct config *cfg, struct handed *h)
 static void
 wait_released(const char *pidfile, long pid, unsigned int wait_s)
 {
-	uint64_t deadline = loop_now_fresh() + (uint64_t)wait_s * 1000;
-	struct timespec pause = { 0, 10 * 1000000L };
-	pid_t holder;
+	uint64_t deadline = clock_ms() + (uint64_t)wait_s * 1000;
 
-	while (loop_now_fresh() < deadline) {
-		int fd = open(pidfile, O_RDONLY | O_CLOEXEC);
-		struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
-		    .l_start = 0, .l_len = 1 };
-
-		if (fd == -1)
-			return;
-		/* each slot on its own: the new one holds the other */
-		holder = 0;
-		if (fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK)
-			holder = fl.l_pid;
-		fl.l_type = F_WRLCK;
-		fl.l_start = 1;
-		if (holder != pid && fcntl(fd, F_GETLK, &fl) == 0 &&
-		    fl.l_type != F_UNLCK)
-			holder = fl.l_pid;
-		close(fd);
-		if (holder != pid)
-			return;
-		nanosleep(&pause, NULL);
-	}
+	while (clock_ms() < deadline && pidfile_holds(pidfile, (pid_t)pid))
+		clock_sleep_ms(POLL_MS);
 }
 
 /* The daemon now: the lock's holder (the number in the file may be
@@ -153,15 +133,14 @@ new_pid(const char *pidfile)
 static int
 connect_daemon(const struct restart_req *r, long *pid)
 {
-	uint64_t deadline = loop_now_fresh() + CONNECT_WAIT_MS;
-	struct timespec pause = { 0, 10 * 1000000L };
+	uint64_t deadline = clock_ms() + CONNECT_WAIT_MS;
 	pid_t holder;
 	int fd;
 
 	while ((fd = handoff_wire_connect(r->conffile, pid)) == -1 &&
 	    pidfile_query(r->pidfile, &holder) == PIDFILE_RUNNING &&
-	    loop_now_fresh() < deadline)
-		nanosleep(&pause, NULL);
+	    clock_ms() < deadline)
+		clock_sleep_ms(POLL_MS);
 	return fd;
 }
 
@@ -204,7 +183,8 @@ start_new(const struct restart_req *r, struct handed *h, int fd)
 	}
 	if (child == 0) {
 		close(fd);
-		respawn_exec(h, r->pidfile, r->argv);
+		(void)respawn_exec(h, r->pidfile, r->argv);
+		_exit(127);	/* the child of a fork: no atexit of ours */
 	}
 	for (size_t i = 0; i < h->nfds; i++)
 		close(h->fds[i]);
@@ -248,7 +228,7 @@ hand_over(const struct restart_req *r, const struct handed *h, int fd)
 }
 
 #define GONE	(-2)	/* it went away while we talked: look again */
-#define BUSY_WAIT_NS	20000000L	/* another restart is at it */
+#define BUSY_WAIT_MS	20	/* another restart is at it */
 
 static int
 restart_once(const struct restart_req *r)
@@ -265,7 +245,7 @@ restart_once(const struct restart_req *r)
 	pidfd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
 	if ((st = receive(fd, pid, r->cfg, &h)) == -3) {
 		close(fd);
-		nanosleep(&(struct timespec){ 0, BUSY_WAIT_NS }, NULL);
+		clock_sleep_ms(BUSY_WAIT_MS);
 		st = GONE;
 	} else if (st != 0) {
 		close(fd);
@@ -312,11 +292,11 @@ restart_once(const struct restart_req *r)
 int
 restart_run(const struct restart_req *r)
 {
-	uint64_t deadline = loop_now_fresh() + (uint64_t)r->wait_s * 1000;
+	uint64_t deadline = clock_ms() + (uint64_t)r->wait_s * 1000;
 	int st;
 
 	while ((st = restart_once(r)) == GONE)
-		if (loop_now_fresh() >= deadline) {
+		if (clock_ms() >= deadline) {
 			fprintf(stderr, "mydaemon: restart: the daemon kept "
 			    "changing under us for %u s\n", r->wait_s);
 			return 1;

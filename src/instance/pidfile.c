@@ -225,6 +225,22 @@ pidfile_remove(struct pidfile *pf)
 	pidfile_close(pf);
 }
 
+int
+pidfile_holds(const char *path, pid_t pid)
+{
+	pid_t a = 0, b = 0;
+	int fd, held;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
+		return 0;
+	/* each slot on its own: during a restart both are held */
+	held = lock_range(fd, F_WRLCK, F_GETLK, SLOT_A, 1, &a) == 0 &&
+	    lock_range(fd, F_WRLCK, F_GETLK, SLOT_B, 1, &b) == 0 &&
+	    (a == pid || b == pid);
+	close(fd);
+	return held;
+}
+
 enum pidfile_status
 pidfile_query(const char *path, pid_t *pid)
 {

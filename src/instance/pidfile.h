@@ -55,6 +55,9 @@ enum pidfile_status {
 };
 enum pidfile_status	pidfile_query(const char *path, pid_t *pid);
 
+/* Does pid hold a lock slot of the file at path (a restart: either)? */
+int		 pidfile_holds(const char *path, pid_t pid);
+
 /*
  * Remove a pidfile nobody holds, and `companion` (a file beside it, or
  * NULL) with it, under the guard byte so that a daemon starting at this
