@@ -23,6 +23,7 @@
 #include "daemon/daemonize.h"
 #include "log/log.h"
 #include "instance/pidfile.h"
+#include "control/respawn.h"
 #include "control/restart.h"
 
 #define DEFAULT_WAIT_S	10
@@ -224,7 +225,7 @@ restart(struct options *o, int argc, char **argv)
 	if (respawn_self(self, sizeof(self)) == -1 ||
 	    (args = calloc((size_t)(argc - optind) + 6, sizeof(*args))) ==
 	    NULL) {
-		config_free(cfg);
+		config_parse_free(cfg);
 		return 1;
 	}
 	args[n++] = self;
@@ -238,7 +239,7 @@ restart(struct options *o, int argc, char **argv)
 		args[n++] = argv[optind++];
 	r = restart_with(o, cfg, args);
 	free(args);
-	config_free(cfg);
+	config_parse_free(cfg);
 	return r;
 }
 
@@ -274,7 +275,7 @@ main(int argc, char **argv)
 		config_load_warnings(cfg, o.daemon.conffile, print_warning);
 		printf("mydaemon: configuration %s is valid\n",
 		    o.daemon.conffile);
-		config_free(cfg);
+		config_parse_free(cfg);
 		return 0;
 	}
 	return daemon_run(&o.daemon, cfg);

@@ -93,8 +93,8 @@ struct config	*config_parse(const char *file, const char *text,
 		    size_t len, const struct config_paths *paths,
 		    struct config_errors *errs);
 
-void	config_free(struct config *cfg);
-void	config_errors_free(struct config_errors *errs);
+void	config_parse_free(struct config *cfg);
+void	config_parse_errors_free(struct config_errors *errs);
 
 /* The check called name, or NULL. */
 const struct config_check *config_sections_find(const struct config *cfg,
@@ -105,6 +105,6 @@ const struct config_check *config_sections_find(const struct config *cfg,
  * ignoring anything else wrong with the text (`-s stop` must work with a
  * broken file); malloc'ed, or NULL when there is none.
  */
-char	*config_peek(const char *text, size_t len, const char *key);
+char	*config_parse_peek(const char *text, size_t len, const char *key);
 
 #endif /* MYDAEMON_CONFIG_H */

@@ -98,14 +98,14 @@ config_load(const char *file, int foreground, int print, char *reason,
 		snprintf(reason, reasonlen, errs.n > 1 ? "%s (and %zu more)" :
 		    "%s", errs.msg[0], errs.n - 1);
 	else if (check_identity(file, cfg, reason, reasonlen) == -1) {
-		config_free(cfg);
+		config_parse_free(cfg);
 		cfg = NULL;
 	}
 	if (print && cfg == NULL && errs.n == 0)
 		fprintf(stderr, "%s\n", reason);
 	for (i = 0; print && i < errs.n; i++)
 		fprintf(stderr, "%s\n", errs.msg[i]);
-	config_errors_free(&errs);
+	config_parse_errors_free(&errs);
 	return cfg;
 }
 
@@ -178,7 +178,7 @@ config_load_peek(const char *file, const char *key)
 
 	if (read_file(file, &text, &len, err, sizeof(err)) == -1)
 		return NULL;
-	v = config_peek(text, len, key);
+	v = config_parse_peek(text, len, key);
 	free(text);
 	return v;
 }

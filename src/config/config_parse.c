@@ -224,7 +224,7 @@ config_parse(const char *file, const char *text, size_t len,
 	if ((cfg = calloc(1, sizeof(*cfg))) == NULL ||
 	    (p.seen = calloc(config_keys_count, sizeof(*p.seen))) == NULL ||
 	    defaults(cfg, paths != NULL ? paths : &none) == -1) {
-		config_free(cfg);
+		config_parse_free(cfg);
 		free(p.seen);
 		errno = ENOMEM;
 		return NULL;
@@ -253,7 +253,7 @@ config_parse(const char *file, const char *text, size_t len,
 	free(p.seen);
 	free(p.errline);
 	if (p.oom || p.nerr > 0) {
-		config_free(cfg);
+		config_parse_free(cfg);
 		errno = p.oom ? ENOMEM : EINVAL;
 		return NULL;
 	}
@@ -262,7 +262,7 @@ config_parse(const char *file, const char *text, size_t len,
 
 /* Frees the struct itself too: config_parse() hands out malloc'ed ones. */
 void
-config_free(struct config *cfg)
+config_parse_free(struct config *cfg)
 {
 	size_t	 i;
 
@@ -283,7 +283,7 @@ config_free(struct config *cfg)
 }
 
 void
-config_errors_free(struct config_errors *errs)
+config_parse_errors_free(struct config_errors *errs)
 {
 	size_t	 i;
 
@@ -302,7 +302,7 @@ config_errors_free(struct config_errors *errs)
  * value" line for one key, ignoring every other problem.
  */
 char *
-config_peek(const char *text, size_t len, const char *key)
+config_parse_peek(const char *text, size_t len, const char *key)
 {
 	char		 buf[LINE_MAX_BYTES + 1], *eq, *k, *found = NULL;
 	struct lines	 it = { text, text != NULL ? text + len : NULL, 0 };

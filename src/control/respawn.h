@@ -31,4 +31,11 @@ struct handed {
 int	respawn_exec(const struct handed *h, const char *pidfile,
 	    char *const argv[]);
 
+/* This binary's path, for argv[0] of the new process; 0 or -1. */
+int	respawn_self(char *buf, size_t size);
+
+/* Become a starter: execute argv[0] with argv (on failure, says why and
+   returns). */
+void	respawn_execv(char *const argv[]);
+
 #endif /* MYDAEMON_RESPAWN_H */

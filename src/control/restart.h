@@ -27,11 +27,4 @@ struct restart_req {
  */
 int	restart_run(const struct restart_req *r);
 
-/* This binary's path, for argv[0] of the new process; 0 or -1. */
-int	respawn_self(char *buf, size_t size);
-
-/* Become a starter: execute argv[0] with argv (on failure, says why and
-   returns). */
-void	respawn_execv(char *const argv[]);
-
 #endif /* MYDAEMON_RESTART_H */

@@ -429,7 +429,7 @@ shut_down(void)
 	notify_fini();
 	instance_release();
 	log_notice("exiting");
-	config_free(dm.cfg);
+	config_parse_free(dm.cfg);
 	privs_free(&dm.privs);
 	loop_fini();
 	signals_fini();

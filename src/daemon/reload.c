@@ -93,7 +93,7 @@ close_pending(struct pending *p)
 {
 	log_sink_close(p->log);
 	log_sink_close(p->access);
-	config_free(p->cfg);
+	config_parse_free(p->cfg);
 }
 
 static void
@@ -113,7 +113,7 @@ commit_reload(struct daemon *d, struct pending *p)
 	log_set_level(p->cfg->log_level);
 	if (p->cfg->maintenance != d->cfg->maintenance)
 		d->config_time = loop_wallclock();
-	config_free(d->cfg);
+	config_parse_free(d->cfg);
 	d->cfg = p->cfg;
 	d->st.generation++;
 	d->st.reload_ok++;

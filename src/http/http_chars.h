@@ -115,17 +115,4 @@ is_uri_char(unsigned char c)
 	    c == '/' || c == '?';
 }
 
-/* http_uri.c: is v[0..n) a valid uri-host [":" port]? */
-int	http_uri_authority_ok(const char *v, size_t n);
-/*
- * http_uri.c: is s[0..n) a valid path and query, the bytes of
- * is_uri_char() and "%" HEXDIG HEXDIG only?
- */
-int	http_uri_path_ok(const char *s, size_t n);
-/*
- * http_uri.c: the offset of the path in an absolute-form target, or -1
- * when the target is no absolute-form with a valid authority.
- */
-long	http_uri_absolute_path(const char *s, size_t n);
-
 #endif /* MYDAEMON_HTTP_CHARS_H */

@@ -19,6 +19,7 @@
 
 #include "http/http.h"
 #include "http/http_chars.h"
+#include "http/http_uri.h"
 #include "http/http_scan.h"
 
 #define ST_BAD_REQUEST	400

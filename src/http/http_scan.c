@@ -17,6 +17,7 @@
 
 #include "http/http.h"
 #include "http/http_chars.h"
+#include "http/http_uri.h"
 #include "http/http_scan.h"
 
 enum {

@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "http/http_chars.h"
+#include "http/http_uri.h"
 
 /* RFC 3986 3.2.2: "v" 1*HEXDIG "." 1*( unreserved / sub-delims / ":" ) */
 static int

@@ -1,5 +1,5 @@
 /*
- * fuzz_config.c - libFuzzer harness for config_parse() and config_peek().
+ * fuzz_config.c - libFuzzer harness for config_parse() and config_parse_peek().
  *
  * The input is a mydaemon.conf, copied into a buffer of exactly its size
  * (config_parse() must not need a NUL).  Besides crashes and leaks, the
@@ -216,13 +216,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    tl_valid_utf8(text, size));
 	if (cfg != NULL)
 		check_config(cfg);
-	config_free(cfg);
-	config_errors_free(&errs);
+	config_parse_free(cfg);
+	config_parse_errors_free(&errs);
 
 	/* `-s` reads a key from a broken file: never crash either. */
-	if ((v = config_peek(text, size, "pidfile")) != NULL) {
+	if ((v = config_parse_peek(text, size, "pidfile")) != NULL) {
 		if (v[0] == '\0')
-			fail("config_peek found an empty value");
+			fail("config_parse_peek found an empty value");
 		free(v);
 	}
 	free(text);

@@ -54,7 +54,7 @@ good(const char *text, const char *name)
 	cfg = parse_len(text, strlen(text), &e);
 	if (!ok(cfg != NULL && e.n == 0, "accepts %s", name))
 		diag_errors(&e);
-	config_errors_free(&e);
+	config_parse_errors_free(&e);
 	return cfg;
 }
 
@@ -77,8 +77,8 @@ verdict(const char *text, size_t len)
 	if (e.n > 1)
 		diag_errors(&e);
 	s = strdup(got);
-	config_free(cfg);
-	config_errors_free(&e);
+	config_parse_free(cfg);
+	config_parse_errors_free(&e);
 	return s;
 }
 
@@ -126,8 +126,8 @@ bad_all(const char *file, const char *text, const char *const *want,
 		diag_errors(&e);
 	for (i = 0; i < n && i < e.n; i++)
 		is_str(e.msg[i], want[i], "%s, #%zu", name, i + 1);
-	config_free(cfg);
-	config_errors_free(&e);
+	config_parse_free(cfg);
+	config_parse_errors_free(&e);
 }
 
 static void
@@ -166,15 +166,15 @@ test_defaults(void)
 	ok(cfg->max_connections == 512, "default: max_connections 512");
 	ok(cfg->idle_timeout_ms == 10000, "default: idle_timeout 10s");
 	ok(cfg->shutdown_timeout_ms == 5000, "default: shutdown_timeout 5s");
-	config_free(cfg);
+	config_parse_free(cfg);
 
 	cfg = config_parse("t.conf", "", 0, &none, &e);
 	ok(cfg != NULL && cfg->pidfile == NULL &&
 	    strcmp(cfg->log_file, "stderr") == 0 &&
 	    cfg->maintenance_file == NULL,
 	    "NULL paths: pidfile none, log_file stderr, no maintenance_file");
-	config_free(cfg);
-	config_errors_free(&e);
+	config_parse_free(cfg);
+	config_parse_errors_free(&e);
 }
 
 /* Every global and flat key once, CRLF, blanks and comments everywhere. */
@@ -239,7 +239,7 @@ test_full_file(void)
 
 	if (!ok(cfg->nchecks == 1 && strcmp(cfg->checks[0].name, "main") == 0,
 	    "full: the flat check_* keys make one check named main")) {
-		config_free(cfg);
+		config_parse_free(cfg);
 		return;
 	}
 	c = &cfg->checks[0];
@@ -254,7 +254,7 @@ test_full_file(void)
 	ok(c->affects_health == 1, "full: the main check affects health");
 	ok(c->line == 0 && c->command_line == 13,
 	    "full: main has no section line; command_line of check_command");
-	config_free(cfg);
+	config_parse_free(cfg);
 }
 
 /* Parse "KEY = VALUE" and hand back the config, or NULL. */
@@ -294,19 +294,19 @@ test_enums(void)
 		cfg = one("log_level", lv[i].v);
 		ok(cfg && cfg->log_level == lv[i].want, "log_level %s",
 		    lv[i].v);
-		config_free(cfg);
+		config_parse_free(cfg);
 	}
 	for (i = 0; i < sizeof(fac) / sizeof(fac[0]); i++) {
 		cfg = one("syslog_facility", fac[i].v);
 		ok(cfg && cfg->syslog_facility == fac[i].want,
 		    "syslog_facility %s", fac[i].v);
-		config_free(cfg);
+		config_parse_free(cfg);
 	}
 	for (i = 0; i < sizeof(bools) / sizeof(bools[0]); i++) {
 		cfg = one("maintenance", bools[i].v);
 		ok(cfg && cfg->maintenance == bools[i].want,
 		    "maintenance %s", bools[i].v);
-		config_free(cfg);
+		config_parse_free(cfg);
 	}
 }
 
@@ -317,21 +317,21 @@ test_paths(void)
 
 	cfg = one("pidfile", "none");
 	ok(cfg && cfg->pidfile == NULL, "pidfile none is NULL");
-	config_free(cfg);
+	config_parse_free(cfg);
 	cfg = one("log_file", "stderr");
 	ok(cfg && strcmp(cfg->log_file, "stderr") == 0, "log_file stderr");
-	config_free(cfg);
+	config_parse_free(cfg);
 	cfg = one("log_file", "SysLog");
 	ok(cfg && strcmp(cfg->log_file, "syslog") == 0,
 	    "log_file keyword in any case, kept as we spell it");
-	config_free(cfg);
+	config_parse_free(cfg);
 	cfg = one("log_file", "/var/log/x.log");
 	ok(cfg && strcmp(cfg->log_file, "/var/log/x.log") == 0,
 	    "log_file absolute path");
-	config_free(cfg);
+	config_parse_free(cfg);
 	cfg = one("access_log", "off");
 	ok(cfg && cfg->access_log == NULL, "access_log off is NULL");
-	config_free(cfg);
+	config_parse_free(cfg);
 	bad("pidfile = run/x.pid\n",
 	    "t.conf:1: pidfile: must be an absolute path or \"none\"");
 	bad("log_file = x.log\n", "t.conf:1: log_file: must be an absolute "
@@ -447,7 +447,7 @@ test_long_lines(void)
 	memcpy(buf + 4096, "\r\n", 2);
 	cfg = parse_len(buf, 4098, NULL);
 	ok(cfg != NULL, "a 4096-byte line (CRLF not counted) is accepted");
-	config_free(cfg);
+	config_parse_free(cfg);
 	buf[4096] = 'x';
 	bad_len(buf, 4098, "t.conf:1: line too long (more than 4096 bytes)");
 }
@@ -501,8 +501,8 @@ test_multiple_errors(void)
 	ok(cfg == NULL && e.n == n + 1 &&
 	    strcmp(e.msg[n], "(config):1: unknown key \"x\"") == 0,
 	    "errors are appended; a NULL file name reads (config)");
-	config_errors_free(&e);
-	ok(e.n == 0 && e.msg == NULL, "config_errors_free empties the list");
+	config_parse_errors_free(&e);
+	ok(e.n == 0 && e.msg == NULL, "config_parse_errors_free empties the list");
 	errno = 0;
 	cfg = config_parse("f.conf", multi_text, strlen(multi_text), &paths,
 	    NULL);
@@ -517,7 +517,7 @@ test_comments(void)
 	cfg = good("\n   \n\t# indented comment\n#\n \r\n"
 	    "log_level=notice\n", "blank lines, comments, key=value");
 	ok(cfg && cfg->log_level == LOG_NOTICE, "key=value without blanks");
-	config_free(cfg);
+	config_parse_free(cfg);
 	cfg = good("check_command = /bin/echo a#b \\# 'c' # gone\n",
 	    "a # inside a word");
 	ok(cfg && cfg->nchecks == 1 &&
@@ -529,16 +529,16 @@ test_comments(void)
 	    strcmp(cfg->checks[0].argv[3], "c") == 0 &&
 	    !cfg->checks[0].argv[4],
 	    "argv of a command with # characters");
-	config_free(cfg);
+	config_parse_free(cfg);
 	cfg = good("\357\273\277log_level = error\n", "a byte order mark");
 	ok(cfg && cfg->log_level == LOG_ERR, "a leading BOM is skipped");
-	config_free(cfg);
+	config_parse_free(cfg);
 	cfg = good("check_command = /bin/sh -c \"echo x=1 | wc\" # ok\n",
 	    "a command with = and |");
 	ok(cfg && cfg->nchecks == 1 &&
 	    strcmp(cfg->checks[0].argv[2], "echo x=1 | wc") == 0,
 	    "only the first = separates key from value");
-	config_free(cfg);
+	config_parse_free(cfg);
 }
 
 static void
@@ -552,16 +552,16 @@ test_listen_config(void)
 	ok(cfg && cfg->nlisten == 1 &&
 	    strcmp(cfg->listen[0].text, "[::1]:9000") == 0,
 	    "listen lines replace the default");
-	config_free(cfg);
+	config_parse_free(cfg);
 	cfg = good("listen = none\n", "listen none");
 	ok(cfg && cfg->nlisten == 0, "listen none: nlisten 0");
-	config_free(cfg);
+	config_parse_free(cfg);
 	for (i = 0; i < CONFIG_MAX_LISTEN; i++)
 		len += (size_t)snprintf(buf + len, sizeof(buf) - len,
 		    "listen = 127.0.0.1:%zu\n", 1000 + i);
 	cfg = good(buf, "16 listen lines");
 	ok(cfg && cfg->nlisten == CONFIG_MAX_LISTEN, "16 addresses kept");
-	config_free(cfg);
+	config_parse_free(cfg);
 	snprintf(buf + len, sizeof(buf) - len, "listen = *:1\n");
 	bad(buf, "t.conf:17: listen: too many addresses (at most 16)");
 	bad("listen = 127.0.0.1:80\nlisten = 127.0.0.1:80\n", "t.conf:2: "
@@ -589,7 +589,7 @@ listen_one(const char *s)
 
 	cfg = one("listen", s);
 	if (cfg != NULL && cfg->nlisten != 1) {
-		config_free(cfg);
+		config_parse_free(cfg);
 		cfg = NULL;
 	}
 	return cfg;
@@ -621,25 +621,25 @@ test_listen_syntax(void)
 	    sin->sin_addr.s_addr == INADDR_ANY && ntohs(sin->sin_port) == 80 &&
 	    strcmp(cfg->listen[0].text, "*:80") == 0,
 	    "listen *:80 is 0.0.0.0 port 80, text kept");
-	config_free(cfg);
+	config_parse_free(cfg);
 	cfg = listen_one("[::1]:8080");
 	sin6 = cfg ? (struct sockaddr_in6 *)&cfg->listen[0].addr : NULL;
 	ok(sin6 && sin6->sin6_family == AF_INET6 &&
 	    cfg->listen[0].addrlen == sizeof(*sin6) &&
 	    IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr) &&
 	    ntohs(sin6->sin6_port) == 8080, "listen [::1]:8080");
-	config_free(cfg);
+	config_parse_free(cfg);
 	cfg = listen_one("[::ffff:10.0.0.1]:65535");
 	sin6 = cfg ? (struct sockaddr_in6 *)&cfg->listen[0].addr : NULL;
 	ok(sin6 && ntohs(sin6->sin6_port) == 65535,
 	    "listen v4-mapped, port 65535");
-	config_free(cfg);
+	config_parse_free(cfg);
 	cfg = listen_one("10.1.2.3:0080");
 	sin = cfg ? (struct sockaddr_in *)&cfg->listen[0].addr : NULL;
 	ok(sin && ntohs(sin->sin_port) == 80 &&
 	    strcmp(cfg->listen[0].text, "10.1.2.3:0080") == 0,
 	    "listen port with leading zeros, text as written");
-	config_free(cfg);
+	config_parse_free(cfg);
 	for (i = 0; i < sizeof(bad_port) / sizeof(bad_port[0]); i++) {
 		snprintf(text, sizeof(text), "listen = %s\n", bad_port[i]);
 		snprintf(want, sizeof(want), "t.conf:1: listen: invalid port "
@@ -682,7 +682,7 @@ test_durations(void)
 		cfg = one("shutdown_timeout", valid[i].s);
 		ok(cfg && cfg->shutdown_timeout_ms == valid[i].ms,
 		    "duration \"%s\"", valid[i].s);
-		config_free(cfg);
+		config_parse_free(cfg);
 	}
 	for (i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++) {
 		snprintf(text, sizeof(text), "shutdown_timeout = %s\n",
@@ -715,13 +715,13 @@ test_duration_keys(void)
 	    cfg->shutdown_timeout_ms == 3600000, "range limits are inclusive");
 	ok(cfg && cfg->nchecks == 0,
 	    "flat check_* keys without check_command make no check");
-	config_free(cfg);
+	config_parse_free(cfg);
 	cfg = good("check_command = /bin/true\ncheck_interval = 24h\n"
 	    "check_timeout = 10ms\n", "flat check durations at their limits");
 	ok(cfg && cfg->nchecks == 1 && cfg->checks[0].interval_ms ==
 	    86400000 && cfg->checks[0].timeout_ms == 10,
 	    "flat check range limits are inclusive");
-	config_free(cfg);
+	config_parse_free(cfg);
 	bad("check_interval = 5ms\n",
 	    "t.conf:1: check_interval: 5ms is out of range (10ms-24h)");
 	bad("check_interval = 25h\n",
@@ -777,7 +777,7 @@ test_sections(void)
 	    strcmp(cfg->checks[1].name, "load") == 0 &&
 	    strcmp(cfg->checks[2].name, "a-b_9") == 0,
 	    "sections: three checks, in the order of the file")) {
-		config_free(cfg);
+		config_parse_free(cfg);
 		return;
 	}
 	d = &cfg->checks[0];
@@ -814,7 +814,7 @@ test_sections(void)
 	ok(config_sections_find(cfg, "Disk") == NULL &&
 	    config_sections_find(cfg, "") == NULL,
 	    "config_sections_find: names are exact; no check is named \"\"");
-	config_free(cfg);
+	config_parse_free(cfg);
 }
 
 static void
@@ -826,38 +826,38 @@ test_section_values(void)
 	    "a check name of 32 bytes");
 	ok(cfg && cfg->nchecks == 1 && strlen(cfg->checks[0].name) == 32,
 	    "a 32-byte name is kept whole");
-	config_free(cfg);
+	config_parse_free(cfg);
 	cfg = good("[check main]\ncommand = /bin/true\n",
 	    "a [check main] section without flat keys");
 	ok(cfg && cfg->nchecks == 1 && cfg->checks[0].line == 1,
 	    "[check main] alone is an ordinary section");
-	config_free(cfg);
+	config_parse_free(cfg);
 	cfg = good("[check a]\ncommand = /a\ninterval = 24h\ntimeout = 10ms\n"
 	    "rise = 100\nfall = 100\n", "section values at their limits");
 	ok(cfg && cfg->checks[0].interval_ms == 86400000 &&
 	    cfg->checks[0].timeout_ms == 10 && cfg->checks[0].rise == 100 &&
 	    cfg->checks[0].fall == 100, "section range limits are inclusive");
-	config_free(cfg);
+	config_parse_free(cfg);
 	cfg = good("[check a]\ncommand = /a\ninterval = 5s\nrise = 2\n"
 	    "[check b]\ncommand = /b\ninterval = 7s\nrise = 3\n",
 	    "the same keys in two sections");
 	ok(cfg && cfg->nchecks == 2 && cfg->checks[0].interval_ms == 5000 &&
 	    cfg->checks[1].interval_ms == 7000 && cfg->checks[1].rise == 3,
 	    "each section keeps its own values");
-	config_free(cfg);
+	config_parse_free(cfg);
 	cfg = good("check_command = /bin/a\n[check x]\ncommand = /bin/b\n",
 	    "flat keys and a section of another name");
 	ok(cfg && cfg->nchecks == 2 && strcmp(cfg->checks[0].name, "main") ==
 	    0 && strcmp(cfg->checks[1].name, "x") == 0 &&
 	    config_sections_find(cfg, "main") == &cfg->checks[0],
 	    "the flat check main comes first, then the sections");
-	config_free(cfg);
+	config_parse_free(cfg);
 	cfg = good("check_interval = 5s\ncheck_rise = 2\n",
 	    "flat check_* keys without check_command");
 	ok(cfg && cfg->nchecks == 0 &&
 	    config_sections_find(cfg, "main") == NULL,
 	    "no check_command: no check main");
-	config_free(cfg);
+	config_parse_free(cfg);
 }
 
 static const char *const bad_command[] = {
@@ -1062,20 +1062,20 @@ test_too_many_checks(void)
 	cfg = many_checks("", &e);
 	ok(cfg != NULL && cfg->nchecks == CONFIG_MAX_CHECKS && e.n == 0,
 	    "1024 checks are accepted");
-	config_free(cfg);
+	config_parse_free(cfg);
 	cfg = many_checks("[check more]\ncommand = /bin/true\n", &e);
 	ok(cfg == NULL && e.n >= 1 && strcmp(e.msg[0],
 	    "t.conf:2049: too many checks (at most 1024)") == 0,
 	    "the 1025th check is too many");
 	if (!ok(e.n == 1, "the keys of the 1025th check add no messages"))
 		diag_errors(&e);
-	config_errors_free(&e);
+	config_parse_errors_free(&e);
 	cfg = many_checks("[check Bad]\ncolour = x\n", &e);
 	if (!ok(cfg == NULL && errno == EINVAL && e.n == 2 &&
 	    strcmp(e.msg[1], "t.conf:2050: unknown key \"colour\"") == 0,
 	    "a bad header after 1024 checks is EINVAL, the rest still read"))
 		diag_errors(&e);
-	config_errors_free(&e);
+	config_parse_errors_free(&e);
 }
 
 static void
@@ -1092,11 +1092,11 @@ test_agent(void)
 	ok(cfg && cfg->nlisten == 1 &&
 	    strcmp(cfg->listen[0].text, "127.0.0.1:8080") == 0,
 	    "agent_listen leaves the default listen alone");
-	config_free(cfg);
+	config_parse_free(cfg);
 	cfg = good("listen = none\nagent_listen = none\n", "agent_listen none");
 	ok(cfg && cfg->nagent_listen == 0 && cfg->nlisten == 0,
 	    "agent_listen none: nagent_listen 0");
-	config_free(cfg);
+	config_parse_free(cfg);
 	bad("agent_listen = none\nagent_listen = *:1\n", "t.conf:2: "
 	    "agent_listen: \"none\" cannot be combined with other addresses");
 	bad("agent_listen = none\nagent_listen = none\n", "t.conf:2: "
@@ -1112,10 +1112,10 @@ test_agent(void)
 
 	cfg = one("agent_warning_weight", "50%");
 	ok(cfg && cfg->agent_warning_weight == 50, "agent_warning_weight 50%%");
-	config_free(cfg);
+	config_parse_free(cfg);
 	cfg = one("agent_warning_weight", "0%");
 	ok(cfg && cfg->agent_warning_weight == 0, "agent_warning_weight 0%%");
-	config_free(cfg);
+	config_parse_free(cfg);
 	bad("agent_warning_weight = 101%\n", "t.conf:1: agent_warning_weight: "
 	    "101% is out of range (0%-100%)");
 	bad("agent_warning_weight = 50\n", "t.conf:1: agent_warning_weight: "
@@ -1136,11 +1136,11 @@ test_check_globals(void)
 
 	cfg = one("max_parallel_checks", "1");
 	ok(cfg && cfg->max_parallel_checks == 1, "max_parallel_checks 1");
-	config_free(cfg);
+	config_parse_free(cfg);
 	cfg = one("max_parallel_checks", "1024");
 	ok(cfg && cfg->max_parallel_checks == 1024,
 	    "max_parallel_checks 1024");
-	config_free(cfg);
+	config_parse_free(cfg);
 	bad("max_parallel_checks = 0\n", "t.conf:1: max_parallel_checks: 0 "
 	    "is out of range (1-1024)");
 	bad("max_parallel_checks = 1025\n", "t.conf:1: max_parallel_checks: "
@@ -1151,19 +1151,19 @@ test_check_globals(void)
 	cfg = one("maintenance_file", "/var/tmp/m");
 	is_str(cfg ? cfg->maintenance_file : NULL, "/var/tmp/m",
 	    "maintenance_file replaces the default");
-	config_free(cfg);
+	config_parse_free(cfg);
 	bad("maintenance_file = none\n",
 	    "t.conf:1: maintenance_file: must be an absolute path");
 	bad("maintenance_file = var/m\n",
 	    "t.conf:1: maintenance_file: must be an absolute path");
 }
 
-/* config_peek(text, key) is want; one assertion. */
+/* config_parse_peek(text, key) is want; one assertion. */
 static void
 peek_is(const char *text, size_t len, const char *key, const char *want,
     const char *name)
 {
-	char	*v = config_peek(text, len, key);
+	char	*v = config_parse_peek(text, len, key);
 
 	is_str(v, want, "peek: %s", name);
 	free(v);
@@ -1205,7 +1205,7 @@ test_peek(void)
 		peek_is(big, n, "pidfile", NULL, "a line too long is skipped");
 		free(big);
 	}
-	big = config_peek(bom, sizeof(bom) - 1, "pidfile");
+	big = config_parse_peek(bom, sizeof(bom) - 1, "pidfile");
 	if (!ok(big != NULL && strcmp(big, "/run/bom.pid") == 0,
 	    "peek: a leading BOM is skipped, as config_parse does"))
 		printf("#   got:  \"%s\"\n", big ? big : "(null)");
