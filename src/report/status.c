@@ -174,7 +174,7 @@ verdicts(struct buf *b, const struct snapshot *snap)
 	key(b, "health");
 	text_json_str(b, state);
 	health_render_summary(snap, NULL, &text);
-	key(b, "health_render_summary");
+	key(b, "health_text");
 	if (text.len > 0 && !text.failed)
 		text_json(b, text.data, text.len);
 	else

@@ -14,7 +14,7 @@ struct buf;
  * One JSON object on one line, ending in "\n"; the keys, in order:
  *	name, version, pid, host, uptime_seconds, start_time, config_file,
  *	config_generation, health (as /health says it: maintenance
- *	included), health_render_summary, checks_health (the checks' own verdict),
+ *	included), health_text, checks_health (the checks' own verdict),
  *	maintenance { active, source, since, reason },
  *	checks [ { name, command, affects_health, state, pending,
  *	    previous_command, ran, exit_code, result, output, perfdata [],

@@ -219,7 +219,7 @@ test_exact(void)
 {
 	fixture();
 	is_str(render(), HEAD
-	    "\"health\":\"maintenance\",\"health_render_summary\":null,"
+	    "\"health\":\"maintenance\",\"health_text\":null,"
 	    "\"checks_health\":\"critical\",\"maintenance\":{\"active\":true,"
 	    "\"source\":\"drain\",\"since\":1700000100.500,"
 	    "\"reason\":\"rolling upgrade\"},"
@@ -230,7 +230,7 @@ test_exact(void)
 	si.maint_drain = 0;
 	is_str(render(), HEAD
 	    "\"health\":\"critical\","
-	    "\"health_render_summary\":\"disk: DISK CRITICAL - / 97%\","
+	    "\"health_text\":\"disk: DISK CRITICAL - / 97%\","
 	    "\"checks_health\":\"critical\",\"maintenance\":{\"active\":false,"
 	    "\"source\":null,\"since\":null,\"reason\":\"rolling upgrade\"},"
 	    "\"checks\":[" J_DISK "," J_LOAD "," J_WEB "],\"check\":null"
@@ -241,7 +241,7 @@ test_exact(void)
 	si.maint_reason = NULL;
 	si.checks_running = 0;
 	is_str(render(), HEAD
-	    "\"health\":\"ok\",\"health_render_summary\":null,\"checks_health\":\"ok\","
+	    "\"health\":\"ok\",\"health_text\":null,\"checks_health\":\"ok\","
 	    "\"maintenance\":{\"active\":false,\"source\":null,\"since\":null,"
 	    "\"reason\":null},\"checks\":[],\"check\":null" TAIL("0"),
 	    "no check at all");
@@ -296,7 +296,7 @@ test_maintenance(void)
 		is_str(json_between("\"maintenance\":", ",\"checks\":["),
 		    m[i].want, "maintenance: config %d, drain %d, since %.1f",
 		    m[i].config, m[i].drain, m[i].since);
-		is_str(json_between("\"health\":", ",\"health_render_summary\""),
+		is_str(json_between("\"health\":", ",\"health_text\""),
 		    m[i].config || m[i].drain ? "\"maintenance\"" :
 		    "\"critical\"", "... and the health it gives");
 	}
