@@ -10,6 +10,9 @@
 /* Milliseconds of CLOCK_MONOTONIC: for deadlines and durations. */
 uint64_t	clock_ms(void);
 
+/* Microseconds of CLOCK_MONOTONIC: for short durations. */
+uint64_t	clock_us(void);
+
 /* Unix time in seconds (CLOCK_REALTIME), for humans and /status. */
 double		clock_wall(void);
 

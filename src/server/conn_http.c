@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "server/conn.h"
 #include "server/conn_http.h"
 #include "log/log.h"
@@ -45,7 +46,7 @@ access_log(struct conn *c, const struct http_request *req, int code,
 	socklen_t plen = sizeof(peer);
 	const char *m, *p;
 	int port = 0, n, mlen, pl, v6 = 0;
-	double ms = (double)(loop_now_fresh() - c->since);
+	double ms = (double)(clock_us() - c->began_us) / 1000;
 
 	if (getpeername(c->io.fd, (struct sockaddr *)&peer, &plen) == 0) {
 		v6 = peer.ss_family == AF_INET6;
@@ -263,8 +264,11 @@ conn_http_read(struct conn *c)
 			conn_free(c);
 			return;
 		}
-	} else if (c->in == NULL)
+	} else if (c->in == NULL) {
 		conn_touch(c, L_OPEN);	/* the first byte of a head */
+		if (srv.access_sink != NULL)
+			c->began_us = clock_us();
+	}
 	if (c->in != NULL) {
 		c->in->len += (size_t)n;
 		conn_http_process(c, c->in->data, c->in->len);

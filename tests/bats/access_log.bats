@@ -71,6 +71,19 @@ print(s.getsockname()[1], data.split(b"Content-Length: ")[-1].split(b"\r")[0].de
 	stop_daemon
 }
 
+@test "the duration is measured in microseconds, not whole milliseconds" {
+	write_config "access_log = $ACCESS"
+	start_daemon
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		curl -s -o /dev/null "http://127.0.0.1:$PORT/health"
+	done
+	wait_for 5 test "$(line_count "$ACCESS")" -ge 10
+	# A loop-cached clock gave N.000 every time.
+	run grep -cvE ' [0-9]+\.000ms$' "$ACCESS"
+	assert [ "$output" -ge 1 ]
+	stop_daemon
+}
+
 @test "405, 431 and a 1.1 request without Host are logged with their method and path" {
 	write_config "access_log = $ACCESS"
 	start_daemon
