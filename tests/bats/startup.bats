@@ -168,13 +168,15 @@ open(sys.argv[2], "w").close(); time.sleep(30)' "$PORT" "$T/bound" &
 	log_has 'received SIGINT, shutting down'
 }
 
-@test "a SIGTERM during start-up makes the start fail, never report started" {
+# start_held_in_bind: a start whose daemon strace holds in bind() for
+# 0.5 s (after its pidfile, before it is ready); $starter is the starting
+# process (its output in $T/out), $pid the daemon.
+start_held_in_bind() {
 	command -v strace >/dev/null || skip "strace is not installed"
 	# The daemon exits while traced, which LeakSanitizer cannot handle.
 	! nm "$MYDAEMON" 2>/dev/null | grep -q __asan_init ||
 		skip "LeakSanitizer does not work under ptrace (ASan build)"
 	write_config
-	# Hold the daemon in bind() for 0.5 s: after its pidfile, before ready.
 	strace -f -qq -o /dev/null -e trace=bind \
 		-e inject=bind:delay_enter=500000 \
 		"$MYDAEMON" -c "$CONF" > "$T/out" 2>&1 &
@@ -183,6 +185,10 @@ open(sys.argv[2], "w").close(); time.sleep(30)' "$PORT" "$T/bound" &
 	wait_for 5 test -s "$PIDFILE"
 	pid=$(cat "$PIDFILE")
 	remember_pid "$pid"
+}
+
+@test "a SIGTERM during start-up makes the start fail, never report started" {
+	start_held_in_bind
 	kill -TERM "$pid"
 	rc=0
 	wait "$starter" || rc=$?
@@ -194,25 +200,13 @@ open(sys.argv[2], "w").close(); time.sleep(30)' "$PORT" "$T/bound" &
 }
 
 @test "a stop during start-up takes its turn: the start exits 0 (it started), then the stop exits 0, and nothing runs" {
-	command -v strace >/dev/null || skip "strace is not installed"
-	! nm "$MYDAEMON" 2>/dev/null | grep -q __asan_init ||
-		skip "LeakSanitizer does not work under ptrace (ASan build)"
-	write_config
-	# Hold the daemon in bind() for 0.5 s: after its pidfile, before ready.
-	strace -f -qq -o /dev/null -e trace=bind \
-		-e inject=bind:delay_enter=500000 \
-		"$MYDAEMON" -c "$CONF" > "$T/start.out" 2>&1 &
-	starter=$!
-	remember_pid "$starter"
-	wait_for 5 test -s "$PIDFILE"
-	pid=$(cat "$PIDFILE")
-	remember_pid "$pid"
+	start_held_in_bind
 	run "$MYDAEMON" -s stop -c "$CONF" -p "$PIDFILE"
 	assert_success
 	rc=0
 	wait "$starter" || rc=$?
 	assert_equal "$rc" 0
-	run cat "$T/start.out"
+	run cat "$T/out"
 	refute_output --partial "stopped by a signal"
 	wait_gone "$pid"
 	assert [ ! -e "$PIDFILE" ]

@@ -152,13 +152,20 @@ journal_stream() {
 	stat -L -c '%d:%i' "$1"
 }
 
-@test "stderr is the journal (JOURNAL_STREAM): each line is <N>level: message, no time stamp of ours; a failed reload is <3>" {
+# start_on_journal [FILE]: a foreground daemon logging to stderr, which
+# JOURNAL_STREAM names as $T/journal, and which is FILE (default that
+# journal); $DAEMON_PID.
+start_on_journal() {
 	write_config "log_file = stderr"
-	: > "$T/journal"
+	touch "$T/journal"
 	JOURNAL_STREAM=$(journal_stream "$T/journal") \
-		"$MYDAEMON" -f -c "$CONF" 2>> "$T/journal" &
+		"$MYDAEMON" -f -c "$CONF" 2>> "${1:-$T/journal}" &
 	DAEMON_PID=$!
 	remember_pid "$DAEMON_PID"
+}
+
+@test "stderr is the journal (JOURNAL_STREAM): each line is <N>level: message, no time stamp of ours; a failed reload is <3>" {
+	start_on_journal
 	wait_for 5 grep -qF "<5>notice: mydaemon " "$T/journal"
 	write_config "log_file = stderr" "bogus = 1"
 	run "$MYDAEMON" -c "$CONF" -s reload
@@ -170,11 +177,7 @@ journal_stream() {
 	assert_output 0
 	refute grep -qE '[0-9]{4}-[0-9]{2}-[0-9]{2}T' "$T/journal"
 	# Another file on stderr is not the journal: time stamps as ever.
-	write_config "log_file = stderr"
-	JOURNAL_STREAM=$(journal_stream "$T/journal") \
-		"$MYDAEMON" -f -c "$CONF" 2> "$T/other" &
-	DAEMON_PID=$!
-	remember_pid "$DAEMON_PID"
+	start_on_journal "$T/other"
 	wait_for 5 grep -q 'notice: mydaemon .* started' "$T/other"
 	stop_daemon
 	refute grep -q '^<' "$T/other"
@@ -182,12 +185,8 @@ journal_stream() {
 }
 
 @test "-s restart of a daemon that logs to stderr (the journal, a supervisor's pipe): the new process logs to the same stream, still as <N>, and its starter's words reach the caller" {
-	write_config "log_file = stderr"
-	: > "$T/journal"
-	JOURNAL_STREAM=$(journal_stream "$T/journal") \
-		"$MYDAEMON" -f -c "$CONF" 2>> "$T/journal" &
-	OLD=$!
-	remember_pid "$OLD"
+	start_on_journal
+	OLD=$DAEMON_PID
 	wait_for 5 test -s "$PIDFILE"
 	run env -u JOURNAL_STREAM "$MYDAEMON" -c "$CONF" -s restart
 	assert_success

@@ -12,12 +12,27 @@ bats_load_library bats-assert
 : "${MYDAEMON_SRCDIR:=$BATS_TEST_DIRNAME/../..}"
 export MYDAEMON MYDAEMON_SRCDIR
 
-# A port nobody listens on right now (the kernel picks it).
+# A port nobody uses right now, below the kernel's ephemeral range: a
+# port the kernel picks from that range may be taken by a client's
+# connect() (the suites' own load loops) before the daemon binds it.
 free_port() {
-	python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
+	python3 -c 'import random, socket
+low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+for _ in range(200):
+    port = random.randrange(10000, max(low, 10001))
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+    except OSError:
+        continue
+    finally:
+        s.close()
+    print(port)
+    break
+else:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    print(s.getsockname()[1])'
 }
 
 common_setup() {
