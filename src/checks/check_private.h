@@ -18,7 +18,7 @@ struct check {
 	struct check_status	 st;		/* what the endpoints show */
 	char			 name[CONFIG_NAME_MAX + 1];
 	const struct config_check *conf;	/* in the current config */
-	struct checkrun		 run;
+	struct check_run		 run;
 	char			*run_command;	/* of the run going on */
 	struct loop_timer	 tick;		/* the next start */
 	struct check		*next_waiting;
@@ -32,7 +32,7 @@ struct check {
 	char			*arena;
 };
 
-extern struct checkset {
+extern struct check_set {
 	struct check			**v;
 	const struct check_status	**view;	/* &v[i]->st, for snapshots */
 	size_t				  n;
@@ -45,7 +45,7 @@ extern struct checkset {
 
 /* check_sched.c: the scheduler's side */
 void	check_sched_tick(struct loop_timer *);
-void	check_sched_done(struct checkrun *);
+void	check_sched_done(struct check_run *);
 void	check_sched_halt(struct check *c);
 void	check_sched_start_waiting(void);
 

@@ -87,7 +87,7 @@ signal_tree(pid_t pid, int sig, int *budget)
 
 /* The run's group, and whatever of it left the group by setsid(). */
 static void
-signal_run(struct checkrun *r, int sig)
+signal_run(struct check_run *r, int sig)
 {
 	int budget = TREE_MAX;
 
@@ -98,7 +98,7 @@ signal_run(struct checkrun *r, int sig)
 }
 
 static void
-close_pipe(struct checkrun *r)
+close_pipe(struct check_run *r)
 {
 	if (r->pipe.fd == -1)
 		return;
@@ -111,7 +111,7 @@ close_pipe(struct checkrun *r)
 static void
 on_output(struct loop_io *io, uint32_t events)
 {
-	struct checkrun *r = io->arg;
+	struct check_run *r = io->arg;
 	char drop[4096];
 	ssize_t n;
 
@@ -136,7 +136,7 @@ on_output(struct loop_io *io, uint32_t events)
 
 /* The run is over: judge it, clean up, tell the scheduler. */
 static void
-run_over(struct checkrun *r, int status)
+run_over(struct check_run *r, int status)
 {
 	if (r->pipe.fd != -1)
 		on_output(&r->pipe, 0);	/* what is left in the pipe */
@@ -161,7 +161,7 @@ run_over(struct checkrun *r, int status)
 static void
 on_deadline(struct loop_timer *t)
 {
-	struct checkrun *r = t->arg;
+	struct check_run *r = t->arg;
 
 	if (r->pid == -1) {		/* could not execute: over at once */
 		run_over(r, 127 << 8);
@@ -200,7 +200,7 @@ reserved_too(sigset_t *set)
 
 /* posix_spawn's part of the sandbox; 0 or an errno. */
 static int
-spawn(struct checkrun *r, char *const argv[], int out)
+spawn(struct check_run *r, char *const argv[], int out)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
@@ -232,7 +232,7 @@ spawn(struct checkrun *r, char *const argv[], int out)
 }
 
 int
-check_run_start(struct checkrun *r, char *const argv[], uint64_t timeout_ms)
+check_run_start(struct check_run *r, char *const argv[], uint64_t timeout_ms)
 {
 	int p[2] = { -1, -1 }, e;
 
@@ -279,7 +279,7 @@ check_run_start(struct checkrun *r, char *const argv[], uint64_t timeout_ms)
 }
 
 int
-check_run_reaped(struct checkrun *r, pid_t pid, int status)
+check_run_reaped(struct check_run *r, pid_t pid, int status)
 {
 	if (r->pid <= 0 || pid != r->pid)
 		return 0;
@@ -288,7 +288,7 @@ check_run_reaped(struct checkrun *r, pid_t pid, int status)
 }
 
 void
-check_run_abort(struct checkrun *r)
+check_run_abort(struct check_run *r)
 {
 	signal_run(r, SIGKILL);
 	close_pipe(r);

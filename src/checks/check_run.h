@@ -25,10 +25,10 @@
 #define CHECK_OUTPUT_MAX	4096	/* bytes of output kept */
 #define CHECK_TEXT_MAX		256	/* bytes of the first line kept */
 
-struct checkrun;
-typedef void	check_run_done_fn(struct checkrun *r);
+struct check_run;
+typedef void	check_run_done_fn(struct check_run *r);
 
-struct checkrun {
+struct check_run {
 	pid_t			 pid;		/* 0: not running */
 	struct loop_io		 pipe;
 	struct loop_timer	 deadline;
@@ -54,14 +54,14 @@ struct checkrun {
  * pipe, no memory).  A command that cannot be executed is a run that
  * ended at once with exit code 127, as a shell would say.
  */
-int	check_run_start(struct checkrun *r, char *const argv[],
+int	check_run_start(struct check_run *r, char *const argv[],
 	    uint64_t timeout_ms);
 
 /* A reaped child: if it is r's, finish the run (done() is called). */
-int	check_run_reaped(struct checkrun *r, pid_t pid, int status);
+int	check_run_reaped(struct check_run *r, pid_t pid, int status);
 
 /* Kill a run's processes and forget it: done() is not called. */
-void	check_run_abort(struct checkrun *r);
+void	check_run_abort(struct check_run *r);
 
 /*
  * Kill what checks left behind: children of the daemon that are not

@@ -26,7 +26,7 @@
 
 #define MAX(a, b)	((a) > (b) ? (a) : (b))
 
-struct checkset ck;
+struct check_set ck;
 
 void
 check_sched_init(void (*changed)(void))
@@ -119,7 +119,7 @@ check_sched_tick(struct loop_timer *t)
 
 /* Keep this run's output, text and performance data in the check. */
 static void
-keep_result(struct check *c, const struct checkrun *r)
+keep_result(struct check *c, const struct check_run *r)
 {
 	static char arena[3 * CHECK_OUTPUT_MAX + 1];
 	struct perf_item items[PERFDATA_MAX];
@@ -197,7 +197,7 @@ is_running(pid_t pid)
 }
 
 void
-check_sched_done(struct checkrun *r)
+check_sched_done(struct check_run *r)
 {
 	struct check *c = r->arg;
 	enum health_state was = c->st.state;

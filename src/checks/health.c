@@ -1,19 +1,11 @@
 /*
- * health.c - the verdict and the /health answers (see health.h).
- *
- * Precedence, worst first: maintenance, critical, unknown, warning, ok.
- * A check's text comes from a child process: it is cut to its first line
- * without performance data and made valid UTF-8 here, whatever the check
- * module already did.
+ * health.c - the health model (see health.h): the states, rise/fall,
+ * the verdict over the checks.  Precedence, worst first: critical,
+ * unknown, warning, ok (maintenance is the renderers', health_render.c).
  */
-#include <math.h>
-#include <stdio.h>
-#include <string.h>
-#include <time.h>
+#include <stddef.h>
 
-#include "base/buf.h"
 #include "checks/health.h"
-#include "base/text.h"
 
 enum health_state
 health_clamp(enum health_state h)

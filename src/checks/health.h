@@ -10,8 +10,6 @@
 
 #include "checks/check_status.h"
 
-struct buf;
-
 #define HEALTH_TEXT_MAX	200	/* bytes of a check's text on /health */
 
 /* "ok", "warning", "critical", "unknown". */

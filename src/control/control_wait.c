@@ -143,8 +143,9 @@ baseline(const char *sp, pid_t pid, struct state_info *before)
 }
 
 /*
- * Send sig and wait until the state file says the daemon has acted on
- * it: a signal sent after our first read, so its answer is about ours.
+ * Send the action's signal and wait until the state file says the
+ * daemon has acted on it: a signal sent after our first read, so its
+ * answer is about ours.
  * When the holder changes meanwhile (a restart handed over), the new one
  * is signalled too: it may have read its configuration and maintenance
  * file before we wrote them.  0; 7 when the daemon stopped meanwhile;
@@ -160,8 +161,11 @@ control_wait_acted(const char *pidfile, const char *action,
 	uint64_t deadline = deadline_ms(wait_s);
 	int r = 1, sig;
 
-	if (e == NULL || e->acted == NULL)
+	if (e == NULL || e->acted == NULL) {
+		fprintf(stderr, "mydaemon: no signal proves \"%s\" done\n",
+		    action);
 		return 1;
+	}
 	sig = e->signo;
 	if (pidfile_query(pidfile, &pid) != PIDFILE_RUNNING)
 		return control_wait_signal(pidfile, sig, &pid);	/* says why */

@@ -46,18 +46,19 @@
 #define SIGNAL_BATCH	64
 #define FIRST_WAIT_MAX_MS	5000
 
-struct daemon dm;
+static struct daemon dm;
 
-void
+static void	daemon_verdict(void);
+
+static void
 daemon_save(void)
 {
 	instance_save(&dm.st);
 }
 
-
 /* The snapshot /health, /status and /metrics are rendered from. */
 static void
-fill_status(struct snapshot *snap, int what)
+fill_snapshot(struct snapshot *snap, int what)
 {
 	snap->version = MYDAEMON_VERSION;
 	snap->host = dm.host;
@@ -110,7 +111,7 @@ announce_verdict(void)
 	const char *state;
 
 	memset(&snap, 0, sizeof(snap));
-	fill_status(&snap, 0);
+	fill_snapshot(&snap, 0);
 	(void)health_render_effective(&snap, NULL, &state);
 	health_render_summary(&snap, NULL, &text);
 	notify_status_health(state, &text);
@@ -165,7 +166,7 @@ all_ran(const struct snapshot *snap)
 }
 
 /* The host's verdict changed (a check, maintenance): say so once. */
-void
+static void
 daemon_verdict(void)
 {
 	struct snapshot snap;
@@ -175,7 +176,7 @@ daemon_verdict(void)
 
 	answer_invalidate();	/* /health may say something else now */
 	memset(&snap, 0, sizeof(snap));
-	fill_status(&snap, 0);
+	fill_snapshot(&snap, 0);
 	if (loop_timer_armed(&dm.first_timer) && all_ran(&snap))
 		first_results_done(&dm.first_timer);
 	code = health_render_effective(&snap, NULL, &state);
@@ -250,11 +251,6 @@ on_go(const char *new_pidfile)
 }
 
 /*
- * At most SIGNAL_BATCH signals a turn: a flood of them must not keep the
- * loop from its timers (the shutdown deadline) and its clients; the rest
- * wait in the pipe for the next turn.
- */
-/*
  * A reload while shutting down is ignored: a flood of SIGHUPs is one
  * line, and one at exit; from the first on the kernel drops them, so
  * that a storm costs the shutdown nothing.
@@ -266,11 +262,17 @@ on_reload(int signo)
 		log_notice("shutting down: %s ignored", signals_name(signo));
 		signals_ignore(signo);
 	} else if (!dm.stopping) {
-		reload_config(&dm);
-		daemon_verdict();
+		if (reload_config(&dm) == 0)
+			daemon_verdict();
+		reload_finish(&dm);
 	}
 }
 
+/*
+ * At most SIGNAL_BATCH signals a turn: a flood of them must not keep the
+ * loop from its timers (the shutdown deadline) and its clients; the rest
+ * wait in the pipe for the next turn.
+ */
 static void
 on_signals(struct loop_io *io, uint32_t events)
 {
@@ -397,7 +399,7 @@ start_up(void)
 	server_init();
 	server_set_access_log(dm.access);
 	server_set_config(dm.cfg);
-	server_set_status(fill_status);
+	server_set_snapshot(fill_snapshot);
 	if (listener_prepare(dm.cfg, 1, err, sizeof(err)) == -1)
 		daemonize_fatalx("%s", err);
 	listener_commit();

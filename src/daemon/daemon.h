@@ -1,7 +1,7 @@
 /*
- * daemon.h - the running daemon: start-up order, the loop, reload, reopen
- * and shutdown.  main() parses options and checks the configuration,
- * then hands over here.
+ * daemon.h - the running daemon: start-up order, the loop and the
+ * shutdown (what it reads again is reload.h's).  main() parses options
+ * and checks the configuration, then hands over here.
  */
 #ifndef MYDAEMON_DAEMON_H
 #define MYDAEMON_DAEMON_H

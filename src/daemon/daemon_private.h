@@ -40,10 +40,5 @@ struct daemon {
 	struct check_seed	*seeds;		/* a restart's, until applied */
 	size_t			 nseeds;
 };
-extern struct daemon dm;
-
-/* daemon.c */
-void	daemon_save(void);		/* the state file, for -s */
-void	daemon_verdict(void);		/* the verdict changed? say so */
 
 #endif /* MYDAEMON_DAEMON_PRIVATE_H */

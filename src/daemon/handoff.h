@@ -29,7 +29,6 @@
 
 #include "instance/handoff_wire.h"
 
-
 /* --- in the running daemon ------------------------------------------- */
 
 /*

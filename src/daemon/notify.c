@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "daemon/activation.h"
 #include "log/log.h"
 #include "base/loop.h"
@@ -105,13 +106,10 @@ notify_ready(const char *status)
 void
 notify_reloading(void)
 {
-	struct timespec ts;
 	char msg[96];
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
 	snprintf(msg, sizeof(msg), "RELOADING=1\nMONOTONIC_USEC=%llu",
-	    (unsigned long long)ts.tv_sec * 1000000ULL +
-	    (unsigned long long)ts.tv_nsec / 1000);
+	    (unsigned long long)clock_us());
 	send_msg(msg);
 }
 

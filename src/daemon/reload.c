@@ -138,10 +138,10 @@ reload_log_warning(const char *msg)
 	log_warnx("%s", msg);
 }
 
-void
+int
 reload_config(struct daemon *d)
 {
-	char why[STATE_REASON_MAX], msg[STATE_REASON_MAX + 32];
+	char why[STATE_REASON_MAX];
 	struct pending p = { NULL, NULL, NULL, 0 };
 
 	d->st.reload_started++;
@@ -165,6 +165,14 @@ reload_config(struct daemon *d)
 		snprintf(d->st.reason, sizeof(d->st.reason), "%s", why);
 		log_errx("reload failed: %s", why);
 	}
+	return strcmp(d->st.last_reload, "ok") == 0 ? 0 : -1;
+}
+
+void
+reload_finish(struct daemon *d)
+{
+	char msg[STATE_REASON_MAX + 32];
+
 	d->st.reload_done++;
 	instance_save(&d->st);
 	snprintf(msg, sizeof(msg), "reload %s%s%s", d->st.last_reload,

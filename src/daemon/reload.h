@@ -9,8 +9,15 @@
 
 struct daemon;
 
-/* SIGHUP: the configuration, atomically (all of it, or nothing). */
-void	reload_config(struct daemon *d);
+/*
+ * SIGHUP: the configuration, atomically (all of it, or nothing); 0 when
+ * applied, -1 when the old one stays (the reason logged and in the state
+ * file).  Then, once the caller has said the verdict, reload_finish():
+ * the reload counted done in the state file (what -s reload waits for)
+ * and told to systemd.
+ */
+int	reload_config(struct daemon *d);
+void	reload_finish(struct daemon *d);
 /* SIGUSR1: the log and the access log at their paths. */
 void	reload_logs(struct daemon *d);
 /* SIGUSR2, start-up and reload: what the maintenance file says now. */

@@ -32,7 +32,7 @@ struct signal_entry {
 	int		 signo;
 	const char	*name;		/* "SIGHUP", for log lines */
 	enum signal_work work;
-	const char	*action;	/* the -s action that sends it, or NULL */
+	const char	*action;	/* the -s action sending it, or NULL */
 	/* now, read after `before`: has the daemon acted since? */
 	int		(*acted)(const struct state_info *before,
 			    const struct state_info *now);

@@ -1,5 +1,5 @@
 /*
- * handoff_wire.c - the wire of the restart protocol (see handoff.h): the
+ * handoff_wire.c - the wire of the restart protocol (see handoff_wire.h): the
  * control socket's name, whole datagrams with descriptors attached, the
  * peer's credentials, and the client's side of it.
  */

@@ -33,11 +33,19 @@ socklen_t handoff_wire_name(const char *conffile, struct sockaddr_un *sun);
 /* The other end's credentials (SO_PEERCRED). */
 int	handoff_wire_peer(int fd, struct ucred *cr);
 
-/* Connect to the daemon of conffile: the fd, and the daemon's pid. */
+/* Connect to the daemon of conffile: the fd (and the daemon's pid), or
+   -1. */
 int	handoff_wire_connect(const char *conffile, long *pid);
-/* One datagram: msg (NUL-terminated) and fds (nfds of them) attached. */
+/*
+ * One datagram: msg (NUL-terminated) and fds (nfds, at most
+ * HANDOFF_MAX_FDS) attached.  0, or -1 (errno).
+ */
 int	handoff_wire_send(int fd, const char *msg, const int *fds, size_t nfds);
-/* One message (NUL-terminated) and the descriptors that came with it. */
+/*
+ * One message (NUL-terminated; size >= 1) and the descriptors that came
+ * with it (fds may be NULL: any are closed).  The length, 0 at the end,
+ * or -1 (errno).
+ */
 ssize_t	handoff_wire_recv(int fd, char *buf, size_t size, int *fds,
 	    size_t *nfds);
 

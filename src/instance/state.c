@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "instance/state.h"
 
 #define STATE_BUF	4096
@@ -204,7 +204,6 @@ state_write(int fd, struct state_info *si)
 int
 state_read(const char *path, struct state_info *si)
 {
-	struct timespec pause = { 0, 2 * 1000 * 1000 };
 	char buf[STATE_BUF];
 	ssize_t n;
 	int fd, i;
@@ -217,7 +216,7 @@ state_read(const char *path, struct state_info *si)
 		close(fd);
 		if (n > 0 && state_parse(buf, (size_t)n, si) == 0)
 			return 0;
-		nanosleep(&pause, NULL);
+		clock_sleep_ms(2);	/* a torn read: the writer is at it */
 	}
 	errno = EIO;
 	return -1;

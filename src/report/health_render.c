@@ -2,6 +2,11 @@
  * health_render.c - what /health, /health/NAME and health+json answer,
  * and the verdict's one line for the log and systemd (see
  * health_render.h): pure functions of a snapshot.
+ *
+ * Precedence, worst first: maintenance, critical, unknown, warning, ok.
+ * A check's text comes from a child process: it is cut to its first line
+ * without performance data and made valid UTF-8 here, whatever the check
+ * module already did.
  */
 #include <math.h>
 #include <stdio.h>
@@ -50,8 +55,8 @@ check_text(const struct check_status *c, struct buf *b)
 }
 
 void
-health_render_summary(const struct snapshot *snap, const struct check_status *only,
-    struct buf *b)
+health_render_summary(const struct snapshot *snap,
+    const struct check_status *only, struct buf *b)
 {
 	struct verdict	 v;
 
@@ -170,8 +175,9 @@ health_render_json(const struct snapshot *snap,
 	const char	*state;
 	struct buf	 t = { 0 };
 	size_t		 i;
-	int		 code = health_render_effective(snap, only, &state), first = 1;
+	int		 code, first = 1;
 
+	code = health_render_effective(snap, only, &state);
 	buf_puts(b, "{\"status\":\"");
 	buf_puts(b, json_status(state));
 	buf_puts(b, "\",\"version\":");

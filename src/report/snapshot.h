@@ -1,8 +1,9 @@
 /*
  * snapshot.h - what /health, /status, /metrics and the agent port are
  * rendered from.  The running daemon fills a struct snapshot for each
- * answer; the renderers (health.h, status.h, metrics.h) are pure
- * functions of it, which is what makes them testable byte for byte.
+ * answer; the renderers (health_render.h, status.h, metrics.h,
+ * agent_line.h) are pure functions of it, which is what makes them
+ * testable byte for byte.
  */
 #ifndef MYDAEMON_SNAPSHOT_H
 #define MYDAEMON_SNAPSHOT_H

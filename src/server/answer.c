@@ -18,7 +18,7 @@
 
 #define TEXT	"text/plain; charset=utf-8"
 
-static answer_status_fn	*fill;
+static answer_snapshot_fn	*fill;
 static struct buf	 body;		/* scratch for every answer */
 static struct {
 	int		 valid;
@@ -39,7 +39,7 @@ static const char index_text[] =
     "/health answers application/health+json when asked for it (Accept).\n";
 
 void
-answer_set_status(answer_status_fn *fn)
+answer_set_snapshot(answer_snapshot_fn *fn)
 {
 	fill = fn;
 }

@@ -19,8 +19,8 @@ struct http_request;
 
 /* Who fills the snapshot (what: ANSWER_PROCESS for the process_* too). */
 #define ANSWER_PROCESS	1
-typedef void	answer_status_fn(struct snapshot *snap, int what);
-void		answer_set_status(answer_status_fn *fn);
+typedef void	answer_snapshot_fn(struct snapshot *snap, int what);
+void		answer_set_snapshot(answer_snapshot_fn *fn);
 
 /* Something /health shows changed: render it anew next time. */
 void	answer_invalidate(void);

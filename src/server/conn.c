@@ -328,7 +328,6 @@ conn_emit(struct conn *c)
 		conn_output_done(c);
 }
 
-
 void
 conn_io(struct loop_io *io, uint32_t events)
 {

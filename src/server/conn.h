@@ -47,8 +47,8 @@ struct conn {
 	struct loop_io	 io;
 	struct conn	*prev, *next;	/* on its list */
 	uint64_t	 since;		/* ms, the list's clock for it */
-	uint64_t	 began_us;	/* its request's first byte, for the
-					   access log only */
+	uint64_t	 began_us;	/* its request's first byte (the
+					   access log's duration) */
 	struct inbuf	*in;
 	struct outbuf	*out;
 	uint32_t	 events;	/* registered with epoll */
@@ -62,10 +62,12 @@ struct conn {
 
 /*
  * What a kind of connection (HTTP, the agent port) does on it, given to
- * it once at accept, so that the transport and the lists below never
- * call up into a kind by name: read when there is input, expire when
- * its list's deadline passes, resume when its answers are all out
- * (1: more went out).
+ * it once at accept, so that the transport and the lists never call up
+ * into a kind by name: read when there is input, expire when its list's
+ * deadline passes, resume when its answers are all out.  read and expire
+ * may free the connection; expire must take it off its list (free it, or
+ * conn_touch() it to another), or it expires again at once; resume
+ * returns 1 only once it has called conn_emit() (more went out), else 0.
  */
 struct conn_ops {
 	void	(*read)(struct conn *c);
@@ -73,11 +75,11 @@ struct conn_ops {
 	int	(*resume)(struct conn *c);
 };
 
-/* What the three share. */
+/* What the four share. */
 struct server_state {
 	const struct config	*conf;
 	struct log_sink		*access_sink;
-	answer_status_fn	*fill;
+	answer_snapshot_fn	*fill;
 	int			 stopping;
 	int			 hold_health;	/* park /health requests */
 	uint64_t		 nrequests, by_code[HTTP_NSTATUS];

@@ -28,6 +28,7 @@ reply(struct conn *c, const char *sent, size_t n)
 	c->close_after = 1;
 	free(c->in);
 	c->in = NULL;
+	conn_touch(c, L_LINGER);	/* answered: ends then, sent or not */
 	conn_emit(c);
 }
 

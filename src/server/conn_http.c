@@ -1,5 +1,5 @@
 /*
- * conn_http.c - HTTP on a connection (see conn.h): bytes are read into one
+ * conn_http.c - HTTP on a connection (see conn_http.h): bytes are read into one
  * scratch buffer and answered from there; only a request head that is
  * not complete yet gets a buffer of the connection's own, and a head
  * that cannot be valid is answered 400 at its first bad byte.  Several
@@ -98,7 +98,7 @@ answer(struct conn *c, const struct http_request *req)
 		c->close_after = 1;
 }
 
-void
+static void
 conn_http_answer_error(struct conn *c, const struct http_request *req, int code)
 {
 	size_t n;
@@ -161,7 +161,7 @@ grow_in(struct conn *c)
 
 /*
  * The verdict is not there yet (start-up, srv.hold_health): keep this
- * request and those after it, read nothing more, until conn_unpark().
+ * request and those after it, read nothing more, until conn_http_unpark().
  * What was answered before it goes out meanwhile.
  */
 static void
@@ -184,7 +184,7 @@ park(struct conn *c, const char *data, size_t len)
  * is left (the start of the next head) in c->in.  A head that cannot be
  * valid is answered at its first bad byte.
  */
-void
+static void
 conn_http_process(struct conn *c, char *data, size_t len)
 {
 	struct http_request req;
@@ -236,7 +236,7 @@ conn_http_process(struct conn *c, char *data, size_t len)
 	}
 }
 
-void
+static void
 conn_http_read(struct conn *c)
 {
 	char *p = srv.scratch;
@@ -266,8 +266,7 @@ conn_http_read(struct conn *c)
 		}
 	} else if (c->in == NULL) {
 		conn_touch(c, L_OPEN);	/* the first byte of a head */
-		if (srv.access_sink != NULL)
-			c->began_us = clock_us();
+		c->began_us = clock_us();
 	}
 	if (c->in != NULL) {
 		c->in->len += (size_t)n;

@@ -14,16 +14,6 @@
 
 extern const struct conn_ops	conn_http_ops;
 
-/* Read what came and answer every complete request. */
-void	conn_http_read(struct conn *c);
-/*
- * Answer every complete request in data, in order, into srv.outq; keep
- * the start of the next head in c->in.
- */
-void	conn_http_process(struct conn *c, char *data, size_t len);
-/* The answer with this error status, then close. */
-void	conn_http_answer_error(struct conn *c, const struct http_request *req,
-	    int code);
 /* Keep len bytes as the start of a head (scan: how far it was seen). */
 int	conn_http_keep_head(struct conn *c, const char *data, size_t len,
 	    const struct http_scan *scan);

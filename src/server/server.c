@@ -24,7 +24,6 @@
 #include "log/log.h"
 #include "server/server.h"
 
-
 /* The connection idle the longest with no request in progress, or NULL. */
 static struct conn *
 oldest_idle(void)
@@ -41,7 +40,8 @@ oldest_idle(void)
 static int
 room(void)
 {
-	return conn_count() < srv.conf->max_connections || oldest_idle() != NULL;
+	return conn_count() < srv.conf->max_connections ||
+	    oldest_idle() != NULL;
 }
 
 static void
@@ -78,7 +78,6 @@ take(int fd, enum listener_kind kind)
 	conn_add(c, kind == LISTENER_AGENT ? L_AGENT : L_OPEN);
 }
 
-
 void
 server_init(void)
 {
@@ -96,10 +95,10 @@ server_set_config(const struct config *cfg)
 }
 
 void
-server_set_status(answer_status_fn *fn)
+server_set_snapshot(answer_snapshot_fn *fn)
 {
 	srv.fill = fn;
-	answer_set_status(fn);
+	answer_set_snapshot(fn);
 }
 
 void
@@ -107,7 +106,6 @@ server_set_access_log(struct log_sink *s)
 {
 	srv.access_sink = s;
 }
-
 
 void
 server_hold_health(int on)

@@ -29,7 +29,7 @@ void	server_init(void);
 void	server_set_config(const struct config *cfg);
 
 /* Who fills the snapshot that the answers are rendered from. */
-void	server_set_status(answer_status_fn *fn);
+void	server_set_snapshot(answer_snapshot_fn *fn);
 
 /* Where each answer is logged (NULL: nowhere); the caller owns it. */
 void	server_set_access_log(struct log_sink *s);

@@ -301,8 +301,8 @@ render(const char *out, size_t n, const char *text,
 		fail_out("/status is not valid UTF-8", &b);
 	check_json("/status", &b);
 	/*
-	 * health_render_summary() alone, as daemon.c logs it and sends it to systemd
-	 * with %s: one line, NUL-terminated at its length (buf.h).
+	 * health_render_summary() alone, as daemon.c logs it and sends it to
+	 * systemd with %s: one line, NUL-terminated at its length (buf.h).
 	 */
 	buf_reset(&b);
 	health_render_summary(&si, (h & (1u << 25)) ? &c : NULL, &b);
@@ -310,7 +310,8 @@ render(const char *out, size_t n, const char *text,
 	    memchr(b.data, '\0', b.len) != NULL ||
 	    memchr(b.data, '\n', b.len) != NULL ||
 	    !tl_valid_utf8(b.data, b.len)))
-		fail_out("health_render_summary: not a C string of its length", &b);
+		fail_out("health_render_summary: not a C string of its "
+		    "length", &b);
 	buf_reset(&b);
 	code = health_render_text(&si, (h & (1u << 23)) ? &c : NULL, &b);
 	if (code != 200 && code != 503)

@@ -502,7 +502,8 @@ test_multiple_errors(void)
 	    strcmp(e.msg[n], "(config):1: unknown key \"x\"") == 0,
 	    "errors are appended; a NULL file name reads (config)");
 	config_parse_errors_free(&e);
-	ok(e.n == 0 && e.msg == NULL, "config_parse_errors_free empties the list");
+	ok(e.n == 0 && e.msg == NULL,
+	    "config_parse_errors_free empties the list");
 	errno = 0;
 	cfg = config_parse("f.conf", multi_text, strlen(multi_text), &paths,
 	    NULL);

@@ -353,8 +353,8 @@ test_health_many(void)
 	buf_reset(&out);
 	health_render_summary(&si, NULL, &out);
 	ok(out.len == 4 && strcmp(out.data, "raid") == 0,
-	    "a worst check with no text: health_render_summary is its name, as a C "
-	    "string of that length");
+	    "a worst check with no text: health_render_summary is its name, "
+	    "as a C string of that length");
 	chk[RAID].text = "RAID CRITICAL - md0 degraded";
 	chk[WEB].pending = 0;
 	health_is(NULL, 503,
