@@ -16,7 +16,6 @@
 #include <unistd.h>
 
 #include "control/respawn.h"
-#include "control/restart.h"
 
 #define HIGH_FD		100	/* out of the way while moving them to 3.. */
 

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "daemon/daemon.h"
+#include "daemon/daemon_opts.h"
 #include "daemon/daemon_private.h"
 #include "daemon/reload.h"
 #include "instance/instance.h"
