@@ -5,7 +5,7 @@
 # daemon.  After the check's timeout nothing it started is left, the
 # states are as the SPEC says, and /health answers all along.
 
-load test_helper/faults_common
+load ../test_helper/faults_common
 
 bats_require_minimum_version 1.5.0
 

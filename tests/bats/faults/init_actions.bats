@@ -7,7 +7,7 @@
 # setup_file installs into a prefix of its own (configure_install), as
 # initd.bats does; the tests take turns on it.
 
-load test_helper/faults_common
+load ../test_helper/faults_common
 
 bats_require_minimum_version 1.5.0
 

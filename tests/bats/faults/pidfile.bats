@@ -4,7 +4,7 @@
 # process that does not hold the lock; a start killed at any moment
 # leaves either nothing or one daemon holding its lock.
 
-load test_helper/faults_common
+load ../test_helper/faults_common
 
 bats_require_minimum_version 1.5.0
 

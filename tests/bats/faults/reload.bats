@@ -6,7 +6,7 @@
 # configuration stays, `mydaemon -s reload` exits 1 with the daemon's
 # reason, and /health answers as before.
 
-load test_helper/faults_common
+load ../test_helper/faults_common
 
 bats_require_minimum_version 1.5.0
 

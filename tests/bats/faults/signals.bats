@@ -5,7 +5,7 @@
 #
 # MYDAEMON_SOAK=1 makes the reload soak 10,000 reloads instead of 300.
 
-load test_helper/faults_common
+load ../test_helper/faults_common
 
 bats_require_minimum_version 1.5.0
 

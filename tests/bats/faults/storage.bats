@@ -5,7 +5,7 @@
 #
 # The tmpfs cases need root (mount); each unmounts what it mounted.
 
-load test_helper/faults_common
+load ../test_helper/faults_common
 
 bats_require_minimum_version 1.5.0
 

@@ -8,8 +8,10 @@
 bats_load_library bats-support
 bats_load_library bats-assert
 
-: "${MYDAEMON:=$BATS_TEST_DIRNAME/../../src/mydaemon}"
-: "${MYDAEMON_SRCDIR:=$BATS_TEST_DIRNAME/../..}"
+# Without make check (which sets both): the tree three folders above
+# this file, whichever folder the suite is in (tests/bats/faults/ too).
+: "${MYDAEMON_SRCDIR:=$(cd "${BASH_SOURCE[0]%/*}/../../.." && pwd)}"
+: "${MYDAEMON:=$MYDAEMON_SRCDIR/src/mydaemon}"
 export MYDAEMON MYDAEMON_SRCDIR
 
 # A port nobody uses right now, below the kernel's ephemeral range: a

@@ -1,4 +1,4 @@
-# faults_common.bash - what the fault suites (tests/bats/faults_*.bats)
+# faults_common.bash - what the fault suites (tests/bats/faults/*.bats)
 # share on top of common.bash: processes left behind by their command line,
 # descriptor and memory counts, whole log lines, a tmpfs of the test's
 # own, and a process that records every signal it gets.
@@ -6,8 +6,9 @@
 # Whatever a helper starts or mounts is recorded and undone by
 # faults_teardown, by PID or by mount point, never by name.
 
-load test_helper/common
-load test_helper/install	# daemons_on
+# load is relative to the suite's file, one folder below tests/bats/.
+load ../test_helper/common
+load ../test_helper/install	# daemons_on
 
 # PY: the python3 interpreter itself, not a wrapper that finds it (a
 # pyenv shim costs 0.1 s a start): for what a test starts many times.
