@@ -46,6 +46,12 @@ static const struct signal_entry table[] = {
 static int			 pipefd[2] = { -1, -1 };
 /* Set when a byte could not be written because the pipe was full. */
 static volatile sig_atomic_t	 overflow[NHANDLED];
+/*
+ * A stop signal, also set aside: it is handled before the bytes queued
+ * ahead of it, or a storm of SIGHUPs (each a reload) would delay the
+ * shutdown by all the reloads it queued.
+ */
+static volatile sig_atomic_t	 stop_pending;
 
 static void
 on_signal(int signo)
@@ -54,6 +60,9 @@ on_signal(int signo)
 	unsigned char b = (unsigned char)signo;
 	size_t i;
 
+	for (i = 0; i < NHANDLED; i++)
+		if (table[i].signo == signo && table[i].work == SIGNAL_STOP)
+			stop_pending = signo;
 	if (write(pipefd[1], &b, 1) != 1) {
 		for (i = 0; i < NHANDLED; i++)
 			if (table[i].signo == signo)
@@ -152,6 +161,11 @@ signals_next(void)
 	ssize_t n;
 	size_t i;
 
+	if (stop_pending != 0) {	/* first; its byte comes again later */
+		i = (size_t)stop_pending;
+		stop_pending = 0;
+		return (int)i;
+	}
 	/* One read for many: a flood of signals costs few system calls. */
 	if (at == have && (n = read(pipefd[0], buf, sizeof(buf))) > 0) {
 		have = n;

@@ -63,7 +63,9 @@ void	signals_fini(void);
 int	signals_ignore(int signo);
 
 /*
- * The next recorded signal, in arrival order, or 0 when none is pending.
+ * The next recorded signal, in arrival order, or 0 when none is pending;
+ * but a stop signal (SIGTERM, SIGINT) comes first, ahead of what was
+ * queued before it (it comes again in its place, to be ignored then).
  * Signals recorded while the pipe was full are returned after it drains.
  */
 int	signals_next(void);
