@@ -16,7 +16,7 @@
 
 #include "daemon/activation.h"
 #include "daemon/daemon.h"
-#include "build.h"
+#include "base/build.h"
 #include "config/config.h"
 #include "config/config_load.h"
 #include "control/control.h"

@@ -5,7 +5,7 @@
  * compiled-in defaults send every report to a file under DIR, which CI
  * checks is empty.
  */
-#include "build.h"
+#include "base/build.h"
 
 const char	*__asan_default_options(void);
 const char	*__ubsan_default_options(void);

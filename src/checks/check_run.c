@@ -20,7 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "build.h"
+#include "base/build.h"
 #include "checks/check_run.h"
 #include "log/log.h"
 #include "base/loop.h"

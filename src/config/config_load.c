@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "build.h"
+#include "base/build.h"
 #include "config/config.h"
 #include "config/config_load.h"
 #include "base/privs.h"

@@ -21,7 +21,7 @@
 #include "daemon/daemon_private.h"
 #include "daemon/reload.h"
 #include "base/buf.h"
-#include "build.h"
+#include "base/build.h"
 #include "checks/check.h"
 #include "config/config.h"
 #include "config/config_load.h"

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "build.h"
+#include "base/build.h"
 #include "daemon/daemonize.h"
 #include "log/log.h"
 #include "daemon/signals.h"

@@ -47,8 +47,8 @@ struct conn {
 	struct loop_io	 io;
 	struct conn	*prev, *next;	/* on its list */
 	uint64_t	 since;		/* ms, the list's clock for it */
-	uint64_t	 began_us;	/* its request's first byte (the
-					   access log's duration) */
+	uint64_t	 began_us;	/* its request's first byte, while
+					   an access log is on */
 	struct inbuf	*in;
 	struct outbuf	*out;
 	uint32_t	 events;	/* registered with epoll */

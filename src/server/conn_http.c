@@ -266,7 +266,8 @@ conn_http_read(struct conn *c)
 		}
 	} else if (c->in == NULL) {
 		conn_touch(c, L_OPEN);	/* the first byte of a head */
-		c->began_us = clock_us();
+		if (srv.access_sink != NULL)	/* no clock read otherwise */
+			c->began_us = clock_us();
 	}
 	if (c->in != NULL) {
 		c->in->len += (size_t)n;

@@ -141,7 +141,7 @@ objects_newer_than() {
 	run objects_newer_than "$T/mark" src
 	[[ $output =~ ^([0-9]+)/([0-9]+)$ ]]
 	assert_equal "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}"
-	assert grep -q -- '-Werror' src/build.h
+	assert grep -q -- '-Werror' src/base/build.h
 }
 
 # as_builder CMD...: CMD as a user who is not root, in a clean

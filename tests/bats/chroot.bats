@@ -19,11 +19,11 @@ RECV=$BATS_TEST_DIRNAME/test_helper/notify_recv.py
 
 # The build tree under test: the one `make check` names, else the one
 # above the binary.  A sanitizer build writes its reports under a
-# directory of its own (build.h): the chroot has one at the same path,
+# directory of its own (base/build.h): the chroot has one at the same path,
 # whose reports teardown copies out.
 : "${MYDAEMON_BUILDDIR:=$(cd "$(dirname "$MYDAEMON")/.." && pwd)}"
 SAN_LOGDIR=$(sed -n 's/^#define MYDAEMON_SAN_LOGDIR "\(.*\)"$/\1/p' \
-    "$MYDAEMON_BUILDDIR/src/build.h" 2> /dev/null)
+    "$MYDAEMON_BUILDDIR/src/base/build.h" 2> /dev/null)
 
 # make_chroot: the chroot at $ROOT, and CTL_CONF, the config's path in it.
 make_chroot() {
