@@ -3,9 +3,9 @@
  *
  * Start-up follows daemon(7) and ends with the readiness report; after
  * that every piece of work is a callback of the one loop: signals (a
- * reload is reload.c's), the verdict and what is said of it (the log,
- * systemd), and the shutdown, or the hand-over to a restart's new
- * process.
+ * reload is reload.c's), the checks' results (what the daemon says of
+ * them is verdict.c's), and the shutdown, or the hand-over to a
+ * restart's new process.
  */
 #include <sys/epoll.h>
 
@@ -20,7 +20,6 @@
 #include "daemon/daemon.h"
 #include "daemon/daemon_private.h"
 #include "daemon/reload.h"
-#include "base/buf.h"
 #include "base/build.h"
 #include "checks/check.h"
 #include "config/config.h"
@@ -28,8 +27,6 @@
 #include "daemon/daemonize.h"
 #include "instance/drain.h"
 #include "daemon/handoff.h"
-#include "checks/health.h"
-#include "report/health_render.h"
 #include "instance/instance.h"
 #include "server/listener.h"
 #include "log/log.h"
@@ -37,163 +34,20 @@
 #include "base/loop.h"
 #include "daemon/notify.h"
 #include "base/privs.h"
-#include "daemon/proc.h"
 #include "server/server.h"
 #include "daemon/signals.h"
+#include "daemon/verdict.h"
 #include "instance/state.h"
 
 #define HOLDER_WAIT_MS	10000
 #define SIGNAL_BATCH	64
-#define FIRST_WAIT_MAX_MS	5000
 
 static struct daemon dm;
-
-static void	daemon_verdict(void);
 
 static void
 daemon_save(void)
 {
 	instance_save(&dm.st);
-}
-
-/* The snapshot /health, /status and /metrics are rendered from. */
-static void
-fill_snapshot(struct snapshot *snap, int what)
-{
-	snap->version = MYDAEMON_VERSION;
-	snap->host = dm.host;
-	snap->pid = dm.st.pid;
-	snap->start_time = dm.start_time;
-	snap->now = loop_wallclock();
-	snap->config_file = dm.opts->conffile;
-	snap->generation = dm.st.generation;
-	snap->maint_config = dm.cfg->maintenance;
-	snap->maint_drain = dm.drain.drained;
-	/* A drain says since when and why; the config only since when. */
-	snap->maint_since = dm.drain.drained ? dm.drain.since :
-	    dm.cfg->maintenance ? dm.config_time : 0;
-	snap->maint_reason = dm.drain.drained && dm.drain.reason[0] != '\0' ?
-	    dm.drain.reason : NULL;
-	check_set_list(&snap->checks, &snap->nchecks, &snap->checks_running);
-	snap->names_in_text = !(snap->nchecks == 1 &&
-	    strcmp(snap->checks[0]->name, "main") == 0);
-	snap->reloads_ok = dm.st.reload_ok;
-	snap->reloads_failed = dm.st.reload_failed;
-	snap->log_reopens = dm.st.reopens;
-	snap->log_reopen_failed = dm.st.reopen_failed;
-	/* Lines lost by the main log and by every access log so far. */
-	snap->log_dropped = log_dropped() + dm.access_dropped +
-	    log_sink_dropped(dm.access);
-	server_counters(&snap->connections, &snap->requests,
-	    snap->requests_by_code);
-	if (what & ANSWER_PROCESS)
-		proc_read(&snap->proc);
-}
-
-/* systemctl status shows the verdict. */
-static void
-notify_status_health(const char *state, const struct buf *text)
-{
-	char line[300];
-
-	snprintf(line, sizeof(line), "health: %s%s%.250s", state,
-	    text->len > 0 && !text->failed ? ": " : "",
-	    text->len > 0 && !text->failed ? text->data : "");
-	notify_status(line);
-}
-
-/* systemctl status shows the verdict as it is now. */
-static void
-announce_verdict(void)
-{
-	struct snapshot snap;
-	struct buf text = { 0 };
-	const char *state;
-
-	memset(&snap, 0, sizeof(snap));
-	fill_snapshot(&snap, 0);
-	(void)health_render_effective(&snap, NULL, &state);
-	health_render_summary(&snap, NULL, &text);
-	notify_status_health(state, &text);
-	buf_free(&text);
-}
-
-/*
- * At start-up (not a restart's, which has the old results) the first
- * requests wait for the first results of every check, at most the
- * longest check timeout and FIRST_WAIT_MAX_MS: the probe that woke a
- * socket-activated daemon gets the real verdict, not "no result yet".
- * The connections wait in the backlog, unread.
- */
-static void
-first_results_done(struct loop_timer *t)
-{
-	(void)t;
-	loop_timer_cancel(&dm.first_timer);
-	listener_hold(0);
-	server_hold_health(0);
-}
-
-static void
-first_results_wait(void)
-{
-	uint64_t ms = 0;
-	size_t i;
-
-	if (activation()->takeover != 0 || dm.cfg->nchecks == 0 ||
-	    dm.cfg->maintenance || dm.drain.drained)
-		return;
-	for (i = 0; i < dm.cfg->nchecks; i++)
-		if (dm.cfg->checks[i].timeout_ms > ms)
-			ms = dm.cfg->checks[i].timeout_ms;
-	listener_hold(1);
-	server_hold_health(1);
-	dm.first_timer.cb = first_results_done;
-	loop_timer_set(&dm.first_timer, ms < FIRST_WAIT_MAX_MS ? ms :
-	    FIRST_WAIT_MAX_MS);
-}
-
-/* Has every check a first result (or, after a reload, is pending)? */
-static int
-all_ran(const struct snapshot *snap)
-{
-	size_t i;
-
-	for (i = 0; i < snap->nchecks; i++)
-		if (!snap->checks[i]->ran)
-			return 0;
-	return 1;
-}
-
-/* The host's verdict changed (a check, maintenance): say so once. */
-static void
-daemon_verdict(void)
-{
-	struct snapshot snap;
-	struct buf text = { 0 };
-	const char *state, *was = dm.verdict;
-	int code;
-
-	answer_invalidate();	/* /health may say something else now */
-	memset(&snap, 0, sizeof(snap));
-	fill_snapshot(&snap, 0);
-	if (loop_timer_armed(&dm.first_timer) && all_ran(&snap))
-		first_results_done(&dm.first_timer);
-	code = health_render_effective(&snap, NULL, &state);
-	if (was != NULL && strcmp(was, state) == 0)
-		return;
-	dm.verdict = state;
-	if (was == NULL)
-		return;		/* the first verdict is no change */
-	health_render_summary(&snap, NULL, &text);
-	notify_status_health(state, &text);
-	if (code == 200 && strcmp(state, "warning") != 0)
-		log_notice("health: %s -> %s%s%s", was, state,
-		    text.len ? ": " : "", text.len ? text.data : "");
-	else
-		log_warnx("health: %s -> %s%s%s", was, state,
-		    text.len ? ": " : "", text.len ? text.data : "");
-	buf_free(&text);
 }
 
 static void
@@ -224,7 +78,7 @@ stop(const char *why, int restart)
 	if (!restart)
 		notify_stopping();
 	log_notice("%s, shutting down", why);
-	first_results_done(&dm.first_timer);	/* answer what waits */
+	verdict_first_done();	/* answer what waits */
 	handoff_close();
 	check_sched_shutdown();
 	listener_close_all();
@@ -263,7 +117,7 @@ on_reload(int signo)
 		signals_ignore(signo);
 	} else if (!dm.stopping) {
 		if (reload_config(&dm) == 0)
-			daemon_verdict();
+			verdict_changed();
 		reload_finish(&dm);
 	}
 }
@@ -294,7 +148,7 @@ on_signals(struct loop_io *io, uint32_t events)
 		case SIGNAL_MAINTENANCE:
 			if (!dm.stopping) {
 				reload_maintenance(&dm);
-				daemon_verdict();
+				verdict_changed();
 			}
 			break;
 		case SIGNAL_STOP:
@@ -399,7 +253,7 @@ start_up(void)
 	server_init();
 	server_set_access_log(dm.access);
 	server_set_config(dm.cfg);
-	server_set_snapshot(fill_snapshot);
+	server_set_snapshot(verdict_fill);
 	if (listener_prepare(dm.cfg, 1, err, sizeof(err)) == -1)
 		daemonize_fatalx("%s", err);
 	listener_commit();
@@ -408,13 +262,13 @@ start_up(void)
 		daemonize_fatalx("%s", err);
 	first_state();
 	config_load_warnings(dm.cfg, dm.opts->conffile, reload_log_warning);
-	check_sched_init(daemon_verdict);
+	check_sched_init(verdict_changed);
 	check_set_configure(dm.cfg);
 	check_set_seed(dm.seeds, dm.nseeds);
 	free(dm.seeds);
 	dm.seeds = NULL;
 	reload_maintenance(&dm);
-	daemon_verdict();
+	verdict_changed();
 }
 
 static void
@@ -444,6 +298,7 @@ daemon_run(const struct daemon_opts *opts, struct config *cfg)
 	char err[512];
 
 	dm.opts = opts;
+	verdict_init(&dm);
 	dm.cfg = cfg;
 	if (opts->foreground)
 		daemonize_foreground();
@@ -467,9 +322,9 @@ daemon_run(const struct daemon_opts *opts, struct config *cfg)
 	dm.st.starting = 0;	/* past the last failure: a stop may come */
 	daemon_save();
 	handoff_listen(opts->conffile, dm.pidpath, on_go);
-	first_results_wait();
+	verdict_wait_first();
 	notify_ready(NULL);
-	announce_verdict();	/* the first one, as every change after it */
+	verdict_announce();	/* the first one, as every change after it */
 	daemonize_ready();
 	while (!dm.stopping || (server_busy() && !dm.shutdown_over))
 		if (loop_run_once() == -1)
