@@ -13,16 +13,19 @@
 #include "config/config.h"
 #include "base/loop.h"
 #include "checks/perfdata.h"
+#include "checks/probe.h"
 
 struct check {
 	struct check_status	 st;		/* what the endpoints show */
 	char			 name[CONFIG_NAME_MAX + 1];
 	const struct config_check *conf;	/* in the current config */
 	struct check_run		 run;
+	struct probe			 probe;	/* a probe's runs */
 	char			*run_command;	/* of the run going on */
 	struct loop_timer	 tick;		/* the next start */
 	struct check		*next_waiting;
 	int			 waiting;
+	int			 probing;	/* the run is a probe's */
 	unsigned int		 streak;	/* for rise/fall */
 	unsigned int		 skips;		/* turns skipped in a row */
 	/* what st points to */
@@ -48,5 +51,6 @@ void	check_sched_tick(struct loop_timer *);
 void	check_sched_done(struct check_run *);
 void	check_sched_halt(struct check *c);
 void	check_sched_start_waiting(void);
+void	check_sched_exited(struct probe *p);
 
 #endif /* MYDAEMON_CHECK_PRIVATE_H */

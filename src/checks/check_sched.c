@@ -36,9 +36,25 @@ check_sched_init(void (*changed)(void))
 	ck.changed = changed;
 }
 
+/* A probe's run: no process, no slot; over at once or in the loop. */
+static void
+start_probe(struct check *c)
+{
+	free(c->run_command);
+	c->run_command = strdup(c->conf->command);
+	c->skips = 0;
+	c->probing = 1;
+	if (probe_start(&c->probe, c->conf))
+		check_sched_done(&c->run);
+}
+
 static void
 start(struct check *c)
 {
+	if (c->conf->kind != CONFIG_COMMAND) {
+		start_probe(c);
+		return;
+	}
 	if (check_run_start(&c->run, c->conf->argv, c->conf->timeout_ms) ==
 	    -1) {
 		log_warn("check %s: cannot start", c->name);
@@ -99,7 +115,7 @@ check_sched_tick(struct loop_timer *t)
 	struct check *c = t->arg;
 
 	loop_timer_set(t, c->conf->interval_ms);
-	if (c->run.pid != 0 || c->waiting) {
+	if (c->run.pid != 0 || c->waiting || c->probe.busy) {
 		c->st.skipped++;
 		if (c->skips++ == 0)
 			log_warnx("check %s: still %s after its interval: this "
@@ -111,10 +127,22 @@ check_sched_tick(struct loop_timer *t)
 			    c->name, c->skips);
 		return;
 	}
-	if (ck.running < ck.max_running)
+	if (c->conf->kind != CONFIG_COMMAND || ck.running < ck.max_running)
 		start(c);
 	else
 		enqueue(c);
+}
+
+/* The process a process probe watches has exited: look again now. */
+void
+check_sched_exited(struct probe *p)
+{
+	struct check *c = p->arg;
+
+	if (c->conf->kind != CONFIG_PROCESS || c->probe.busy)
+		return;
+	log_debug("check %s: the process it watches exited", c->name);
+	start_probe(c);
 }
 
 /* Keep this run's output, text and performance data in the check. */
@@ -204,8 +232,11 @@ check_sched_done(struct check_run *r)
 	/* The first result of a check, or of its new command, is taken as
 	   it is, whatever rise and fall say. */
 	int first = !c->st.ran || c->st.previous;
+	int probing = c->probing;
 
-	ck.running--;
+	c->probing = 0;
+	if (!probing)
+		ck.running--;
 	keep_result(c, r);
 	free(c->command);
 	c->command = c->run_command;
@@ -229,8 +260,10 @@ check_sched_done(struct check_run *r)
 	    r->text);
 	if (first || c->st.state != was)
 		log_change(c, was, first);
-	check_run_sweep(is_running);
-	check_sched_start_waiting();
+	if (!probing) {
+		check_run_sweep(is_running);
+		check_sched_start_waiting();
+	}
 	if (ck.changed != NULL)
 		ck.changed();
 }
@@ -243,6 +276,9 @@ check_sched_halt(struct check *c)
 		check_run_abort(&c->run);
 		ck.running--;
 	}
+	if (c->probe.busy)
+		probe_abort(&c->probe);
+	c->probing = 0;
 	if (c->waiting)
 		dequeue(c);
 }

@@ -21,6 +21,7 @@ static void
 destroy(struct check *c)
 {
 	check_sched_halt(c);
+	probe_forget(&c->probe);
 	loop_timer_cancel(&c->tick);
 	free(c->run_command);
 	free(c->command);
@@ -52,6 +53,9 @@ create(const struct config_check *conf, int pending)
 	c->run.done = check_sched_done;
 	c->run.arg = c;
 	c->run.pipe.fd = -1;
+	probe_init(&c->probe, &c->run);
+	c->probe.exited = check_sched_exited;
+	c->probe.arg = c;
 	return c;
 }
 
@@ -76,6 +80,8 @@ update(struct check *c, const struct config_check *conf)
 	    c->conf->timeout_ms != conf->timeout_ms) {
 		/* an old command's run tells nothing now */
 		check_sched_halt(c);
+		if (cmd)
+			probe_forget(&c->probe);
 		if (cmd && c->st.ran)
 			c->st.previous = 1;
 		if (!c->st.ran)

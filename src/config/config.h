@@ -28,10 +28,70 @@ struct config_listen {
 	socklen_t		 addrlen;
 };
 
+/* What a check checks (SPEC 19): a command, or one of the probes. */
+enum config_kind {
+	CONFIG_COMMAND = 0,
+	CONFIG_PROCESS,		/* process = PIDFILE */
+	CONFIG_TCP,		/* tcp = HOST:PORT or /PATH */
+	CONFIG_HTTP,		/* http = http://HOST[:PORT]/PATH */
+	CONFIG_FILE,		/* file = PATH */
+	CONFIG_DISK		/* disk = MOUNTPOINT */
+};
+
+/* A warning or critical threshold on a probe's measurement. */
+enum config_unit {
+	CONFIG_UNIT_NONE = 0,	/* not set */
+	CONFIG_UNIT_MS,		/* a duration: tcp, http, file */
+	CONFIG_UNIT_BYTES,	/* bytes free: disk */
+	CONFIG_UNIT_PERCENT	/* percent free, in hundredths: disk */
+};
+
+struct config_threshold {
+	enum config_unit	 unit;
+	uint64_t		 value;	/* ms, bytes or 1/100 percent */
+};
+
+#define CONFIG_STATUS_MAX	16	/* ranges in expect_status */
+
+/*
+ * A probe's settings.  Strings with escapes (send, expect) are decoded
+ * and may hold NUL bytes, hence the lengths.  Unset strings are NULL.
+ */
+struct config_probe {
+	char			*target;	/* the kind's value, as written */
+	int			 line;		/* of that key */
+	/* process */
+	char			*process_name;	/* /proc/PID/comm, or NULL */
+	/* tcp and http: where to connect (AF_INET, AF_INET6, AF_UNIX) */
+	struct sockaddr_storage	 addr;
+	socklen_t		 addrlen;
+	/* tcp */
+	char			*send, *expect;
+	size_t			 send_len, expect_len;
+	/* http */
+	char			*host_header;	/* default: HOST[:PORT] */
+	char			*path;		/* "/..." as written */
+	struct { unsigned int lo, hi; } status[CONFIG_STATUS_MAX];
+	size_t			 nstatus;	/* 0: 200-399 */
+	char			*expect_body;	/* or NULL */
+	/* file */
+	uint64_t		 max_age_ms;	/* 0: no limit */
+	uint64_t		 min_size;	/* bytes, 0: none */
+	/* every probe but process */
+	struct config_threshold	 warning, critical;
+};
+
 struct config_check {
 	char		 name[CONFIG_NAME_MAX + 1];
-	char		*command;		/* as written */
-	char		**argv;			/* split, NULL-terminated */
+	enum config_kind kind;
+	/*
+	 * As written; for a probe, "KIND TARGET" (e.g. "tcp 127.0.0.1:80"):
+	 * what /status shows and what tells a changed check on reload.
+	 */
+	char		*command;
+	char		**argv;			/* split, NULL-terminated;
+						   NULL for a probe */
+	struct config_probe probe;		/* kind != CONFIG_COMMAND */
 	uint64_t	 interval_ms;
 	uint64_t	 timeout_ms;
 	unsigned int	 rise, fall;
