@@ -23,6 +23,7 @@
 #include "config/config.h"
 
 struct probe;
+struct probe_net;
 typedef void	probe_exited_fn(struct probe *p);
 
 struct probe {
@@ -35,9 +36,7 @@ struct probe {
 	/* a network probe in flight */
 	struct loop_io		 io;		/* fd -1: none */
 	struct loop_timer	 deadline;
-	char			*buf;		/* request, then answer */
-	size_t			 len, done, cap;
-	int			 phase;
+	struct probe_net	*net;		/* probe_net.c's, or NULL */
 
 	/* process: the process found last, watched until it exits */
 	struct loop_io		 watch;		/* pidfd, fd -1: none */
