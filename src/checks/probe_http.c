@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/build.h"
 #include "checks/health.h"
@@ -187,7 +188,7 @@ probe_http(struct probe *p)
 	size_t			 len = 0;
 
 	/* shown as "HOST[:PORT]/PATH", as check_http says it */
-	if (strncmp(target, "http://", 7) == 0)
+	if (strncasecmp(target, "http://", 7) == 0)
 		target += 7;
 	if ((req = request(cp, target, &len)) == NULL)
 		return probe_net_local(p, "HTTP", target,
