@@ -22,7 +22,8 @@
 #include "testlib.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-#define BIN(s)		s, sizeof(s) - 1	/* bytes with a NUL among them */
+/* a string with NULs among its bytes, and its length */
+#define BIN(s)		s, sizeof(s) - 1
 
 #define OK200	"HTTP/1.1 200 OK\r\n"
 #define CHUNKED	"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
