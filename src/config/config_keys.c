@@ -15,6 +15,7 @@
 
 #include "config/config.h"
 #include "config/config_keys.h"
+#include "config/config_probe.h"
 #include "config/config_values.h"
 #include "base/words.h"
 
@@ -80,6 +81,23 @@ const struct confkey confkeys[] = {
 	UINT("fall", C, CK(fall), 1, 100, "1-100"),
 	TABLE("affects_health", C, CK(affects_health), config_values_booleans,
 	    BOOLEANS),
+	/* The built-in probes (SPEC 19): config_probe.c. */
+	PLAIN("process", C, config_probe_set_kind, 0),
+	PLAIN("tcp", C, config_probe_set_kind, 0),
+	PLAIN("http", C, config_probe_set_kind, 0),
+	PLAIN("file", C, config_probe_set_kind, 0),
+	PLAIN("disk", C, config_probe_set_kind, 0),
+	PLAIN("process_name", C, config_probe_set_comm, 0),
+	PLAIN("send", C, config_probe_set_text, 0),
+	PLAIN("expect", C, config_probe_set_text, 0),
+	PLAIN("expect_status", C, config_probe_set_status, 0),
+	PLAIN("expect_body", C, config_probe_set_body, 0),
+	PLAIN("host_header", C, config_probe_set_host, 0),
+	DUR("max_age", C, CK(probe.max_age_ms), SEC, 8760 * HOUR,
+	    "1s-8760h"),
+	PLAIN("min_size", C, config_probe_set_size, 0),
+	PLAIN("warning", C, config_probe_set_threshold, 0),
+	PLAIN("critical", C, config_probe_set_threshold, 0),
 };
 const size_t config_keys_count = sizeof(confkeys) / sizeof(confkeys[0]);
 
@@ -301,6 +319,8 @@ set_command(struct parser *p, const struct confkey *k, void *base,
 	char			**argv;
 	const char		 *why;
 
+	if (config_probe_taken(p, k, c))
+		return;
 	if ((argv = words_split(val, &why)) == NULL) {
 		if (why == NULL)
 			p->oom = 1;

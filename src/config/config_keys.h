@@ -59,6 +59,8 @@ struct parser {
 	int			 flat_line;	/* first flat check_* key */
 	int			*errline;	/* each error's line, to sort */
 	size_t			 nerrline;
+	/* the section's warning and critical as written, until its end */
+	char			*threshold[2];
 };
 
 /* Append "FILE:LINE: [check NAME] message" to the caller's list. */

@@ -154,6 +154,8 @@ config_load_warnings(const struct config *cfg, const char *file,
 	for (i = 0; i < cfg->nchecks; i++) {
 		const struct config_check *c = &cfg->checks[i];
 
+		if (c->kind != CONFIG_COMMAND)
+			continue;	/* a probe runs no program */
 		if (find_command(c->argv[0], path, sizeof(path)) == 0)
 			continue;
 		sec[0] = '\0';

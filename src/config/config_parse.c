@@ -23,6 +23,7 @@
 #include "config/config.h"
 #include "config/config_sections.h"
 #include "config/config_keys.h"
+#include "config/config_probe.h"
 #include "config/config_values.h"
 #include "base/words.h"
 
@@ -161,7 +162,7 @@ whole_file(struct parser *p)
 	config_sections_finish(p);
 }
 
-/* Errors in line order (a missing command is found at the end). */
+/* Errors in line order (a check's missing command is found at the end). */
 static void
 sort_errors(struct parser *p)
 {
@@ -277,6 +278,7 @@ config_parse_free(struct config *cfg)
 	for (i = 0; i < cfg->nchecks; i++) {
 		free(cfg->checks[i].command);
 		words_free(cfg->checks[i].argv);
+		config_probe_free(&cfg->checks[i].probe);
 	}
 	free(cfg->checks);
 	free(cfg);

@@ -1,7 +1,7 @@
 /*
  * config_sections.c - the list of checks a config file makes: "[check NAME]"
  * sections, the flat check_* keys of one check called "main", and what
- * only the end of the file can tell (a check without a command).
+ * only the end of the file can tell (a check without a command or probe).
  *
  * A section that is wrong is reported once and becomes a dead check that
  * takes its keys and is dropped at the end, so that one mistake in a
@@ -14,6 +14,7 @@
 #include "config/config.h"
 #include "config/config_sections.h"
 #include "config/config_keys.h"
+#include "config/config_probe.h"
 #include "config/config_values.h"
 #include "base/words.h"
 
@@ -87,6 +88,7 @@ dead_section(struct parser *p, const char *name)
 {
 	words_free(p->dead.argv);
 	free(p->dead.command);
+	config_probe_free(&p->dead.probe);
 	check_defaults(&p->dead, name != NULL ? name : "", -1);
 	p->cur = &p->dead;
 }
@@ -99,6 +101,7 @@ config_sections_section(struct parser *p, char *line)
 	char	*s = words_trim(line + 1), *name, sv[CONFVAL_SAFE];
 	size_t	 n = strlen(s);
 
+	config_probe_section_end(p);
 	p->cur = NULL;
 	memset(p->seen, 0, config_keys_count * sizeof(*p->seen));
 	if (n == 0 || s[n - 1] != ']') {
@@ -163,25 +166,29 @@ config_sections_finish(struct parser *p)
 	struct config	*cfg = p->cfg;
 	size_t		 i, n = 0;
 
+	config_probe_section_end(p);
 	p->cur = NULL;
 	words_free(p->dead.argv);
 	free(p->dead.command);
+	config_probe_free(&p->dead.probe);
 	for (i = 0; i < cfg->nchecks; i++) {
 		struct config_check *c = &cfg->checks[i];
 
-		if (c->argv == NULL && c->line > 0) {
+		if (c->command == NULL && c->line > 0) {
 			p->lineno = c->line;
 			p->cur = c;
-			config_keys_error(p, "missing command");
+			config_keys_error(p, "no command or probe (command, "
+			    "process, tcp, http, file or disk)");
 			p->cur = NULL;
 		}
 		/*
 		 * Dropped: dead sections, and flat keys without check_command
 		 * (no check, as it always was).
 		 */
-		if (c->argv == NULL || c->line < 0) {
+		if (c->command == NULL || c->line < 0) {
 			free(c->command);
 			words_free(c->argv);
+			config_probe_free(&c->probe);
 			continue;
 		}
 		cfg->checks[n++] = *c;

@@ -9,8 +9,10 @@
  *    line order, on one line without control bytes, and valid UTF-8
  *    when the input is;
  *  - in a config: at most CONFIG_MAX_CHECKS checks with valid, unique
- *    names, each with a command and a non-empty argv; every value in
- *    the range mydaemon.conf(5) gives.
+ *    names, each with a command and a non-empty argv, or a probe whose
+ *    command is "KIND TARGET", whose http request cannot be split and
+ *    whose thresholds are its kind's, in order; every value in the
+ *    range mydaemon.conf(5) gives.
  */
 #include <sys/socket.h>
 #include <netinet/in.h>
@@ -117,6 +119,66 @@ check_listen(const struct config_listen *l, size_t n)
 	}
 }
 
+/* Header bytes that cannot break a request: visible ASCII only. */
+FUZZ_ORACLE static int
+visible(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7f)
+			return 0;
+	return 1;
+}
+
+/*
+ * A probe: "KIND TARGET" as its command, no argv, an address for the
+ * network kinds, a request that cannot be split, thresholds of its
+ * kind's unit in order.
+ */
+FUZZ_ORACLE static void
+check_probe(const struct config_check *c)
+{
+	static const char *const kind[] = { "command", "process", "tcp",
+	    "http", "file", "disk" };
+	const struct config_probe	*p = &c->probe;
+	size_t				 n, i;
+
+	if (c->kind < CONFIG_PROCESS || c->kind > CONFIG_DISK ||
+	    c->argv != NULL || p->target == NULL)
+		fail("a probe without a kind or a target, or with an argv");
+	n = strlen(kind[c->kind]);
+	if (strncmp(c->command, kind[c->kind], n) != 0 ||
+	    c->command[n] != ' ' || strcmp(c->command + n + 1, p->target) != 0)
+		fail("a probe's command is not \"KIND TARGET\"");
+	if ((c->kind == CONFIG_TCP || c->kind == CONFIG_HTTP) !=
+	    (p->addrlen != 0))
+		fail("a network probe has no address, or another one has");
+	if (c->kind == CONFIG_HTTP && (p->path == NULL || p->path[0] != '/' ||
+	    !visible(p->path) || p->host_header == NULL ||
+	    !visible(p->host_header)))
+		fail("an http probe's request could be split");
+	if ((c->kind != CONFIG_TCP && (p->send != NULL || p->expect != NULL)) ||
+	    (p->process_name != NULL && (c->kind != CONFIG_PROCESS ||
+	    strlen(p->process_name) > 15)))
+		fail("a probe keeps a key of another kind");
+	for (i = 0; i < p->nstatus; i++)
+		if (p->status[i].lo < 100 || p->status[i].lo > p->status[i].hi ||
+		    p->status[i].hi > 599)
+			fail("an expect_status range is out of 100-599");
+	if ((c->kind == CONFIG_DISK) != (p->warning.unit ==
+	    CONFIG_UNIT_PERCENT || p->warning.unit == CONFIG_UNIT_BYTES ||
+	    p->critical.unit == CONFIG_UNIT_PERCENT ||
+	    p->critical.unit == CONFIG_UNIT_BYTES))
+		fail("a threshold of another kind's unit");
+	if (c->kind == CONFIG_PROCESS && (p->warning.unit != CONFIG_UNIT_NONE ||
+	    p->critical.unit != CONFIG_UNIT_NONE))
+		fail("a process probe has a threshold");
+	if (p->warning.unit == p->critical.unit &&
+	    p->warning.unit != CONFIG_UNIT_NONE &&
+	    (c->kind == CONFIG_DISK ? p->critical.value > p->warning.value :
+	    p->critical.value < p->warning.value))
+		fail("warning and critical in the wrong order");
+}
+
 FUZZ_ORACLE static void
 check_check(const struct config *cfg, size_t i)
 {
@@ -131,10 +193,14 @@ check_check(const struct config *cfg, size_t i)
 			fail("two checks have the same name");
 	if (config_sections_find(cfg, c->name) != c)
 		fail("config_sections_find() does not find a check");
-	if (c->argv == NULL || c->argv[0] == NULL || c->argv[0][0] == '\0' ||
-	    c->command == NULL)
+	if (c->command == NULL)
 		fail("a check has no command");
-	for (n = 0; c->argv[n] != NULL; n++)
+	if (c->kind != CONFIG_COMMAND)
+		check_probe(c);
+	else if (c->argv == NULL || c->argv[0] == NULL ||
+	    c->argv[0][0] == '\0')
+		fail("a check has no argv");
+	for (n = 0; c->argv != NULL && c->argv[n] != NULL; n++)
 		if (n == WORDS_MAX)
 			fail("a command has more than WORDS_MAX words");
 	if (c->interval_ms < 10 || c->interval_ms > 24 * HOUR_MS ||

@@ -862,7 +862,8 @@ test_section_values(void)
 }
 
 static const char *const bad_command[] = {
-	"t.conf:1: [check d] missing command",
+	"t.conf:1: [check d] no command or probe (command, process, tcp, "
+	    "http, file or disk)",
 	"t.conf:2: [check d] command: empty command name"
 };
 
@@ -896,7 +897,8 @@ test_section_key_errors(void)
 	    "t.conf:3: [check d] duplicate key \"command\" (first set on "
 	    "line 2)"), "a repeated command in a section is a duplicate key");
 	bad("log_level = info\n[check disk]\ninterval = 5s\n",
-	    "t.conf:2: [check disk] missing command");
+	    "t.conf:2: [check disk] no command or probe (command, process, "
+	    "tcp, http, file or disk)");
 }
 
 static void
@@ -1019,10 +1021,12 @@ static const char *const sec_multi_want[] = {
     "f.conf:12: duplicate check \"disk\" (first on line 3)",
     "f.conf:13: expected \"[check NAME]\"",
     /* Only the end of the file can tell, but in line order all the same. */
-    "f.conf:14: [check idle] missing command",
+    "f.conf:14: [check idle] no command or probe (command, process, tcp, "
+    "http, file or disk)",
     ("f.conf:16: [check idle] affects_health: invalid value \"sometimes\" "
     "(expected yes, no, true, false, on, off, 1 or 0)"),
-    "f.conf:17: [check cmd] missing command",
+    "f.conf:17: [check cmd] no command or probe (command, process, tcp, "
+    "http, file or disk)",
     "f.conf:18: [check cmd] command: unterminated double quote",
 };
 

@@ -1,0 +1,457 @@
+/*
+ * config_probe.c - the built-in probes' keys in a [check] section (see
+ * config_probe.h).
+ *
+ * The order of a section's keys does not matter, so what depends on the
+ * kind is decided when the section ends: whether a key belongs to it
+ * (send only in a tcp check) and what a threshold means (a bare number
+ * is bytes for a disk check, seconds for the others).  Until then a
+ * threshold is kept as written, in the parser.  A kind whose value is
+ * wrong still counts as given: one message, not a second "no command".
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/config.h"
+#include "config/config_keys.h"
+#include "config/config_probe.h"
+#include "config/config_probe_values.h"
+#include "config/config_values.h"
+
+#define ONE_OF	"one of command, process, tcp, http, file or disk per check"
+#define TLS	"use command = /usr/lib/nagios/plugins/check_http --ssl ..."
+
+/* By enum config_kind. */
+static const char *const kinds[] = { "command", "process", "tcp", "http",
+    "file", "disk" };
+
+/* Keys that only one kind takes. */
+static const struct {
+	const char		*key;
+	enum config_kind	 kind;
+} only[] = {
+	{ "process_name", CONFIG_PROCESS }, { "send", CONFIG_TCP },
+	{ "expect", CONFIG_TCP }, { "expect_status", CONFIG_HTTP },
+	{ "expect_body", CONFIG_HTTP }, { "host_header", CONFIG_HTTP },
+	{ "max_age", CONFIG_FILE }, { "min_size", CONFIG_FILE }
+};
+
+/* What a threshold is for each kind, in words (command, process: none). */
+static const char *const want[] = { NULL, NULL, "a duration (e.g. 500ms)",
+    "a duration (e.g. 500ms)", "a duration (e.g. 26h)",
+    "a percentage or a size of free space (e.g. 10% or 2GB)" };
+
+/* The line of this section's key, 0 when it is not set. */
+static int
+key_line(struct parser *p, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < config_keys_count; i++)
+		if (strcmp(confkeys[i].name, name) == 0)
+			return p->seen[i];
+	return 0;
+}
+
+int
+config_probe_taken(struct parser *p, const struct confkey *k,
+    struct config_check *c)
+{
+	if (c->command == NULL)
+		return 0;
+	config_keys_error(p, "%s: this check already has %s (line %d): "
+	    ONE_OF, k->name, kinds[c->kind], c->command_line);
+	return 1;
+}
+
+/* Why a tcp address or an http URL is refused. */
+static void
+addr_error(struct parser *p, const struct confkey *k, enum probeval r,
+    const char *val)
+{
+	int	 tcp = strcmp(k->name, "tcp") == 0;
+	char	 sv[CONFVAL_SAFE];
+
+	config_values_safe(sv, val);
+	if (r == PROBEVAL_PORT)
+		config_keys_error(p, "%s: invalid port in \"%s\" (expected "
+		    "1-65535)", k->name, sv);
+	else if (r == PROBEVAL_NAME)
+		config_keys_error(p, "%s: \"%s\" names a host: use an IP "
+		    "address or localhost (a name lookup would block)",
+		    k->name, sv);
+	else if (r == PROBEVAL_ANY)
+		config_keys_error(p, "%s: \"%s\": * is not an address to "
+		    "connect to (use 127.0.0.1 or [::1])", k->name, sv);
+	else if (r == PROBEVAL_LONG)
+		config_keys_error(p, "%s: socket path \"%s\" is too long (at "
+		    "most %d bytes)", k->name, sv, PROBEVAL_UNIX_MAX);
+	else if (r == PROBEVAL_HTTPS)
+		config_keys_error(p, "%s: https is not supported (mydaemon "
+		    "has no TLS library): " TLS, k->name);
+	else if (r == PROBEVAL_PATH)
+		config_keys_error(p, "%s: invalid path in \"%s\" (expected "
+		    "visible ASCII, no spaces or '#')", k->name, sv);
+	else if (tcp)
+		config_keys_error(p, "%s: invalid address \"%s\" (expected "
+		    "HOST:PORT, [IPv6]:PORT or /PATH)", k->name, sv);
+	else
+		config_keys_error(p, "%s: %s \"%s\" (expected "
+		    "http://HOST[:PORT][/PATH])", k->name, r == PROBEVAL_SCHEME ?
+		    "unsupported scheme in" : "invalid URL", sv);
+}
+
+/* http: where to connect, the path, and the Host header by default. */
+static void
+set_http(struct parser *p, const struct confkey *k, struct config_probe *cp,
+    const char *val)
+{
+	struct config_probe_url	 u;
+	enum probeval		 r;
+
+	if ((r = config_probe_values_http(val, &u)) != PROBEVAL_OK) {
+		addr_error(p, k, r, val);
+		return;
+	}
+	cp->addr = u.addr;
+	cp->addrlen = u.addrlen;
+	config_keys_string(p, &cp->path, u.path);
+	if (cp->host_header == NULL &&
+	    (cp->host_header = strndup(u.host, u.hostlen)) == NULL)
+		p->oom = 1;
+}
+
+void
+config_probe_set_kind(struct parser *p, const struct confkey *k, void *base,
+    const char *val)
+{
+	struct config_check	*c = base;
+	struct config_probe	*cp = &c->probe;
+	enum config_kind	 kind = CONFIG_PROCESS;
+	enum probeval		 r;
+	size_t			 n;
+
+	if (config_probe_taken(p, k, c))
+		return;
+	while (strcmp(kinds[kind], k->name) != 0)
+		kind++;
+	c->kind = kind;
+	c->command_line = cp->line = p->lineno;
+	config_keys_string(p, &cp->target, val);
+	n = strlen(k->name) + strlen(val) + 2;
+	if ((c->command = malloc(n)) == NULL)
+		p->oom = 1;
+	else
+		(void)snprintf(c->command, n, "%s %s", k->name, val);
+	if (kind == CONFIG_TCP) {
+		if ((r = config_probe_values_tcp(val, &cp->addr,
+		    &cp->addrlen)) != PROBEVAL_OK)
+			addr_error(p, k, r, val);
+	} else if (kind == CONFIG_HTTP)
+		set_http(p, k, cp, val);
+	else if (val[0] != '/')
+		config_keys_error(p, "%s: must be an absolute path", k->name);
+}
+
+void
+config_probe_set_comm(struct parser *p, const struct confkey *k, void *base,
+    const char *val)
+{
+	struct config_check	*c = base;
+	enum probeval		 r;
+	char			 sv[CONFVAL_SAFE];
+
+	if ((r = config_probe_values_comm(val)) == PROBEVAL_LONG)
+		config_keys_error(p, "%s: \"%s\" is %zu bytes, but the kernel "
+		    "keeps only the first %d of a process's name: it could "
+		    "never match", k->name, config_values_safe(sv, val),
+		    strlen(val), PROBEVAL_COMM_MAX);
+	else if (r != PROBEVAL_OK)
+		config_keys_error(p, "%s: invalid process name \"%s\" "
+		    "(expected 1 to %d bytes, no '/' or control characters)",
+		    k->name, config_values_safe(sv, val), PROBEVAL_COMM_MAX);
+	else
+		config_keys_string(p, &c->probe.process_name, val);
+}
+
+/* The escape at s, as written (a whole UTF-8 sequence), for a message. */
+static const char *
+escape_text(char *buf, const char *s)
+{
+	char	 e[8];
+	size_t	 n = 2;
+
+	while (n < 5 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n++;
+	memcpy(e, s, n);
+	e[n] = '\0';
+	return config_values_safe(buf, e);
+}
+
+/* send, expect: escapes decoded, kept with their length. */
+void
+config_probe_set_text(struct parser *p, const struct confkey *k, void *base,
+    const char *val)
+{
+	struct config_probe	*cp = &((struct config_check *)base)->probe;
+	int			 send = strcmp(k->name, "send") == 0;
+	char			*d, **dst = send ? &cp->send : &cp->expect;
+	size_t			 n, *len = send ? &cp->send_len :
+				    &cp->expect_len;
+	const char		*bad;
+	enum probeval		 r;
+	char			 sv[CONFVAL_SAFE];
+
+	if ((d = malloc(strlen(val) + 1)) == NULL) {
+		p->oom = 1;
+		return;
+	}
+	if ((r = config_probe_values_text(val, d, &n, &bad)) != PROBEVAL_OK) {
+		free(d);
+		if (r == PROBEVAL_EMPTY)
+			config_keys_error(p, "%s: empty text", k->name);
+		else if (bad[1] == '\0')
+			config_keys_error(p, "%s: the text ends with a "
+			    "backslash (write \\\\ for one)", k->name);
+		else
+			config_keys_error(p, "%s: unknown escape \"%s\" "
+			    "(expected \\r, \\n, \\t or \\\\)", k->name,
+			    escape_text(sv, bad));
+		return;
+	}
+	d[n] = '\0';
+	free(*dst);
+	*dst = d;
+	*len = n;
+}
+
+void
+config_probe_set_status(struct parser *p, const struct confkey *k,
+    void *base, const char *val)
+{
+	struct config_check	*c = base;
+	enum probeval		 r;
+	char			 sv[CONFVAL_SAFE];
+
+	if ((r = config_probe_values_status(val, &c->probe)) == PROBEVAL_OK)
+		return;
+	config_values_safe(sv, val);
+	if (r == PROBEVAL_RANGE)
+		config_keys_error(p, "%s: \"%s\" has a code that is not an "
+		    "HTTP status (100-599)", k->name, sv);
+	else if (r == PROBEVAL_ORDER)
+		config_keys_error(p, "%s: \"%s\" has a range that ends before "
+		    "it starts", k->name, sv);
+	else if (r == PROBEVAL_MANY)
+		config_keys_error(p, "%s: \"%s\" has too many codes and ranges "
+		    "(at most %d)", k->name, sv, CONFIG_STATUS_MAX);
+	else
+		config_keys_error(p, "%s: invalid status list \"%s\" (expected "
+		    "codes and ranges such as 200, 301-302)", k->name, sv);
+}
+
+void
+config_probe_set_body(struct parser *p, const struct confkey *k, void *base,
+    const char *val)
+{
+	(void)k;
+	config_keys_string(p, &((struct config_check *)base)->probe.expect_body,
+	    val);
+}
+
+/* host_header goes into the request as it is: no CR, LF or blank. */
+void
+config_probe_set_host(struct parser *p, const struct confkey *k, void *base,
+    const char *val)
+{
+	char	 sv[CONFVAL_SAFE];
+
+	if (config_probe_values_header(val) != PROBEVAL_OK)
+		config_keys_error(p, "%s: invalid host \"%s\" (expected "
+		    "visible ASCII, no spaces)", k->name,
+		    config_values_safe(sv, val));
+	else
+		config_keys_string(p,
+		    &((struct config_check *)base)->probe.host_header, val);
+}
+
+void
+config_probe_set_size(struct parser *p, const struct confkey *k, void *base,
+    const char *val)
+{
+	enum probeval	 r;
+	char		 sv[CONFVAL_SAFE];
+
+	r = config_probe_values_bytes(val,
+	    &((struct config_check *)base)->probe.min_size);
+	if (r == PROBEVAL_RANGE)
+		config_keys_error(p, "%s: %s is out of range (too large)",
+		    k->name, config_values_safe(sv, val));
+	else if (r != PROBEVAL_OK)
+		config_keys_error(p, "%s: invalid size \"%s\" (expected a "
+		    "number of bytes, or with B, KB, MB, GB or TB)", k->name,
+		    config_values_safe(sv, val));
+}
+
+/* warning, critical: kept as written until the kind is known. */
+void
+config_probe_set_threshold(struct parser *p, const struct confkey *k,
+    void *base, const char *val)
+{
+	(void)base;
+	config_keys_string(p, &p->threshold[k->name[0] == 'c'], val);
+}
+
+/* Keys of another kind than the section's. */
+static void
+foreign_keys(struct parser *p, const struct config_check *c)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(only) / sizeof(only[0]); i++) {
+		if (only[i].kind == c->kind ||
+		    (p->lineno = key_line(p, only[i].key)) == 0)
+			continue;
+		config_keys_error(p, "%s: only for %s checks", only[i].key,
+		    kinds[only[i].kind]);
+	}
+}
+
+static const char *
+article(enum config_kind kind)
+{
+	return kind == CONFIG_HTTP ? "an" : "a";
+}
+
+static const char *
+unit_name(enum config_unit u)
+{
+	return u == CONFIG_UNIT_PERCENT ? "a percentage" :
+	    u == CONFIG_UNIT_BYTES ? "a size" : "a duration";
+}
+
+/* One threshold (0 warning, 1 critical) for c's kind; -1 if wrong. */
+static int
+threshold(struct parser *p, struct config_check *c, int i,
+    struct config_threshold *t)
+{
+	static const char *const name[] = { "warning", "critical" };
+	const char	*val = p->threshold[i];
+	enum config_unit bare = c->kind == CONFIG_DISK ? CONFIG_UNIT_BYTES :
+			    CONFIG_UNIT_MS;
+	enum probeval	 r;
+	char		 sv[CONFVAL_SAFE];
+
+	if (c->kind == CONFIG_COMMAND || c->kind == CONFIG_PROCESS) {
+		config_keys_error(p, c->kind == CONFIG_PROCESS ? "%s: a "
+		    "process check has no thresholds" : "%s: only for tcp, "
+		    "http, file and disk checks", name[i]);
+		return -1;
+	}
+	config_values_safe(sv, val);
+	if ((r = config_probe_values_threshold(val, bare, t)) ==
+	    PROBEVAL_INVALID) {
+		config_keys_error(p, "%s: \"%s\" is not a threshold: %s %s "
+		    "check's threshold is %s", name[i], sv, article(c->kind),
+		    kinds[c->kind], want[c->kind]);
+		return -1;
+	}
+	if ((c->kind == CONFIG_DISK) != (t->unit != CONFIG_UNIT_MS)) {
+		config_keys_error(p, "%s: \"%s\" is %s, but %s %s check's "
+		    "threshold is %s", name[i], sv, unit_name(t->unit),
+		    article(c->kind), kinds[c->kind], want[c->kind]);
+		return -1;
+	}
+	if (r != PROBEVAL_OK) {
+		config_keys_error(p, "%s: %s is out of range (%s)", name[i],
+		    sv, t->unit == CONFIG_UNIT_PERCENT ? "0%-100%" :
+		    t->unit == CONFIG_UNIT_MS ? "1ms-8760h" : "too large");
+		return -1;
+	}
+	return 0;
+}
+
+/* Both thresholds of the same unit: warning must come before critical. */
+static void
+order(struct parser *p, struct config_check *c, int line)
+{
+	struct config_probe	*cp = &c->probe;
+	char			 sw[CONFVAL_SAFE], sc[CONFVAL_SAFE];
+
+	if (cp->warning.unit != cp->critical.unit ||
+	    cp->warning.unit == CONFIG_UNIT_NONE)
+		return;
+	config_values_safe(sw, p->threshold[0]);
+	config_values_safe(sc, p->threshold[1]);
+	p->lineno = line;
+	if (c->kind != CONFIG_DISK && cp->critical.value < cp->warning.value)
+		config_keys_error(p, "critical: \"%s\" is less than warning "
+		    "\"%s\": a longer time is worse, so critical must be at "
+		    "least warning", sc, sw);
+	else if (c->kind == CONFIG_DISK &&
+	    cp->critical.value > cp->warning.value)
+		config_keys_error(p, "critical: \"%s\" is more than warning "
+		    "\"%s\": less free space is worse, so critical must be at "
+		    "most warning", sc, sw);
+}
+
+static void
+thresholds(struct parser *p, struct config_check *c)
+{
+	struct config_threshold	 t[2];
+	int			 line[2], i, bad = 0;
+
+	line[0] = key_line(p, "warning");
+	line[1] = key_line(p, "critical");
+	if (c->kind == CONFIG_DISK && line[0] == 0 && line[1] == 0) {
+		c->probe.warning.unit = CONFIG_UNIT_PERCENT;
+		c->probe.warning.value = 1000;
+		c->probe.critical.unit = CONFIG_UNIT_PERCENT;
+		c->probe.critical.value = 500;
+		return;
+	}
+	for (i = 0; i < 2; i++) {
+		memset(&t[i], 0, sizeof(t[i]));
+		if (line[i] == 0 || p->threshold[i] == NULL)
+			continue;
+		p->lineno = line[i];
+		if (threshold(p, c, i, &t[i]) == -1)
+			bad = 1;
+	}
+	if (bad)
+		return;
+	c->probe.warning = t[0];
+	c->probe.critical = t[1];
+	order(p, c, line[1]);
+}
+
+void
+config_probe_section_end(struct parser *p)
+{
+	struct config_check	*c = p->cur;
+	int			 lineno = p->lineno;
+
+	/* Not a dead section, nor one without a command or probe. */
+	if (c != NULL && c != &p->dead && c->command != NULL) {
+		foreign_keys(p, c);
+		thresholds(p, c);
+	}
+	free(p->threshold[0]);
+	free(p->threshold[1]);
+	p->threshold[0] = p->threshold[1] = NULL;
+	p->lineno = lineno;
+}
+
+void
+config_probe_free(struct config_probe *cp)
+{
+	free(cp->target);
+	free(cp->process_name);
+	free(cp->send);
+	free(cp->expect);
+	free(cp->host_header);
+	free(cp->path);
+	free(cp->expect_body);
+	memset(cp, 0, sizeof(*cp));
+}
