@@ -46,11 +46,18 @@ output_has() {
 	[[ "$(output_of "$1")" =~ $2 ]]
 }
 
+# comm_is PID NAME: the process's name is NAME (a fork is its parent's
+# until it has run exec).
+comm_is() {
+	[ "$(cat "/proc/$1/comm" 2> /dev/null)" = "$2" ]
+}
+
 # sleeper: a process that sleeps until stopped, its pid in SLEEPER.
 sleeper() {
 	sleep "$(uniq_secs)" 3>&- &
 	SLEEPER=$!
 	remember_pid "$SLEEPER"
+	wait_for 5 comm_is "$SLEEPER" sleep
 }
 
 # locker FILE [own]: a process holding a POSIX (fcntl) lock on all of
