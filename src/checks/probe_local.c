@@ -115,7 +115,7 @@ read_pidfile(const char *path, pid_t *pid, pid_t *holder, const char **why)
 {
 	char buf[64];
 	ssize_t n;
-	int fd;
+	int fd, saved;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
 	    O_NONBLOCK)) == -1) {
@@ -123,10 +123,11 @@ read_pidfile(const char *path, pid_t *pid, pid_t *holder, const char **why)
 		return -1;
 	}
 	n = read(fd, buf, sizeof(buf));
+	saved = errno;
 	*holder = n >= 0 ? lock_holder(fd) : 0;
 	close(fd);
-	if (n == -1 && errno != EAGAIN) {
-		*why = strerror(errno);
+	if (n == -1 && saved != EAGAIN) {
+		*why = strerror(saved);
 		return -1;
 	}
 	if (n < 0 || (size_t)n == sizeof(buf) ||
@@ -361,7 +362,8 @@ probe_disk(struct probe *p)
 	size = (uint64_t)vfs.f_blocks * bs;
 	avail = (uint64_t)vfs.f_bavail * bs;
 	/* what percentages are of: used plus available, as df has it */
-	total = ((uint64_t)vfs.f_blocks - (uint64_t)vfs.f_bfree) * bs + avail;
+	total = (vfs.f_blocks > vfs.f_bfree ? (uint64_t)(vfs.f_blocks -
+	    vfs.f_bfree) * bs : 0) + avail;
 	pct = probe_local_percent(vfs.f_blocks, vfs.f_bfree, vfs.f_bavail);
 	st = worse(probe_threshold(cp, CONFIG_UNIT_PERCENT, pct, 0),
 	    probe_threshold(cp, CONFIG_UNIT_BYTES, avail, 0));
