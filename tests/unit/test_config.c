@@ -8,10 +8,12 @@
  * way a user meets it.
  */
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1217,6 +1219,356 @@ test_peek(void)
 	free(big);
 }
 
+/* ---- the built-in probes (SPEC 19) ----------------------------------- */
+
+static const char probes_text[] =
+    "[check nginx]\n"				/* 1 */
+    "process_name = nginx\n"			/* 2: before its kind */
+    "process = /run/nginx.pid\n"		/* 3 */
+    "[check db]\n"				/* 4 */
+    "warning = 500ms\n"				/* 5 */
+    "tcp = localhost:5432\n"			/* 6 */
+    "send = PING\\r\\n\n"			/* 7 */
+    "expect = +PONG\n"				/* 8 */
+    "critical = 2\n"				/* 9: bare = seconds */
+    "interval = 5s\n"				/* 10 */
+    "[check sock]\n"				/* 11 */
+    "tcp = /run/app.sock\n"			/* 12 */
+    "[check web]\n"				/* 13 */
+    "http = http://[::1]:8080/healthz?full=1\n"	/* 14 */
+    "expect_status = 200, 301-302\n"		/* 15 */
+    "expect_body = ok\n"			/* 16 */
+    "affects_health = no\n"			/* 17 */
+    "[check vhost]\n"				/* 18 */
+    "host_header = www.example.com\n"		/* 19: before http */
+    "http = http://127.0.0.1\n"			/* 20 */
+    "[check stamp]\n"				/* 21 */
+    "file = /var/lib/backup/stamp\n"		/* 22 */
+    "max_age = 26h\n"				/* 23 */
+    "min_size = 1KB\n"				/* 24 */
+    "critical = 30h\n"				/* 25 */
+    "[check root]\n"				/* 26 */
+    "disk = /\n"				/* 27 */
+    "[check var]\n"				/* 28 */
+    "critical = 2GB\n"				/* 29 */
+    "warning = 7.5%\n"				/* 30 */
+    "disk = /var\n"				/* 31 */
+    "[check bytes]\n"				/* 32 */
+    "disk = /srv\n"				/* 33 */
+    "warning = 1048576\n"			/* 34: bare = bytes */
+    "[check cmd]\n"				/* 35 */
+    "command = /bin/true\n";			/* 36 */
+
+static int
+sin_is(const struct sockaddr_storage *ss, socklen_t len, const char *a,
+    unsigned int port)
+{
+	const struct sockaddr_in	*s4 = (const void *)ss;
+	const struct sockaddr_in6	*s6 = (const void *)ss;
+	char				 buf[INET6_ADDRSTRLEN];
+
+	if (ss->ss_family == AF_INET && len == sizeof(*s4))
+		return inet_ntop(AF_INET, &s4->sin_addr, buf, sizeof(buf)) &&
+		    strcmp(buf, a) == 0 && ntohs(s4->sin_port) == port;
+	if (ss->ss_family == AF_INET6 && len == sizeof(*s6))
+		return inet_ntop(AF_INET6, &s6->sin6_addr, buf, sizeof(buf)) &&
+		    strcmp(buf, a) == 0 && ntohs(s6->sin6_port) == port;
+	return 0;
+}
+
+/* What every probe has: its kind, "KIND TARGET", no argv, its line. */
+static const struct config_probe *
+probe_is(const struct config *cfg, const char *name, enum config_kind kind,
+    const char *command, int line)
+{
+	const struct config_check *c = config_sections_find(cfg, name);
+
+	if (!ok(c != NULL && c->kind == kind && c->argv == NULL &&
+	    c->command != NULL && strcmp(c->command, command) == 0 &&
+	    c->probe.line == line && c->command_line == line &&
+	    c->probe.target != NULL &&
+	    strcmp(c->probe.target, strchr(command, ' ') + 1) == 0,
+	    "probes: [check %s] is \"%s\", line %d", name, command, line))
+		printf("#   got: \"%s\"\n", c && c->command ? c->command : "-");
+	return c != NULL ? &c->probe : NULL;
+}
+
+static void
+test_probes(void)
+{
+	const struct config_probe	*p;
+	struct config			*cfg;
+
+	cfg = good(probes_text, "a section of every kind, keys in any order");
+	if (cfg == NULL)
+		return;
+	ok(cfg->nchecks == 10, "probes: ten checks");
+	if ((p = probe_is(cfg, "nginx", CONFIG_PROCESS,
+	    "process /run/nginx.pid", 3)) != NULL)
+		ok(p->process_name && strcmp(p->process_name, "nginx") == 0 &&
+		    p->addrlen == 0 && p->warning.unit == CONFIG_UNIT_NONE &&
+		    p->critical.unit == CONFIG_UNIT_NONE,
+		    "probes: process_name, no thresholds");
+	if ((p = probe_is(cfg, "db", CONFIG_TCP, "tcp localhost:5432", 6)) !=
+	    NULL) {
+		ok(sin_is(&p->addr, p->addrlen, "127.0.0.1", 5432),
+		    "probes: localhost is 127.0.0.1");
+		ok(p->send_len == 6 && memcmp(p->send, "PING\r\n", 6) == 0 &&
+		    p->expect_len == 5 && strcmp(p->expect, "+PONG") == 0,
+		    "probes: send decoded, expect");
+		ok(p->warning.unit == CONFIG_UNIT_MS &&
+		    p->warning.value == 500 &&
+		    p->critical.unit == CONFIG_UNIT_MS &&
+		    p->critical.value == 2000, "probes: tcp thresholds in ms");
+		ok(config_sections_find(cfg, "db")->interval_ms == 5000,
+		    "probes: interval applies to a probe");
+	}
+	if ((p = probe_is(cfg, "sock", CONFIG_TCP, "tcp /run/app.sock", 12)) !=
+	    NULL)
+		ok(p->addr.ss_family == AF_UNIX &&
+		    strcmp(((const struct sockaddr_un *)&p->addr)->sun_path,
+		    "/run/app.sock") == 0 && p->addrlen ==
+		    offsetof(struct sockaddr_un, sun_path) + 14,
+		    "probes: a Unix socket");
+	if ((p = probe_is(cfg, "web", CONFIG_HTTP,
+	    "http http://[::1]:8080/healthz?full=1", 14)) != NULL) {
+		ok(sin_is(&p->addr, p->addrlen, "::1", 8080) && p->path &&
+		    strcmp(p->path, "/healthz?full=1") == 0 &&
+		    p->host_header && strcmp(p->host_header, "[::1]:8080") ==
+		    0, "probes: http address, path, Host as written");
+		ok(p->nstatus == 2 && p->status[0].lo == 200 &&
+		    p->status[0].hi == 200 && p->status[1].lo == 301 &&
+		    p->status[1].hi == 302 && p->expect_body &&
+		    strcmp(p->expect_body, "ok") == 0,
+		    "probes: expect_status, expect_body");
+		ok(config_sections_find(cfg, "web")->affects_health == 0,
+		    "probes: affects_health applies to a probe");
+	}
+	if ((p = probe_is(cfg, "vhost", CONFIG_HTTP,
+	    "http http://127.0.0.1", 20)) != NULL)
+		ok(sin_is(&p->addr, p->addrlen, "127.0.0.1", 80) &&
+		    strcmp(p->path, "/") == 0 && p->nstatus == 0 &&
+		    strcmp(p->host_header, "www.example.com") == 0,
+		    "probes: port 80, path /, host_header wins wherever it is");
+	if ((p = probe_is(cfg, "stamp", CONFIG_FILE,
+	    "file /var/lib/backup/stamp", 22)) != NULL)
+		ok(p->max_age_ms == 26 * 3600000ULL && p->min_size == 1024 &&
+		    p->critical.unit == CONFIG_UNIT_MS &&
+		    p->critical.value == 30 * 3600000ULL &&
+		    p->warning.unit == CONFIG_UNIT_NONE,
+		    "probes: max_age, min_size, an age threshold");
+	if ((p = probe_is(cfg, "root", CONFIG_DISK, "disk /", 27)) != NULL)
+		ok(p->warning.unit == CONFIG_UNIT_PERCENT &&
+		    p->warning.value == 1000 &&
+		    p->critical.unit == CONFIG_UNIT_PERCENT &&
+		    p->critical.value == 500,
+		    "probes: disk defaults to warning 10%%, critical 5%%");
+	if ((p = probe_is(cfg, "var", CONFIG_DISK, "disk /var", 31)) != NULL)
+		ok(p->warning.unit == CONFIG_UNIT_PERCENT &&
+		    p->warning.value == 750 &&
+		    p->critical.unit == CONFIG_UNIT_BYTES &&
+		    p->critical.value == 2ULL << 30,
+		    "probes: disk percent and bytes thresholds");
+	if ((p = probe_is(cfg, "bytes", CONFIG_DISK, "disk /srv", 33)) != NULL)
+		ok(p->warning.unit == CONFIG_UNIT_BYTES &&
+		    p->warning.value == 1048576 &&
+		    p->critical.unit == CONFIG_UNIT_NONE,
+		    "probes: a bare disk threshold is bytes; no default then");
+	ok(config_sections_find(cfg, "cmd")->kind == CONFIG_COMMAND &&
+	    config_sections_find(cfg, "cmd")->argv != NULL,
+	    "probes: a command check is still one");
+	config_parse_free(cfg);
+}
+
+#define ONE_OF	"one of command, process, tcp, http, file or disk per check"
+
+static void
+test_probe_kinds(void)
+{
+	bad("[check x]\ntcp = 127.0.0.1:1\nhttp = http://127.0.0.1/\n",
+	    "t.conf:3: [check x] http: this check already has tcp (line 2): "
+	    ONE_OF);
+	bad("[check x]\ncommand = /bin/true\n\ndisk = /\n",
+	    "t.conf:4: [check x] disk: this check already has command (line "
+	    "2): " ONE_OF);
+	bad("[check x]\nfile = /a\ncommand = /bin/true\n",
+	    "t.conf:3: [check x] command: this check already has file (line "
+	    "2): " ONE_OF);
+	bad("[check x]\ntcp = 127.0.0.1:1\ntcp = 127.0.0.1:2\n",
+	    "t.conf:3: [check x] duplicate key \"tcp\" (first set on line 2)");
+	bad("[check x]\nsend = a\ntimeout = 1s\n", "t.conf:1: [check x] no "
+	    "command or probe (command, process, tcp, http, file or disk)");
+	bad("[check x]\nprocess = run/x.pid\n",
+	    "t.conf:2: [check x] process: must be an absolute path");
+	bad("[check x]\nfile = stamp\n",
+	    "t.conf:2: [check x] file: must be an absolute path");
+	bad("[check x]\ndisk = var\n",
+	    "t.conf:2: [check x] disk: must be an absolute path");
+	bad("tcp = 127.0.0.1:1\n",
+	    "t.conf:1: \"tcp\" belongs in a [check NAME] section");
+}
+
+static void
+test_probe_addresses(void)
+{
+	bad("[check x]\ntcp = db.example.com:5432\n", "t.conf:2: [check x] "
+	    "tcp: \"db.example.com:5432\" names a host: use an IP address or "
+	    "localhost (a name lookup would block)");
+	bad("[check x]\ntcp = *:80\n", "t.conf:2: [check x] tcp: \"*:80\": * "
+	    "is not an address to connect to (use 127.0.0.1 or [::1])");
+	bad("[check x]\ntcp = 127.0.0.1:0\n", "t.conf:2: [check x] tcp: "
+	    "invalid port in \"127.0.0.1:0\" (expected 1-65535)");
+	bad("[check x]\ntcp = 127.0.0.1\n", "t.conf:2: [check x] tcp: invalid "
+	    "address \"127.0.0.1\" (expected HOST:PORT, [IPv6]:PORT or /PATH)");
+	bad("[check x]\ntcp = /run/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
+	    "t.conf:2: [check x] tcp: socket path \"/run/aaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\" is too long (at "
+	    "most 107 bytes)");
+	bad("[check x]\nhttp = https://127.0.0.1/\n", "t.conf:2: [check x] "
+	    "http: https is not supported (mydaemon has no TLS library): use "
+	    "command = /usr/lib/nagios/plugins/check_http --ssl ...");
+	bad("[check x]\nhttp = ftp://127.0.0.1/\n", "t.conf:2: [check x] "
+	    "http: unsupported scheme in \"ftp://127.0.0.1/\" (expected "
+	    "http://HOST[:PORT][/PATH])");
+	bad("[check x]\nhttp = 127.0.0.1/\n", "t.conf:2: [check x] http: "
+	    "invalid URL \"127.0.0.1/\" (expected http://HOST[:PORT][/PATH])");
+	bad("[check x]\nhttp = http://web/\n", "t.conf:2: [check x] http: "
+	    "\"http://web/\" names a host: use an IP address or localhost (a "
+	    "name lookup would block)");
+	bad("[check x]\nhttp = http://127.0.0.1/a#b\n", "t.conf:2: [check x] "
+	    "http: invalid path in \"http://127.0.0.1/a#b\" (expected visible "
+	    "ASCII, no spaces or '#')");
+	bad("[check x]\nhttp = http://127.0.0.1/\nhost_header = a\tb\n",
+	    "t.conf:3: [check x] host_header: invalid host \"a?b\" (expected "
+	    "visible ASCII, no spaces)");
+}
+
+static void
+test_probe_values(void)
+{
+	bad("[check x]\ntcp = 127.0.0.1:1\nsend = a\\qb\n", "t.conf:3: "
+	    "[check x] send: unknown escape \"\\q\" (expected \\r, \\n, \\t "
+	    "or \\\\)");
+	bad("[check x]\ntcp = 127.0.0.1:1\nexpect = a\\\n", "t.conf:3: "
+	    "[check x] expect: the text ends with a backslash (write \\\\ for "
+	    "one)");
+	bad("[check x]\nprocess = /p\nprocess_name = a-very-long-name\n",
+	    "t.conf:3: [check x] process_name: \"a-very-long-name\" is 16 "
+	    "bytes, but the kernel keeps only the first 15 of a process's "
+	    "name: it could never match");
+	bad("[check x]\nprocess = /p\nprocess_name = usr/bin\n", "t.conf:3: "
+	    "[check x] process_name: invalid process name \"usr/bin\" "
+	    "(expected 1 to 15 bytes, no '/' or control characters)");
+	bad("[check x]\nhttp = http://127.0.0.1/\nexpect_status = 200-600\n",
+	    "t.conf:3: [check x] expect_status: \"200-600\" has a code that "
+	    "is not an HTTP status (100-599)");
+	bad("[check x]\nhttp = http://127.0.0.1/\nexpect_status = 399-200\n",
+	    "t.conf:3: [check x] expect_status: \"399-200\" has a range that "
+	    "ends before it starts");
+	bad("[check x]\nhttp = http://127.0.0.1/\nexpect_status = ok\n",
+	    "t.conf:3: [check x] expect_status: invalid status list \"ok\" "
+	    "(expected codes and ranges such as 200, 301-302)");
+	bad("[check x]\nhttp = http://127.0.0.1/\nexpect_status = 200 201 "
+	    "202 203 204 205 206 207 208 209 210 211 212 213 214 215 216\n",
+	    "t.conf:3: [check x] expect_status: \"200 201 202 203 204 205 206 "
+	    "207 208 209 210 211 212 213 214 215 ...\" has too many codes and "
+	    "ranges (at most 16)");
+	bad("[check x]\nfile = /f\nmin_size = 1.5B\n", "t.conf:3: [check x] "
+	    "min_size: invalid size \"1.5B\" (expected a number of bytes, or "
+	    "with B, KB, MB, GB or TB)");
+	bad("[check x]\nfile = /f\nmax_age = 500ms\n", "t.conf:3: [check x] "
+	    "max_age: 500ms is out of range (1s-8760h)");
+}
+
+static void
+test_probe_misplaced(void)
+{
+	bad("[check x]\nsend = a\ncommand = /bin/true\n",
+	    "t.conf:2: [check x] send: only for tcp checks");
+	bad("[check x]\nhttp = http://127.0.0.1/\nsend = a\n",
+	    "t.conf:3: [check x] send: only for tcp checks");
+	bad("[check x]\nexpect_status = 200\ntcp = 127.0.0.1:1\n",
+	    "t.conf:2: [check x] expect_status: only for http checks");
+	bad("[check x]\ndisk = /\nmax_age = 1h\n",
+	    "t.conf:3: [check x] max_age: only for file checks");
+	bad("[check x]\nfile = /f\nprocess_name = x\n",
+	    "t.conf:3: [check x] process_name: only for process checks");
+	bad("[check x]\nprocess = /p\nwarning = 1s\n",
+	    "t.conf:3: [check x] warning: a process check has no thresholds");
+	bad("[check x]\ncritical = 1s\ncommand = /bin/true\n",
+	    "t.conf:2: [check x] critical: only for tcp, http, file and disk "
+	    "checks");
+	/* A section's keys are judged at its end, not at the next one's. */
+	bad("[check x]\nsend = a\n[check y]\ntcp = 127.0.0.1:1\n[check x2]\n"
+	    "command = /a\n", "t.conf:1: [check x] no command or probe "
+	    "(command, process, tcp, http, file or disk)");
+}
+
+static void
+test_probe_thresholds(void)
+{
+	bad("[check x]\ntcp = 127.0.0.1:1\nwarning = 10%\n", "t.conf:3: "
+	    "[check x] warning: \"10%\" is a percentage, but a tcp check's "
+	    "threshold is a duration (e.g. 500ms)");
+	bad("[check x]\nhttp = http://127.0.0.1/\ncritical = 2GB\n",
+	    "t.conf:3: [check x] critical: \"2GB\" is a size, but an http "
+	    "check's threshold is a duration (e.g. 500ms)");
+	bad("[check x]\nwarning = 5m\ndisk = /\n", "t.conf:2: [check x] "
+	    "warning: \"5m\" is a duration, but a disk check's threshold is a "
+	    "percentage or a size of free space (e.g. 10% or 2GB)");
+	bad("[check x]\nfile = /f\nwarning = soon\n", "t.conf:3: [check x] "
+	    "warning: \"soon\" is not a threshold: a file check's threshold "
+	    "is a duration (e.g. 26h)");
+	bad("[check x]\ndisk = /\nwarning = 100.5%\n", "t.conf:3: [check x] "
+	    "warning: 100.5% is out of range (0%-100%)");
+	bad("[check x]\ndisk = /\nwarning = 7.125%\n", "t.conf:3: [check x] "
+	    "warning: \"7.125%\" is not a threshold: a disk check's threshold "
+	    "is a percentage or a size of free space (e.g. 10% or 2GB)");
+	bad("[check x]\ntcp = 127.0.0.1:1\ncritical = 9000h\n", "t.conf:3: "
+	    "[check x] critical: 9000h is out of range (1ms-8760h)");
+	bad("[check x]\ndisk = /\nwarning = 5%\ncritical = 10%\n", "t.conf:4: "
+	    "[check x] critical: \"10%\" is more than warning \"5%\": less "
+	    "free space is worse, so critical must be at most warning");
+	bad("[check x]\ncritical = 1s\ntcp = 127.0.0.1:1\nwarning = 2s\n",
+	    "t.conf:2: [check x] critical: \"1s\" is less than warning "
+	    "\"2s\": a longer time is worse, so critical must be at least "
+	    "warning");
+	ok(verdict_is("[check x]\ndisk = /\nwarning = 1GB\ncritical = 5%\n",
+	    "(accepted)"), "disk thresholds of two units are not compared");
+	ok(verdict_is("[check x]\ntcp = 127.0.0.1:1\nwarning = 1s\n"
+	    "critical = 1s\n", "(accepted)"), "equal thresholds are allowed");
+}
+
+/* Every error of a file of probes, in line order, none left out. */
+static const char probe_multi_text[] =
+    "[check a]\n"				/* 1 */
+    "tcp = web:80\n"				/* 2 */
+    "http = http://127.0.0.1/\n"		/* 3 */
+    "send = \\e\n"				/* 4 */
+    "warning = 1%\n"				/* 5 */
+    "[check b]\n"				/* 6 */
+    "interval = 1s\n";				/* 7 */
+static const char *const probe_multi_want[] = {
+    ("m.conf:2: [check a] tcp: \"web:80\" names a host: use an IP address "
+    "or localhost (a name lookup would block)"),
+    "m.conf:3: [check a] http: this check already has tcp (line 2): " ONE_OF,
+    ("m.conf:4: [check a] send: unknown escape \"\\e\" (expected \\r, \\n, "
+    "\\t or \\\\)"),
+    ("m.conf:5: [check a] warning: \"1%\" is a percentage, but a tcp "
+    "check's threshold is a duration (e.g. 500ms)"),
+    ("m.conf:6: [check b] no command or probe (command, process, tcp, "
+    "http, file or disk)"),
+};
+
+static void
+test_probe_multi(void)
+{
+	bad_all("m.conf", probe_multi_text, probe_multi_want,
+	    sizeof(probe_multi_want) / sizeof(probe_multi_want[0]),
+	    "every probe error of a file");
+}
+
 int
 main(void)
 {
@@ -1246,5 +1598,12 @@ main(void)
 	test_agent();
 	test_check_globals();
 	test_peek();
+	test_probes();
+	test_probe_kinds();
+	test_probe_addresses();
+	test_probe_values();
+	test_probe_misplaced();
+	test_probe_thresholds();
+	test_probe_multi();
 	return done_testing();
 }
