@@ -233,29 +233,34 @@ probe_process(struct probe *p)
 
 /* --- file ---------------------------------------------------------------- */
 
-/* ";W;C" for performance data, in seconds, without trailing empties. */
-static void
-perf_limits(char *buf, size_t size, uint64_t warn_ms, uint64_t crit_ms)
-{
-	char w[32] = "", c[32] = "";
-
-	if (warn_ms != 0)
-		probe_local_secs(w, sizeof(w), warn_ms);
-	if (crit_ms != 0)
-		probe_local_secs(c, sizeof(c), crit_ms);
-	if (crit_ms != 0)
-		snprintf(buf, size, ";%s;%s", w, c);
-	else if (warn_ms != 0)
-		snprintf(buf, size, ";%s", w);
-	else
-		buf[0] = '\0';
-}
-
 /* A threshold's value in unit, or 0 when it is of another or unset. */
 static uint64_t
 limit(const struct config_threshold *t, enum config_unit unit)
 {
 	return t->unit == unit ? t->value : 0;
+}
+
+/*
+ * "age=Ns;W;C size=NB", thresholds in seconds, no trailing empties.
+ * max_age is a critical threshold of its own: so it shows on graphs.
+ */
+static void
+file_perf(char *buf, size_t size, const struct config_probe *cp,
+    uint64_t ms, uint64_t bytes)
+{
+	char w[32] = "", c[32] = "";
+	uint64_t wms, cms;
+
+	wms = limit(&cp->warning, CONFIG_UNIT_MS);
+	cms = limit(&cp->critical, CONFIG_UNIT_MS);
+	if (cp->max_age_ms != 0 && (cms == 0 || cp->max_age_ms < cms))
+		cms = cp->max_age_ms;
+	if (wms != 0)
+		probe_local_secs(w, sizeof(w), wms);
+	if (cms != 0)
+		probe_local_secs(c, sizeof(c), cms);
+	snprintf(buf, size, "age=%" PRIu64 "s%s%s%s%s size=%" PRIu64 "B",
+	    ms / 1000, wms || cms ? ";" : "", w, cms ? ";" : "", c, bytes);
 }
 
 /* The file's age in ms: a file from the future is new. */
@@ -276,65 +281,83 @@ int
 probe_file(struct probe *p)
 {
 	const struct config_probe *cp = &p->conf->probe;
+	const char *path = cp->target;
 	enum health_state st;
 	struct stat sb;
-	char age[32], lim[32], lims[80], perf[128];
-	uint64_t ms, size, crit;
-	const char *why = NULL;
+	char age[32], lim[32], perf[128];
+	uint64_t ms, size;
 
-	if (stat(cp->target, &sb) == -1) {
+	if (stat(path, &sb) == -1) {
 		probe_outcome(p, "FILE", HEALTH_CRITICAL, 0, NULL, "%s: %s",
-		    cp->target, strerror(errno));
+		    path, strerror(errno));
 		return 1;
 	}
 	ms = age_of(&sb);
 	size = sb.st_size > 0 ? (uint64_t)sb.st_size : 0;
-	st = probe_threshold(cp, CONFIG_UNIT_MS, ms, 1);
-	if (st == HEALTH_CRITICAL)
-		why = "critical";
-	else if (st == HEALTH_WARNING)
-		why = "warning";
-	/* max_age is a critical threshold of its own; so for the graphs */
-	crit = limit(&cp->critical, CONFIG_UNIT_MS);
-	if (cp->max_age_ms != 0 && (crit == 0 || cp->max_age_ms < crit))
-		crit = cp->max_age_ms;
-	perf_limits(lims, sizeof(lims), limit(&cp->warning, CONFIG_UNIT_MS),
-	    crit);
-	snprintf(perf, sizeof(perf), "age=%" PRIu64 "s%s size=%" PRIu64 "B",
-	    ms / 1000, lims, size);
+	file_perf(perf, sizeof(perf), cp, ms, size);
 	probe_local_duration(age, sizeof(age), ms / 1000);
+	st = probe_threshold(cp, CONFIG_UNIT_MS, ms, 1);
 	if (cp->max_age_ms != 0 && ms > cp->max_age_ms)
 		probe_outcome(p, "FILE", HEALTH_CRITICAL, 0, perf,
-		    "%s is %s old (max_age %s)", cp->target, age,
+		    "%s is %s old (max_age %s)", path, age,
 		    probe_local_duration(lim, sizeof(lim),
 		    cp->max_age_ms / 1000));
 	else if (size < cp->min_size)
 		probe_outcome(p, "FILE", HEALTH_CRITICAL, 0, perf,
-		    "%s is %" PRIu64 " B (min_size %" PRIu64 " B)",
-		    cp->target, size, cp->min_size);
-	else if (why != NULL)
+		    "%s is %" PRIu64 " B (min_size %" PRIu64 " B)", path,
+		    size, cp->min_size);
+	else if (st != HEALTH_OK)
 		probe_outcome(p, "FILE", st, 0, perf,
-		    "%s is %s old (%s %s), %" PRIu64 " B", cp->target, age,
-		    why, probe_local_duration(lim, sizeof(lim),
+		    "%s is %s old (%s %s), %" PRIu64 " B", path, age,
+		    health_name(st), probe_local_duration(lim, sizeof(lim),
 		    (st == HEALTH_CRITICAL ? cp->critical.value :
 		    cp->warning.value) / 1000), size);
 	else
 		probe_outcome(p, "FILE", HEALTH_OK, 0, perf,
-		    "%s is %s old, %" PRIu64 " B", cp->target, age, size);
+		    "%s is %s old, %" PRIu64 " B", path, age, size);
 	return 1;
 }
 
 /* --- disk ---------------------------------------------------------------- */
 
-/* A threshold in bytes free: percent ones converted to this file system. */
-static uint64_t
-limit_bytes(const struct config_threshold *t, uint64_t total)
+/* What df says of a file system; percentages in hundredths. */
+struct df {
+	uint64_t	 size, avail;	/* bytes */
+	uint64_t	 total;		/* used + available, bytes */
+	uint64_t	 pct, ipct;	/* free space, free inodes */
+	int		 inodes;	/* it counts inodes (not btrfs) */
+};
+
+static void
+df_of(const struct statvfs *v, struct df *d)
+{
+	uint64_t bs = v->f_frsize != 0 ? v->f_frsize : v->f_bsize;
+
+	d->size = (uint64_t)v->f_blocks * bs;
+	d->avail = (uint64_t)v->f_bavail * bs;
+	d->total = (v->f_blocks > v->f_bfree ? (uint64_t)(v->f_blocks -
+	    v->f_bfree) * bs : 0) + d->avail;
+	d->pct = probe_local_percent(v->f_blocks, v->f_bfree, v->f_bavail);
+	d->inodes = v->f_files != 0;
+	d->ipct = probe_local_ratio(v->f_favail, v->f_files);
+}
+
+/*
+ * A threshold in bytes free, a percentage taken of what df's percentages
+ * are of (used plus available: not the blocks kept for root), so that
+ * the graph's line is where the state changes.  "" when none.
+ */
+static void
+disk_limit(char *buf, size_t size, const struct config_threshold *t,
+    const struct df *d)
 {
 	if (t->unit == CONFIG_UNIT_BYTES)
-		return t->value;
-	if (t->unit == CONFIG_UNIT_PERCENT)
-		return probe_local_share(total, t->value);
-	return 0;
+		snprintf(buf, size, "%" PRIu64, t->value);
+	else if (t->unit == CONFIG_UNIT_PERCENT)
+		snprintf(buf, size, "%" PRIu64,
+		    probe_local_share(d->total, t->value));
+	else
+		buf[0] = '\0';
 }
 
 static enum health_state
@@ -349,46 +372,33 @@ probe_disk(struct probe *p)
 	const struct config_probe *cp = &p->conf->probe;
 	enum health_state st, ist = HEALTH_OK;
 	struct statvfs vfs;
-	char fr[24], sz[24], inodes[48] = "", perf[160], w[24] = "",
-	    c[24] = "";
-	uint64_t bs, size, avail, total, pct, ipct = 0, lw, lc;
+	struct df d;
+	char fr[24], sz[24], inodes[48] = "", perf[160], w[24], c[24];
 
 	if (statvfs(cp->target, &vfs) == -1) {
 		probe_outcome(p, "DISK", HEALTH_CRITICAL, 0, NULL, "%s: %s",
 		    cp->target, strerror(errno));
 		return 1;
 	}
-	bs = vfs.f_frsize != 0 ? vfs.f_frsize : vfs.f_bsize;
-	size = (uint64_t)vfs.f_blocks * bs;
-	avail = (uint64_t)vfs.f_bavail * bs;
-	/* what percentages are of: used plus available, as df has it */
-	total = (vfs.f_blocks > vfs.f_bfree ? (uint64_t)(vfs.f_blocks -
-	    vfs.f_bfree) * bs : 0) + avail;
-	pct = probe_local_percent(vfs.f_blocks, vfs.f_bfree, vfs.f_bavail);
-	st = worse(probe_threshold(cp, CONFIG_UNIT_PERCENT, pct, 0),
-	    probe_threshold(cp, CONFIG_UNIT_BYTES, avail, 0));
-	if (vfs.f_files != 0) {
-		ipct = probe_local_ratio(vfs.f_favail, vfs.f_files);
-		ist = probe_threshold(cp, CONFIG_UNIT_PERCENT, ipct, 0);
-		if (ist != HEALTH_OK)
-			snprintf(inodes, sizeof(inodes), ", inodes %" PRIu64
-			    ".%" PRIu64 "%% free", ipct / 100,
-			    ipct % 100 / 10);
-	}
-	if ((lw = limit_bytes(&cp->warning, total)) != 0)
-		snprintf(w, sizeof(w), "%" PRIu64, lw);
-	if ((lc = limit_bytes(&cp->critical, total)) != 0)
-		snprintf(c, sizeof(c), "%" PRIu64, lc);
-	if (vfs.f_files != 0)
-		snprintf(perf, sizeof(perf), "free=%" PRIu64 "B;%s;%s;0;%"
-		    PRIu64 " free_inodes=%" PRIu64 ".%02" PRIu64 "%%", avail,
-		    w, c, size, ipct / 100, ipct % 100);
-	else
-		snprintf(perf, sizeof(perf), "free=%" PRIu64 "B;%s;%s;0;%"
-		    PRIu64, avail, w, c, size);
+	df_of(&vfs, &d);
+	st = worse(probe_threshold(cp, CONFIG_UNIT_PERCENT, d.pct, 0),
+	    probe_threshold(cp, CONFIG_UNIT_BYTES, d.avail, 0));
+	if (d.inodes)
+		ist = probe_threshold(cp, CONFIG_UNIT_PERCENT, d.ipct, 0);
+	if (ist != HEALTH_OK)
+		snprintf(inodes, sizeof(inodes), ", inodes %" PRIu64 ".%"
+		    PRIu64 "%% free", d.ipct / 100, d.ipct % 100 / 10);
+	disk_limit(w, sizeof(w), &cp->warning, &d);
+	disk_limit(c, sizeof(c), &cp->critical, &d);
+	snprintf(perf, sizeof(perf), "free=%" PRIu64 "B;%s;%s;0;%" PRIu64,
+	    d.avail, w, c, d.size);
+	if (d.inodes)
+		snprintf(perf + strlen(perf), sizeof(perf) - strlen(perf),
+		    " free_inodes=%" PRIu64 ".%02" PRIu64 "%%", d.ipct / 100,
+		    d.ipct % 100);
 	probe_outcome(p, "DISK", worse(st, ist), 0, perf,
 	    "%s %" PRIu64 ".%" PRIu64 "%% free (%s of %s)%s", cp->target,
-	    pct / 100, pct % 100 / 10, probe_local_bytes(fr, sizeof(fr),
-	    avail), probe_local_bytes(sz, sizeof(sz), size), inodes);
+	    d.pct / 100, d.pct % 100 / 10, probe_local_bytes(fr, sizeof(fr),
+	    d.avail), probe_local_bytes(sz, sizeof(sz), d.size), inodes);
 	return 1;
 }
