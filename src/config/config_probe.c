@@ -98,8 +98,9 @@ addr_error(struct parser *p, const struct confkey *k, enum probeval r,
 		    "HOST:PORT, [IPv6]:PORT or /PATH)", k->name, sv);
 	else
 		config_keys_error(p, "%s: %s \"%s\" (expected "
-		    "http://HOST[:PORT][/PATH])", k->name, r == PROBEVAL_SCHEME ?
-		    "unsupported scheme in" : "invalid URL", sv);
+		    "http://HOST[:PORT][/PATH])", k->name,
+		    r == PROBEVAL_SCHEME ? "unsupported scheme in" :
+		    "invalid URL", sv);
 }
 
 /* http: where to connect, the path, and the Host header by default. */

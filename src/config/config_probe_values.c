@@ -94,8 +94,10 @@ status_code(const char **s, unsigned int *code)
 	size_t		 n = strspn(*s, DIGITS);
 	uint64_t	 v;
 
-	if (n == 0 || n > 3 || config_values_number(*s, n, &v) != CONFVAL_OK)
-		return n > 3 ? PROBEVAL_RANGE : PROBEVAL_INVALID;
+	if (n == 0 || ((*s)[n] != '\0' && strchr(", \t-", (*s)[n]) == NULL))
+		return PROBEVAL_INVALID;
+	if (n > 3 || config_values_number(*s, n, &v) != CONFVAL_OK)
+		return PROBEVAL_RANGE;
 	*s += n;
 	if (v < 100 || v > 599)
 		return PROBEVAL_RANGE;

@@ -161,7 +161,8 @@ check_probe(const struct config_check *c)
 	    strlen(p->process_name) > 15)))
 		fail("a probe keeps a key of another kind");
 	for (i = 0; i < p->nstatus; i++)
-		if (p->status[i].lo < 100 || p->status[i].lo > p->status[i].hi ||
+		if (p->status[i].lo < 100 ||
+		    p->status[i].lo > p->status[i].hi ||
 		    p->status[i].hi > 599)
 			fail("an expect_status range is out of 100-599");
 	if ((c->kind == CONFIG_DISK) != (p->warning.unit ==

@@ -93,7 +93,7 @@ check_text(const char *s)
 		if (memchr(e, '\0', (size_t)(p - e)) == NULL &&
 		    (config_probe_values_text(e, d2, &len2, &bad) !=
 		    PROBEVAL_OK || len2 != len || memcmp(d, d2, len) != 0))
-			fail("escaped again, the text does not decode the same");
+			fail("escaped again, the text decodes otherwise");
 	}
 	free(d);
 	free(e);
@@ -107,7 +107,7 @@ check_names(const char *s)
 
 	if (config_probe_values_comm(s) == PROBEVAL_OK) {
 		if (n == 0 || n > PROBEVAL_COMM_MAX || strchr(s, '/') != NULL)
-			fail("an accepted process name is empty, long or has /");
+			fail("an accepted process name is empty, long, has /");
 		for (i = 0; i < n; i++)
 			if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
 				fail("an accepted process name has a control");

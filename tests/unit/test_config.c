@@ -1421,7 +1421,8 @@ test_probe_addresses(void)
 	bad("[check x]\ntcp = 127.0.0.1\n", "t.conf:2: [check x] tcp: invalid "
 	    "address \"127.0.0.1\" (expected HOST:PORT, [IPv6]:PORT or /PATH)");
 	bad("[check x]\ntcp = /run/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaa\n",
 	    "t.conf:2: [check x] tcp: socket path \"/run/aaaaaaaaaaaaaaaaaaa"
 	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\" is too long (at "
 	    "most 107 bytes)");
