@@ -307,6 +307,8 @@ check_sched_shutdown(void)
 			log_notice("killing the running check %s (pid %ld)",
 			    ck.v[i]->name, (long)ck.v[i]->run.pid);
 		check_sched_halt(ck.v[i]);
+		/* nor does a watched process's exit start a run now */
+		probe_forget(&ck.v[i]->probe);
 	}
 	check_run_sweep(is_running);
 }
