@@ -74,7 +74,7 @@ find(const char *name)
 static void
 update(struct check *c, const struct config_check *conf)
 {
-	int cmd = strcmp(c->conf->command, conf->command) != 0;
+	int cmd = !config_check_same(c->conf, conf);
 
 	if (cmd || c->conf->interval_ms != conf->interval_ms ||
 	    c->conf->timeout_ms != conf->timeout_ms) {

@@ -45,6 +45,13 @@ struct probe {
 	void			*arg;
 };
 
+/*
+ * The daemon's own pidfile (NULL: none), which a process probe never
+ * opens: on Linux, closing any descriptor of a file drops every POSIX
+ * lock the process holds on it, and the daemon's lock would go.
+ */
+void	probe_own_pidfile(const char *path);
+
 /* Set up a probe whose outcomes go to r (call once; no fd is open). */
 void	probe_init(struct probe *p, struct check_run *r);
 

@@ -82,6 +82,34 @@ watch(struct probe *p, pid_t pid)
 
 /* --- process: the pidfile and /proc ------------------------------------ */
 
+static struct {
+	int	 set;
+	dev_t	 dev;
+	ino_t	 ino;
+} own;
+
+void
+probe_own_pidfile(const char *path)
+{
+	struct stat sb;
+
+	own.set = path != NULL && stat(path, &sb) == 0;
+	if (own.set) {
+		own.dev = sb.st_dev;
+		own.ino = sb.st_ino;
+	}
+}
+
+/* Is path the daemon's own pidfile (by any name: /var/run is /run)? */
+static int
+is_own(const char *path)
+{
+	struct stat sb;
+
+	return own.set && stat(path, &sb) == 0 && sb.st_dev == own.dev &&
+	    sb.st_ino == own.ino;
+}
+
 /*
  * Whoever holds a POSIX (fcntl, lockf) lock on some part of the file, or
  * 0.  An open file description lock has no owner to name (l_pid -1), nor
@@ -190,6 +218,13 @@ probe_process(struct probe *p)
 	pid_t pid, holder;
 	uint64_t secs;
 
+	if (is_own(path)) {
+		probe_unwatch(p);
+		probe_outcome(p, "PROCESS", HEALTH_UNKNOWN, 0, NULL,
+		    "%s is mydaemon's own pidfile: not read (that would drop "
+		    "the daemon's lock on it)", path);
+		return 1;
+	}
 	if (read_pidfile(path, &pid, &holder, &why) == -1) {
 		probe_unwatch(p);
 		if (why != NULL)

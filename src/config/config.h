@@ -156,6 +156,14 @@ struct config	*config_parse(const char *file, const char *text,
 void	config_parse_free(struct config *cfg);
 void	config_parse_errors_free(struct config_errors *errs);
 
+/*
+ * Whether two checks check the same thing the same way: the same
+ * command, or the same probe with the same settings (what a reload
+ * compares; interval, timeout and the rest are not looked at).
+ */
+int	config_check_same(const struct config_check *a,
+	    const struct config_check *b);
+
 /* The check called name, or NULL. */
 const struct config_check *config_sections_find(const struct config *cfg,
 		    const char *name);

@@ -427,6 +427,22 @@ thresholds(struct parser *p, struct config_check *c)
 	order(p, c, line[1]);
 }
 
+/*
+ * mydaemon's own pidfile: reading it would drop the daemon's lock on it
+ * (closing any descriptor of a file drops the process's POSIX locks).
+ */
+static void
+own_pidfile(struct parser *p, struct config_check *c)
+{
+	if (c->kind != CONFIG_PROCESS || p->cfg->pidfile == NULL ||
+	    strcmp(c->probe.target, p->cfg->pidfile) != 0)
+		return;
+	p->lineno = c->probe.line;
+	config_keys_error(p, "process: %s is mydaemon's own pidfile (the "
+	    "daemon cannot read it without dropping its lock)",
+	    c->probe.target);
+}
+
 void
 config_probe_section_end(struct parser *p)
 {
@@ -437,6 +453,7 @@ config_probe_section_end(struct parser *p)
 	if (c != NULL && c != &p->dead && c->command != NULL) {
 		foreign_keys(p, c);
 		thresholds(p, c);
+		own_pidfile(p, c);
 	}
 	free(p->threshold[0]);
 	free(p->threshold[1]);

@@ -61,6 +61,50 @@ add_check(struct parser *p, const char *name, int line)
 	return &cfg->checks[cfg->nchecks++];
 }
 
+static int
+same_text(const char *a, size_t alen, const char *b, size_t blen)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return alen == blen && memcmp(a, b, alen) == 0;
+}
+
+static int
+same_string(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+static int
+same_threshold(const struct config_threshold *a,
+    const struct config_threshold *b)
+{
+	return a->unit == b->unit && a->value == b->value;
+}
+
+int
+config_check_same(const struct config_check *a, const struct config_check *b)
+{
+	const struct config_probe *x = &a->probe, *y = &b->probe;
+
+	if (a->kind != b->kind || !same_string(a->command, b->command))
+		return 0;
+	if (a->kind == CONFIG_COMMAND)
+		return 1;
+	return same_string(x->process_name, y->process_name) &&
+	    same_text(x->send, x->send_len, y->send, y->send_len) &&
+	    same_text(x->expect, x->expect_len, y->expect, y->expect_len) &&
+	    same_string(x->host_header, y->host_header) &&
+	    x->nstatus == y->nstatus && memcmp(x->status, y->status,
+	    x->nstatus * sizeof(x->status[0])) == 0 &&
+	    same_string(x->expect_body, y->expect_body) &&
+	    x->max_age_ms == y->max_age_ms && x->min_size == y->min_size &&
+	    same_threshold(&x->warning, &y->warning) &&
+	    same_threshold(&x->critical, &y->critical);
+}
+
 const struct config_check *
 config_sections_find(const struct config *cfg, const char *name)
 {

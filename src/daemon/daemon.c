@@ -22,6 +22,7 @@
 #include "daemon/reload.h"
 #include "base/build.h"
 #include "checks/check.h"
+#include "checks/probe.h"
 #include "config/config.h"
 #include "config/config_load.h"
 #include "daemon/daemonize.h"
@@ -249,6 +250,7 @@ start_up(void)
 	case -1:
 		daemonize_fatalx("%s", err);
 	}
+	probe_own_pidfile(dm.pidpath);
 	open_logs();
 	server_init();
 	server_set_access_log(dm.access);

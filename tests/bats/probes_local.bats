@@ -383,3 +383,45 @@ latency_to_503() {
 	assert_success
 	stop_daemon
 }
+
+# --- reloads and the daemon's own pidfile --------------------------------------
+
+@test "a reload that changes only a probe's settings runs it again at once" {
+	touch -d '2 hours ago' "$T/stamp"
+	write_config "$(probe stamp "file = $T/stamp" "max_age = 3h" \
+		"interval = 1h" "fall = 1")"
+	start_daemon
+	wait_check_runs 1 5 stamp
+	assert_equal "$(health_of /health/stamp)" "200 ok"
+	# the same file, a tighter max_age: only the reload can run it now
+	write_config "$(probe stamp "file = $T/stamp" "max_age = 1h" \
+		"interval = 1h" "fall = 1")"
+	run "$MYDAEMON" -s reload -c "$CONF"
+	assert_success
+	wait_for 5 health_starts /health/stamp "503 critical: FILE CRITICAL"
+	run output_of stamp
+	assert_output --regexp "is 2h old \(max_age 1h\)"
+	stop_daemon
+}
+
+@test "a process probe of mydaemon's own pidfile: refused by -t, never read by a daemon started with -p" {
+	write_config "$(probe self "process = $PIDFILE")"
+	run "$MYDAEMON" -t -c "$CONF"
+	assert_failure
+	assert_output --partial "[check self] process: $PIDFILE is mydaemon's own pidfile"
+	# -p names the file the config does not know as its pidfile
+	write_config "pidfile = none" "$(probe self "process = $T/other.pid" \
+		"interval = 50ms")"
+	"$MYDAEMON" -c "$CONF" -p "$T/other.pid"
+	pid=$(cat "$T/other.pid")
+	remember_pid "$pid"
+	wait_check_runs 3 5 self
+	run output_of self
+	assert_output "PROCESS UNKNOWN - $T/other.pid is mydaemon's own pidfile: not read (that would drop the daemon's lock on it)"
+	# the lock is still there: -s status and -s stop find the daemon
+	run "$MYDAEMON" -s status -c "$CONF" -p "$T/other.pid"
+	assert_success
+	run "$MYDAEMON" -s stop -c "$CONF" -p "$T/other.pid"
+	assert_success
+	wait_gone "$pid" 5
+}
