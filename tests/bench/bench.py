@@ -96,6 +96,11 @@ def cmd_status(args):
     print(v)
 
 
+def cmd_runs(args):
+    """The runs of every check, summed (rows 13-15)."""
+    print(sum(c.get("runs", 0) for c in status(args.port)["checks"]))
+
+
 def cmd_wait_checks(args):
     deadline = time.monotonic() + args.secs
     ran = 0
@@ -480,7 +485,26 @@ def cmd_table(args):
                  "delta)".format(n12),
                  cell(total(ja, a)), cell(total(jb, b)), ratio(a, b), "—"))
 
-    head = ("figure", md_name, ng_name, "ratio", "target")
+    for n, kind, plugin in ((13, "tcp", "check_tcp"),
+                            (14, "http", "check_http"),
+                            (15, "disk", "check_disk")):
+        a, b = num(r.get("r%d.md" % n)), num(r.get("r%d.pl" % n))
+        own = num(r.get("r%d.pl_daemon" % n))
+        rows.append(("%d. CPU per check run: `%s =` probe vs `command = "
+                     "%s` (daemon + plugin)" % (n, kind, plugin),
+                     cell(a is not None and fmt_ns(a) or None),
+                     cell(b is not None and own is not None and
+                          "%s (%s daemon + %s plugin)"
+                          % (fmt_ns(b), fmt_ns(own), fmt_ns(b - own))
+                          or None),
+                     ratio(a, b), "≤ 0.1× the plugin"))
+    a = num(r.get("r16.md"))
+    rows.append(("16. process probe: kill → /health/NAME 503 (median of "
+                 "%s)" % r.get("r16.count", "?"),
+                 cell(a is not None and fmt_us(a) or None),
+                 "—", "—", "≤ 100 ms"))
+
+    head = ("figure", md_name, ng_name + " / plugin", "ratio", "target")
     widths = [max(len(x[i]) for x in rows + [head]) for i in range(5)]
 
     def line(cols):
@@ -506,6 +530,9 @@ def main():
     s.add_argument("port", type=int)
     s.add_argument("key")
     s.set_defaults(fn=cmd_status)
+    s = sub.add_parser("runs")
+    s.add_argument("port", type=int)
+    s.set_defaults(fn=cmd_runs)
     s = sub.add_parser("wait-checks")
     s.add_argument("port", type=int)
     s.add_argument("n", type=int)

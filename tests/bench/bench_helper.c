@@ -12,6 +12,11 @@
  *
  *   bench_helper hup PID COUNT INTERVAL_MS
  *	COUNT SIGHUPs, INTERVAL_MS apart.
+ *
+ *   bench_helper death PORT PATH PID
+ *	Wait until GET PATH answers 200, kill(PID, SIGTERM), then GET PATH
+ *	every millisecond until it answers 503.  One line: microseconds
+ *	from kill() to that answer.
  */
 #define _GNU_SOURCE	/* memmem */
 
@@ -36,6 +41,7 @@
 #define SETTLE_MS	50			/* between two reloads */
 
 static int	 port;
+static const char *path = "/health";
 static int	 fd = -1;
 static char	 rbuf[65536];
 static size_t	 rlen;
@@ -127,17 +133,18 @@ says_close(const char *head, size_t len)
 static int
 get(char *key, size_t keylen)
 {
-	static const char req[] =
-	    "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
-	size_t off = 0, hlen, blen;
+	char req[512];
+	size_t off = 0, hlen, blen, reqlen;
 	ssize_t n;
 	char *e;
 	int close_after;
 
+	reqlen = (size_t)snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\n"
+	    "Host: 127.0.0.1\r\n\r\n", path);
 	if (fd == -1 && dial() == -1)
 		return -1;
-	while (off < sizeof(req) - 1) {
-		n = send(fd, req + off, sizeof(req) - 1 - off, MSG_NOSIGNAL);
+	while (off < reqlen) {
+		n = send(fd, req + off, reqlen - off, MSG_NOSIGNAL);
 		if (n <= 0) {
 			drop();
 			return -1;
@@ -284,6 +291,54 @@ hup(int argc, char **argv)
 	return 0;
 }
 
+/* Until GET path answers with this code; -1 after 10 s. */
+static int
+until_code(const char *code, long pause_ms)
+{
+	long long deadline = now_ns() + TIMEOUT_NS;
+	char key[512];
+
+	for (;;) {
+		if (get_retry(key, sizeof(key), deadline) == -1)
+			return -1;
+		if (strncmp(key, code, 3) == 0)
+			return 0;
+		if (now_ns() > deadline)
+			return -1;
+		sleep_ms(pause_ms);
+	}
+}
+
+static int
+death(int argc, char **argv)
+{
+	long long t0;
+	pid_t pid;
+
+	if (argc != 5)
+		return 2;
+	port = atoi(argv[2]);
+	path = argv[3];
+	pid = (pid_t)atol(argv[4]);
+	if (until_code("200", 10) == -1) {
+		fprintf(stderr, "bench_helper: %s never answered 200\n", path);
+		return 1;
+	}
+	t0 = now_ns();
+	if (kill(pid, SIGTERM) == -1) {
+		perror("bench_helper: kill");
+		return 1;
+	}
+	if (until_code("503", 1) == -1) {
+		fprintf(stderr, "bench_helper: %s still not 503 after 10 s\n",
+		    path);
+		return 1;
+	}
+	printf("%.1f\n", (double)(now_ns() - t0) / 1000.0);
+	drop();
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -293,9 +348,12 @@ main(int argc, char **argv)
 		r = reload(argc, argv);
 	else if (argc > 1 && strcmp(argv[1], "hup") == 0)
 		r = hup(argc, argv);
+	else if (argc > 1 && strcmp(argv[1], "death") == 0)
+		r = death(argc, argv);
 	if (r == 2)
 		fprintf(stderr, "usage: bench_helper reload PORT PID CONF "
 		    "FILE_A FILE_B COUNT\n"
-		    "       bench_helper hup PID COUNT INTERVAL_MS\n");
+		    "       bench_helper hup PID COUNT INTERVAL_MS\n"
+		    "       bench_helper death PORT PATH PID\n");
 	return r;
 }
