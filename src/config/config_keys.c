@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "config/config.h"
+#include "config/config_depends.h"
 #include "config/config_keys.h"
 #include "config/config_values.h"
 #include "base/words.h"
@@ -80,6 +81,8 @@ const struct confkey confkeys[] = {
 	UINT("fall", C, CK(fall), 1, 100, "1-100"),
 	TABLE("affects_health", C, CK(affects_health), config_values_booleans,
 	    BOOLEANS),
+	PLAIN("depends", C, config_depends_set, 0),
+	DUR("start_grace", C, CK(start_grace_ms), 0, 24 * HOUR, "0-24h"),
 };
 const size_t config_keys_count = sizeof(confkeys) / sizeof(confkeys[0]);
 

@@ -21,6 +21,7 @@
 #include <syslog.h>
 
 #include "config/config.h"
+#include "config/config_depends.h"
 #include "config/config_sections.h"
 #include "config/config_keys.h"
 #include "config/config_values.h"
@@ -159,6 +160,7 @@ whole_file(struct parser *p)
 {
 	overlap(p);
 	config_sections_finish(p);
+	config_depends_finish(p);
 }
 
 /* Errors in line order (a missing command is found at the end). */
@@ -277,6 +279,7 @@ config_parse_free(struct config *cfg)
 	for (i = 0; i < cfg->nchecks; i++) {
 		free(cfg->checks[i].command);
 		words_free(cfg->checks[i].argv);
+		words_free(cfg->checks[i].depends);
 	}
 	free(cfg->checks);
 	free(cfg);

@@ -86,6 +86,7 @@ static void
 dead_section(struct parser *p, const char *name)
 {
 	words_free(p->dead.argv);
+	words_free(p->dead.depends);
 	free(p->dead.command);
 	check_defaults(&p->dead, name != NULL ? name : "", -1);
 	p->cur = &p->dead;
@@ -165,6 +166,7 @@ config_sections_finish(struct parser *p)
 
 	p->cur = NULL;
 	words_free(p->dead.argv);
+	words_free(p->dead.depends);
 	free(p->dead.command);
 	for (i = 0; i < cfg->nchecks; i++) {
 		struct config_check *c = &cfg->checks[i];
@@ -182,6 +184,7 @@ config_sections_finish(struct parser *p)
 		if (c->argv == NULL || c->line < 0) {
 			free(c->command);
 			words_free(c->argv);
+			words_free(c->depends);
 			continue;
 		}
 		cfg->checks[n++] = *c;
