@@ -33,6 +33,20 @@ struct check {
 	char			 text[CHECK_TEXT_MAX];
 	struct perf_item	*perf;
 	char			*arena;
+	/* SPEC 20: what it waits for (check_depends.c) */
+	struct check		**deps;		/* its dependencies */
+	size_t			 ndeps;
+	struct check		*blocker;	/* one not ok: waiting */
+	struct check		*next_blocker;	/* being worked out */
+	unsigned int		 pass;		/* of that working out */
+	int			 lifted;	/* waiting, a result coming */
+	enum health_state	 held;		/* its own state, meanwhile */
+	char			 wait_text[CHECK_TEXT_MAX];
+	/* SPEC 20: its start_grace (check_grace.c) */
+	struct loop_timer	 grace;		/* the end of it */
+	uint64_t		 grace_start;	/* loop_now() */
+	int			 in_grace;
+	int			 grace_reload;	/* new since a reload */
 };
 
 extern struct check_set {

@@ -17,6 +17,8 @@
 #include <string.h>
 
 #include "checks/check.h"
+#include "checks/check_depends.h"
+#include "checks/check_grace.h"
 #include "checks/check_private.h"
 #include "checks/check_run.h"
 #include "config/config.h"
@@ -51,6 +53,8 @@ start_probe(struct check *c)
 static void
 start(struct check *c)
 {
+	if (check_depends_blocked(c))	/* it began to wait in the queue */
+		return;
 	if (c->conf->kind != CONFIG_COMMAND) {
 		start_probe(c);
 		return;
@@ -115,6 +119,8 @@ check_sched_tick(struct loop_timer *t)
 	struct check *c = t->arg;
 
 	loop_timer_set(t, c->conf->interval_ms);
+	if (check_depends_blocked(c))
+		return;
 	if (c->run.pid != 0 || c->waiting || c->probe.busy) {
 		c->st.skipped++;
 		if (c->skips++ == 0)
@@ -139,7 +145,8 @@ check_sched_exited(struct probe *p)
 {
 	struct check *c = p->arg;
 
-	if (c->conf->kind != CONFIG_PROCESS || c->probe.busy)
+	if (c->conf->kind != CONFIG_PROCESS || c->probe.busy ||
+	    check_depends_blocked(c))
 		return;
 	log_debug("check %s: the process it watches exited", c->name);
 	start_probe(c);
@@ -228,12 +235,14 @@ void
 check_sched_done(struct check_run *r)
 {
 	struct check *c = r->arg;
-	enum health_state was = c->st.state;
+	enum health_state was;
 	/* The first result of a check, or of its new command, is taken as
 	   it is, whatever rise and fall say. */
 	int first = !c->st.ran || c->st.previous;
 	int probing = c->probing;
 
+	check_depends_lift(c);		/* the result goes to its own state */
+	was = c->st.state;
 	c->probing = 0;
 	if (!probing)
 		ck.running--;
@@ -264,6 +273,8 @@ check_sched_done(struct check_run *r)
 		check_run_sweep(is_running);
 		check_sched_start_waiting();
 	}
+	check_grace_result(c);
+	check_depends_eval();
 	if (ck.changed != NULL)
 		ck.changed();
 }

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "checks/check.h"
+#include "checks/check_depends.h"
+#include "checks/check_grace.h"
 #include "checks/check_private.h"
 #include "checks/health.h"
 #include "log/log.h"
@@ -23,6 +25,8 @@ destroy(struct check *c)
 	check_sched_halt(c);
 	probe_forget(&c->probe);
 	loop_timer_cancel(&c->tick);
+	check_depends_forget(c);
+	check_grace_forget(c);
 	free(c->run_command);
 	free(c->command);
 	free(c->output);
@@ -90,6 +94,7 @@ update(struct check *c, const struct config_check *conf)
 	}
 	c->conf = conf;
 	c->st.affects_health = conf->affects_health;
+	check_grace_update(c);
 	if (!c->st.ran && !c->st.previous)
 		c->st.command = conf->command;
 }
@@ -116,6 +121,7 @@ keep_or_create(const struct config_check *conf, size_t i, int initial,
 		due = initial ? i * step : 0;
 		loop_timer_set(&c->tick, due < conf->interval_ms ? due :
 		    conf->interval_ms);
+		check_grace_begin(c, !initial);
 	} else
 		log_warnx("check %s: out of memory", conf->name);
 	return c;
@@ -160,6 +166,7 @@ check_set_configure(const struct config *cfg)
 	ck.n = k;
 	ck.max_running = cfg->max_parallel_checks;
 	ck.configured = 1;
+	check_depends_configure();
 	check_sched_start_waiting();
 	if (k == 0 && !ck.said_none)
 		log_notice("no check is configured: nothing is checked, "
@@ -182,6 +189,7 @@ check_set_seed(const struct check_seed *seeds, size_t n)
 		    strcmp(c->conf->command, s->command) != 0 ||
 		    (c->command = strdup(s->command)) == NULL)
 			continue;
+		check_depends_lift(c);
 		c->st.command = c->command;
 		c->st.state = health_clamp(s->state);
 		c->st.result = health_clamp(s->result);
@@ -193,7 +201,9 @@ check_set_seed(const struct check_seed *seeds, size_t n)
 		c->st.duration = s->duration;
 		snprintf(c->text, sizeof(c->text), "%s", s->text);
 		c->st.ran = 1;
+		check_grace_seeded(c);
 	}
+	check_depends_eval();
 }
 
 void

@@ -40,6 +40,12 @@ struct check_status {
 	double			 started;	/* Unix time of the last run */
 	double			 duration;	/* seconds */
 	uint64_t		 runs, timeouts, skipped;
+	/*
+	 * SPEC 20: the dependency it waits for (not run meanwhile, state
+	 * unknown, text "waiting for NAME (STATE)"), or NULL.  A pending
+	 * check that ran is in its start_grace: a bad result held back.
+	 */
+	const char		*waiting_for;
 };
 
 #endif /* MYDAEMON_CHECK_STATUS_H */

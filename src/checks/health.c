@@ -65,10 +65,14 @@ health_verdict(const struct check_status *const *checks, size_t n,
 
 	v->state = HEALTH_OK;
 	v->worst = NULL;
+	v->waiting = 0;
 	for (i = 0; i < n; i++) {
 		const struct check_status *c = checks[i];
 
-		if (!counts(c) || health_clamp(c->state) == HEALTH_OK)
+		if (counts(c) && c->waiting_for != NULL)
+			v->waiting++;
+		if (!counts(c) || c->waiting_for != NULL ||
+		    health_clamp(c->state) == HEALTH_OK)
 			continue;
 		bad++;
 		if (v->worst == NULL ||

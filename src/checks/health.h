@@ -35,11 +35,16 @@ enum health_state health_next_state(enum health_state cur,
 		    enum health_state result, unsigned int *streak,
 		    unsigned int rise, unsigned int fall, int first);
 
-/* The checks' own verdict over those that affect health. */
+/*
+ * The checks' own verdict over those that affect health.  A check
+ * waiting for a dependency does not count itself: its root cause counts
+ * (if it affects health), and the waiting ones are only numbered.
+ */
 struct verdict {
 	enum health_state		 state;
 	const struct check_status	*worst;	/* NULL: none is not ok */
 	size_t				 others; /* other ones not ok */
+	size_t				 waiting; /* ones waiting */
 };
 void	health_verdict(const struct check_status *const *checks, size_t n,
 	    struct verdict *v);

@@ -98,6 +98,12 @@ struct config_check {
 	int		 affects_health;	/* 0 or 1 */
 	int		 line;			/* of its [check]; 0: flat */
 	int		 command_line;		/* of its command */
+	/* SPEC 20, config_depends.c */
+	char		**depends;		/* names of the checks it waits
+						   for, NULL-terminated; NULL:
+						   none */
+	int		 depends_line;
+	uint64_t	 start_grace_ms;	/* 0: no grace */
 };
 
 struct config {

@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "config/config.h"
+#include "config/config_depends.h"
 #include "config/config_keys.h"
 #include "config/config_probe.h"
 #include "config/config_values.h"
@@ -98,6 +99,8 @@ const struct confkey confkeys[] = {
 	PLAIN("min_size", C, config_probe_set_size, 0),
 	PLAIN("warning", C, config_probe_set_threshold, 0),
 	PLAIN("critical", C, config_probe_set_threshold, 0),
+	PLAIN("depends", C, config_depends_set, 0),
+	DUR("start_grace", C, CK(start_grace_ms), 0, 24 * HOUR, "0-24h"),
 };
 const size_t config_keys_count = sizeof(confkeys) / sizeof(confkeys[0]);
 

@@ -21,6 +21,7 @@
 #include <syslog.h>
 
 #include "config/config.h"
+#include "config/config_depends.h"
 #include "config/config_sections.h"
 #include "config/config_keys.h"
 #include "config/config_probe.h"
@@ -160,6 +161,7 @@ whole_file(struct parser *p)
 {
 	overlap(p);
 	config_sections_finish(p);
+	config_depends_finish(p);
 }
 
 /* Errors in line order (a check's missing command is found at the end). */
@@ -279,6 +281,7 @@ config_parse_free(struct config *cfg)
 		free(cfg->checks[i].command);
 		words_free(cfg->checks[i].argv);
 		config_probe_free(&cfg->checks[i].probe);
+		words_free(cfg->checks[i].depends);
 	}
 	free(cfg->checks);
 	free(cfg);

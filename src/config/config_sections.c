@@ -131,6 +131,7 @@ static void
 dead_section(struct parser *p, const char *name)
 {
 	words_free(p->dead.argv);
+	words_free(p->dead.depends);
 	free(p->dead.command);
 	config_probe_free(&p->dead.probe);
 	check_defaults(&p->dead, name != NULL ? name : "", -1);
@@ -213,6 +214,7 @@ config_sections_finish(struct parser *p)
 	config_probe_section_end(p);
 	p->cur = NULL;
 	words_free(p->dead.argv);
+	words_free(p->dead.depends);
 	free(p->dead.command);
 	config_probe_free(&p->dead.probe);
 	for (i = 0; i < cfg->nchecks; i++) {
@@ -233,6 +235,7 @@ config_sections_finish(struct parser *p)
 			free(c->command);
 			words_free(c->argv);
 			config_probe_free(&c->probe);
+			words_free(c->depends);
 			continue;
 		}
 		cfg->checks[n++] = *c;

@@ -125,7 +125,9 @@ send_checks(int fd)
 
 	check_set_list(&v, &n, &running);
 	for (i = 0; i < n; i++) {
-		if (!v[i]->ran || v[i]->pending)
+		/* Pending (a start_grace going on) or waiting: the new
+		   process works it out again. */
+		if (!v[i]->ran || v[i]->pending || v[i]->waiting_for != NULL)
 			continue;
 		field(cmd, sizeof(cmd), v[i]->command);
 		field(text, sizeof(text), v[i]->text);

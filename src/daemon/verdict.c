@@ -138,14 +138,15 @@ verdict_wait_first(void)
 	    FIRST_WAIT_MAX_MS);
 }
 
-/* Has every check a first result (or, after a reload, is pending)? */
+/* Has every check a first result, or does it wait for another? */
 static int
 all_ran(const struct snapshot *snap)
 {
 	size_t i;
 
 	for (i = 0; i < snap->nchecks; i++)
-		if (!snap->checks[i]->ran)
+		if (!snap->checks[i]->ran &&
+		    snap->checks[i]->waiting_for == NULL)
 			return 0;
 	return 1;
 }

@@ -4,6 +4,9 @@
  * health_render.h): pure functions of a snapshot.
  *
  * Precedence, worst first: maintenance, critical, unknown, warning, ok.
+ * A check waiting for a dependency is not the worst: its root cause is,
+ * and "(+N waiting)" says how many wait.  /health/NAME of a check within
+ * its start_grace with a bad result answers "pending" with that result.
  * A check's text comes from a child process: it is cut to its first line
  * without performance data and made valid UTF-8 here, whatever the check
  * module already did.
@@ -35,6 +38,11 @@ health_render_effective(const struct snapshot *snap,
 		*state = "maintenance";
 		return 503;
 	}
+	if (only != NULL && only->pending && only->ran &&
+	    only->waiting_for == NULL) {
+		*state = "pending";	/* a bad result within start_grace */
+		return 503;
+	}
 	if (only != NULL)
 		h = health_clamp(only->state);
 	else {
@@ -52,6 +60,28 @@ check_text(const struct check_status *c, struct buf *b)
 	const char	*t = c->text != NULL ? c->text : "";
 
 	text_line(b, t, text_first_line(t, strlen(t), HEALTH_TEXT_MAX));
+}
+
+/* " (+1 more)", " (+2 waiting)", " (+1 more, +2 waiting)" or nothing. */
+static void
+more(const struct verdict *v, struct buf *b)
+{
+	if (v->others == 0 && v->waiting == 0)
+		return;
+	buf_puts(b, " (");
+	if (v->others > 0) {
+		buf_putc(b, '+');
+		buf_u64(b, v->others);
+		buf_puts(b, " more");
+	}
+	if (v->others > 0 && v->waiting > 0)
+		buf_puts(b, ", ");
+	if (v->waiting > 0) {
+		buf_putc(b, '+');
+		buf_u64(b, v->waiting);
+		buf_puts(b, " waiting");
+	}
+	buf_putc(b, ')');
 }
 
 void
@@ -81,11 +111,7 @@ health_render_summary(const struct snapshot *snap,
 			buf_truncate(b, mark - 2);
 	} else
 		check_text(v.worst, b);
-	if (v.others > 0) {
-		buf_puts(b, " (+");
-		buf_u64(b, v.others);
-		buf_puts(b, " more)");
-	}
+	more(&v, b);
 }
 
 int

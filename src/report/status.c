@@ -89,6 +89,8 @@ check(struct buf *b, const struct check_status *c)
 	key(b, "state");
 	text_json_str(b, health_name(c->state));
 	boolean(b, "pending", c->pending);
+	key(b, "waiting_for");
+	text_json_str(b, c->waiting_for);
 	boolean(b, "previous_command", c->previous);
 	boolean(b, "ran", c->ran);
 	key(b, "exit_code");

@@ -92,7 +92,8 @@ setup() {
 		assert grep -Eq "^#?$key =" "$SHIPPED/mydaemon.conf"
 		assert grep -q "^\\.It Cm $key" "$P/share/man/man5/mydaemon.conf.5"
 	done
-	for key in command interval timeout rise fall affects_health; do
+	for key in command interval timeout rise fall affects_health \
+	    depends start_grace; do
 		assert grep -Eq "^#?$key =" "$SHIPPED/mydaemon.conf"
 		assert grep -q "^\\.It Cm $key" "$P/share/man/man5/mydaemon.conf.5"
 	done

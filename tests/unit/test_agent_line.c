@@ -154,6 +154,22 @@ test_host(void)
 	chk[NTP].pending = 1;
 	is_str(line("", 50), "up ready 100%\n",
 	    "a check new since a reload does not count yet");
+	chk[NTP].ran = 1;
+	chk[NTP].text = "NTP CRITICAL: starting";
+	is_str(line("", 50), "up ready 100%\n",
+	    "nor does one within its start_grace");
+	is_str(line("ntp", 50), "down #pending: NTP CRITICAL: starting\n",
+	    "asked by name: down, pending, as /health/ntp says");
+	chk[NTP].pending = 0;
+	chk[NTP].state = HEALTH_UNKNOWN;
+	chk[NTP].text = "waiting for raid (critical)";
+	chk[NTP].waiting_for = "raid";
+	is_str(line("", 50), "up ready 100%\n",
+	    "a waiting check does not count; its root does not either here");
+	chk[RAID].affects_health = 1;
+	is_str(line("", 50), "down #critical: raid: RAID CRITICAL - md0 "
+	    "degraded (+1 waiting)\n", "its root counts: the waiting "
+	    "numbered");
 
 	fixture();
 	chk[LOAD].state = (enum health_state)9;

@@ -405,6 +405,97 @@ test_health_only(void)
 	    "/health/NAME: a state out of range is unknown");
 }
 
+/* A check that waits for another: out of the count, its root named. */
+static void
+test_verdict_waiting(void)
+{
+	struct check_status db = mk("db", HEALTH_CRITICAL, 1, 0),
+	    app = mk("app", HEALTH_UNKNOWN, 1, 0),
+	    web = mk("web", HEALTH_UNKNOWN, 1, 0),
+	    ext = mk("ext", HEALTH_UNKNOWN, 0, 0),
+	    w = mk("w", HEALTH_WARNING, 1, 0);
+	const struct check_status *a[] = { &app, &db, &web, &ext },
+	    *b[] = { &app, &web }, *c[] = { &app, &w, &db };
+	struct verdict v;
+
+	app.waiting_for = "db";
+	web.waiting_for = "app";
+	ext.waiting_for = "db";
+	memset(&v, 0x5a, sizeof(v));
+	health_verdict(a, NELEM(a), &v);
+	ok(v.state == HEALTH_CRITICAL && v.worst == &db && v.others == 0 &&
+	    v.waiting == 2, "the root is the worst; the two waiting that "
+	    "affect health are numbered, not counted (got %zu, %zu)",
+	    v.others, v.waiting);
+	health_verdict(b, NELEM(b), &v);
+	ok(v.state == HEALTH_OK && v.worst == NULL && v.waiting == 2,
+	    "waiting checks alone do not make the host unhealthy");
+	db.affects_health = 0;
+	health_verdict(a, NELEM(a), &v);
+	ok(v.state == HEALTH_OK && v.worst == NULL,
+	    "a root with affects_health = no: the host is ok");
+	db.affects_health = 1;
+	health_verdict(c, NELEM(c), &v);
+	ok(v.state == HEALTH_CRITICAL && v.worst == &db && v.others == 1 &&
+	    v.waiting == 1, "others and waiting are told apart");
+	app.pending = 1;
+	health_verdict(c, NELEM(c), &v);
+	ok(v.waiting == 0, "a pending check waiting is not numbered");
+}
+
+/* The wording of /health and /health/NAME with waiting checks. */
+static void
+test_health_waiting(void)
+{
+	fixture();
+	chk[NTP].state = HEALTH_UNKNOWN;
+	chk[NTP].text = "waiting for disk (critical)";
+	chk[NTP].waiting_for = "disk";
+	chk[LOAD].state = HEALTH_OK;
+	health_is(NULL, 503, "critical: disk: DISK CRITICAL - / 97% "
+	    "(+1 waiting)\n", "/health names the root, numbers the waiting");
+	chk[RAID].state = HEALTH_UNKNOWN;
+	chk[RAID].text = "waiting for disk (critical)";
+	chk[RAID].waiting_for = "disk";
+	health_is(NULL, 503, "critical: disk: DISK CRITICAL - / 97% "
+	    "(+1 waiting)\n", "a waiting check that does not affect health "
+	    "is not numbered");
+	chk[RAID].affects_health = 1;
+	health_is(NULL, 503, "critical: disk: DISK CRITICAL - / 97% "
+	    "(+2 waiting)\n", "two waiting");
+	chk[LOAD].state = HEALTH_CRITICAL;
+	health_is(NULL, 503, "critical: disk: DISK CRITICAL - / 97% "
+	    "(+1 more, +2 waiting)\n", "another bad one and two waiting");
+	health_is(&chk[NTP], 503, "unknown: waiting for disk (critical)\n",
+	    "/health/NAME of a waiting check: 503 unknown, what it waits for");
+	chk[NTP].pending = 1;
+	chk[NTP].ran = 1;
+	health_is(&chk[NTP], 503, "unknown: waiting for disk (critical)\n",
+	    "waiting wins over a start_grace's pending");
+	chk[DISK].state = chk[LOAD].state = HEALTH_OK;
+	chk[RAID].waiting_for = NULL;
+	chk[RAID].state = HEALTH_OK;
+	chk[NTP].pending = 0;
+	health_is(NULL, 200, "ok\n", "waiting alone: ok, no text");
+}
+
+/* start_grace: a bad result held back is pending on /health/NAME only. */
+static void
+test_health_grace(void)
+{
+	fixture();
+	chk[DISK].pending = 1;
+	health_is(NULL, 200, "warning: load: LOAD WARNING - load average 5.1\n",
+	    "/health leaves a check in its grace out");
+	health_is(&chk[DISK], 503, "pending: DISK CRITICAL - / 97%\n",
+	    "/health/disk: 503 pending, with its last result");
+	health_is(&chk[WEB], 503, "unknown: no check result yet\n",
+	    "pending without a result: its own state, as after a reload");
+	chk[DISK].pending = 0;
+	health_is(&chk[DISK], 503, "critical: DISK CRITICAL - / 97%\n",
+	    "the grace over: its real state");
+}
+
 static void
 test_health_maintenance(void)
 {
@@ -772,6 +863,9 @@ main(void)
 	test_verdict();
 	test_health_many();
 	test_health_only();
+	test_verdict_waiting();
+	test_health_waiting();
+	test_health_grace();
 	test_health_maintenance();
 	test_health_main();
 	test_health_edges();

@@ -185,6 +185,7 @@ one_json_line(void)
 	"{\"name\":\"disk\",\"command\":" \
 	"\"/usr/lib/nagios/plugins/check_disk -w 10% -c 5% -p /\"," \
 	"\"affects_health\":true,\"state\":\"critical\",\"pending\":false," \
+	"\"waiting_for\":null," \
 	"\"previous_command\":false,\"ran\":true,\"exit_code\":2," \
 	"\"result\":\"critical\",\"output\":\"DISK CRITICAL - / 97% | " \
 	"/=97%;90;95;0;100 inodes=0.25\\n\",\"perfdata\":[" \
@@ -197,6 +198,7 @@ one_json_line(void)
 	"{\"name\":\"load\",\"command\":" \
 	"\"/usr/lib/nagios/plugins/check_load -w 5 -c 10\"," \
 	"\"affects_health\":false,\"state\":\"warning\",\"pending\":false," \
+	"\"waiting_for\":null," \
 	"\"previous_command\":true,\"ran\":true,\"exit_code\":1," \
 	"\"result\":\"warning\"," \
 	"\"output\":\"LOAD WARNING - load average 5.10\\n\"," \
@@ -206,6 +208,7 @@ one_json_line(void)
 	"{\"name\":\"web\",\"command\":" \
 	"\"/usr/lib/nagios/plugins/check_http -H localhost\"," \
 	"\"affects_health\":true,\"state\":\"unknown\",\"pending\":true," \
+	"\"waiting_for\":null," \
 	"\"previous_command\":false,\"ran\":false,\"exit_code\":null," \
 	"\"result\":null,\"output\":null,\"perfdata\":[],\"started\":null," \
 	"\"duration_seconds\":null,\"runs\":0,\"timeouts\":0,\"skipped\":0}"
@@ -354,6 +357,7 @@ test_nulls(void)
 	is_str(json_between("\"disk\",\"command\"", "\"started\""),
 	    ":\"/usr/lib/nagios/plugins/check_disk -w 10% -c 5% -p /\","
 	    "\"affects_health\":true,\"state\":\"unknown\",\"pending\":false,"
+	    "\"waiting_for\":null,"
 	    "\"previous_command\":false,\"ran\":true,\"exit_code\":null,"
 	    "\"result\":\"unknown\",\"output\":\"DISK CRITICAL - / 97% | "
 	    "/=97%;90;95;0;100 inodes=0.25\\n\",\"perfdata\":[{\"label\":"
