@@ -98,6 +98,10 @@ struct config_check {
 	int		 affects_health;	/* 0 or 1 */
 	int		 line;			/* of its [check]; 0: flat */
 	int		 command_line;		/* of its command */
+	uint64_t	 ttl_ms;		/* takes pushed results; 0: not */
+	int		 pushed;		/* only pushed results: nothing
+						   to run (kind COMMAND, argv
+						   NULL) */
 };
 
 struct config {
@@ -127,6 +131,7 @@ struct config {
 	unsigned int		 max_connections;
 	uint64_t		 idle_timeout_ms;
 	uint64_t		 shutdown_timeout_ms;
+	char			*result_dir;	/* pushed results (absolute) */
 };
 
 /* Error messages collected by the parser, each "FILE:LINE: message". */
@@ -140,6 +145,7 @@ struct config_paths {
 	const char	*pidfile;
 	const char	*log_file;
 	const char	*maintenance_file;
+	const char	*result_dir;
 };
 
 /*

@@ -60,6 +60,7 @@ const struct confkey confkeys[] = {
 	TABLE("maintenance", G, CF(maintenance), config_values_booleans,
 	    BOOLEANS),
 	PATH("maintenance_file", maintenance_file, NULL, 0, "an absolute path"),
+	PATH("result_dir", result_dir, NULL, 0, "an absolute path"),
 	PLAIN("agent_warning_weight", G, set_percent,
 	    CF(agent_warning_weight)),
 	UINT("max_parallel_checks", G, CF(max_parallel_checks), 1,
@@ -80,6 +81,7 @@ const struct confkey confkeys[] = {
 	UINT("fall", C, CK(fall), 1, 100, "1-100"),
 	TABLE("affects_health", C, CK(affects_health), config_values_booleans,
 	    BOOLEANS),
+	DUR("ttl", C, CK(ttl_ms), 10, 8784 * HOUR, "10ms-8784h"),
 };
 const size_t config_keys_count = sizeof(confkeys) / sizeof(confkeys[0]);
 

@@ -156,7 +156,23 @@ config_sections_flat(struct parser *p)
 	return c;
 }
 
-/* At the end: a check without a command is an error; dead ones go. */
+/*
+ * A section with a ttl and nothing to run takes pushed results (SPEC 20).
+ * Its "command", what /status shows and what tells a changed check on
+ * reload, is the same word for every such check: a new ttl is no new
+ * command (the kept result stays).
+ */
+static void
+pushed(struct parser *p, struct config_check *c)
+{
+	c->pushed = 1;
+	config_keys_string(p, &c->command, "pushed");
+}
+
+/*
+ * At the end: a check without a command (nor a ttl) is an error; dead
+ * ones go.
+ */
 void
 config_sections_finish(struct parser *p)
 {
@@ -169,7 +185,11 @@ config_sections_finish(struct parser *p)
 	for (i = 0; i < cfg->nchecks; i++) {
 		struct config_check *c = &cfg->checks[i];
 
-		if (c->argv == NULL && c->line > 0) {
+		if (c->argv == NULL && c->ttl_ms > 0 && c->line > 0 &&
+		    c->kind == CONFIG_COMMAND)
+			pushed(p, c);
+		if (c->argv == NULL && c->line > 0 &&
+		    !c->pushed) {
 			p->lineno = c->line;
 			p->cur = c;
 			config_keys_error(p, "missing command");
@@ -179,7 +199,8 @@ config_sections_finish(struct parser *p)
 		 * Dropped: dead sections, and flat keys without check_command
 		 * (no check, as it always was).
 		 */
-		if (c->argv == NULL || c->line < 0) {
+		if ((c->argv == NULL && !c->pushed) ||
+		    c->line < 0) {
 			free(c->command);
 			words_free(c->argv);
 			continue;

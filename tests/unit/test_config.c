@@ -25,8 +25,10 @@
 #define PIDFILE		"/run/mydaemon.pid"
 #define LOGFILE		"/var/log/mydaemon/mydaemon.log"
 #define MAINTFILE	"/var/lib/mydaemon/maintenance"
+#define RESULTDIR	"/var/lib/mydaemon/results"
 
-static const struct config_paths paths = { PIDFILE, LOGFILE, MAINTFILE };
+static const struct config_paths paths = { PIDFILE, LOGFILE, MAINTFILE,
+    RESULTDIR };
 
 static struct config *
 parse_len(const char *text, size_t len, struct config_errors *e)
@@ -133,7 +135,7 @@ bad_all(const char *file, const char *text, const char *const *want,
 static void
 test_defaults(void)
 {
-	static const struct config_paths none = { NULL, NULL, NULL };
+	static const struct config_paths none = { NULL, NULL, NULL, NULL };
 	struct config_errors	 e = { NULL, 0 };
 	struct config		*cfg;
 	struct sockaddr_in	*sin;
