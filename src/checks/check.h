@@ -78,8 +78,9 @@ int	check_push_takes(const char *name);
 /*
  * Apply a pushed result as the check's latest, as a run's would be
  * (runs, started, output, performance data; rise and fall).  Returns 1
- * when applied, 0 when the check has it or a newer one already, -1 with
- * errno ENOENT (no such check) or EINVAL (no ttl).  A command's run that
+ * when applied, 0 when the check has it already (the same file), -1
+ * with errno ENOENT (no such check), EINVAL (no ttl) or ESTALE (the
+ * check has a newer one).  A command's run that
  * was going on at the push is dropped when it ends: the push is newer.
  */
 int	check_push_apply(const char *name, const struct check_push *p);

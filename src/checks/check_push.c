@@ -80,6 +80,7 @@ check_push_arm(struct check *c)
 {
 	double base, left;
 
+	c->st.pushed = c->conf->pushed;
 	if (!c->conf->pushed || c->conf->ttl_ms == 0 || c->expired) {
 		loop_timer_cancel(&c->ttl);
 		return;
@@ -121,9 +122,12 @@ check_push_apply(const char *name, const struct check_push *p)
 		errno = c == NULL ? ENOENT : EINVAL;
 		return -1;
 	}
-	if ((p->ino != 0 && p->dev == c->push_dev && p->ino == c->push_ino) ||
-	    when < c->pushed_at)
+	if (p->ino != 0 && p->dev == c->push_dev && p->ino == c->push_ino)
 		return 0;
+	if (when < c->pushed_at) {
+		errno = ESTALE;
+		return -1;
+	}
 	memset(&r, 0, sizeof(r));
 	r.out = (char *)(uintptr_t)p->text;	/* only read */
 	r.outlen = p->len < CHECK_OUTPUT_MAX ? p->len : CHECK_OUTPUT_MAX;

@@ -40,6 +40,8 @@ struct check_status {
 	double			 started;	/* Unix time of the last run */
 	double			 duration;	/* seconds */
 	uint64_t		 runs, timeouts, skipped;
+	int			 pushed;	/* only pushed results: none
+						   to wait for at start-up */
 };
 
 #endif /* MYDAEMON_CHECK_STATUS_H */
