@@ -37,7 +37,8 @@ size_t
 result_file_format(char *buf, size_t size, const struct result_file *r)
 {
 	size_t len = r->len < RESULT_TEXT_MAX ? r->len : RESULT_TEXT_MAX;
-	double when = r->when >= 0 && r->when <= RESULT_TIME_MAX ? r->when : 0;
+	/* (not -0, which %.3f would write as "-0.000") */
+	double when = r->when > 0 && r->when <= RESULT_TIME_MAX ? r->when : 0;
 	int n;
 
 	n = snprintf(buf, size, "status=%d\ntime=%.3f\ntext=",
@@ -110,6 +111,7 @@ result_file_parse(const char *buf, size_t len, struct result_file *r,
 	const char *p = buf, *end = buf + len, *v, *vend;
 
 	memset(r, 0, sizeof(*r));
+	*why = "";
 	r->state = HEALTH_UNKNOWN;
 	r->text = "";
 	if (line(&p, end, "status=", &v, &vend) == -1 || vend - v != 1 ||
