@@ -98,20 +98,22 @@ stage(struct push *p, const struct config *cfg, const char *buf,
     size_t len)
 {
 	const char *name = p->req->name;
+	int e;
 
 	if (result_dir_stage(p->dir, name, buf, len, p->tmp, sizeof(p->tmp),
 	    &p->st) == 0 || (errno == ENOENT && make_dir(cfg, p->dir) == 0 &&
 	    result_dir_stage(p->dir, name, buf, len, p->tmp, sizeof(p->tmp),
 	    &p->st) == 0))
 		return 0;
-	if (errno == ENOENT)
+	if ((e = errno) == ENOENT)
 		fprintf(stderr, "mydaemon: %s does not exist (the daemon makes "
 		    "it at start-up)\n", p->dir);
 	else
 		fprintf(stderr, "mydaemon: cannot write a result into %s: "
-		    "%s%s\n", p->dir, strerror(errno), denied(errno) ? " (root, "
-		    "the daemon's user and its group's members may push)" : "");
-	return denied(errno) ? 4 : 1;
+		    "%s%s\n", p->dir, strerror(e), denied(e) ?
+		    " (root, the daemon's user and its group's members may "
+		    "push)" : "");
+	return denied(e) ? 4 : 1;
 }
 
 static int
@@ -126,18 +128,20 @@ running(const struct push *p)
 static int
 commit(struct push *p, int *up)
 {
+	int e;
+
 	while (result_dir_commit(p->dir, p->tmp, p->req->name, !*up) == -1) {
-		if (errno != EEXIST || clock_ms() >= p->deadline) {
-			if (errno == EEXIST)
+		if ((e = errno) != EEXIST || clock_ms() >= p->deadline) {
+			if (e == EEXIST)
 				fprintf(stderr, "mydaemon: the daemon did not "
 				    "take the result pending before this one "
 				    "within %us\n", p->req->wait_s);
 			else
 				fprintf(stderr, "mydaemon: cannot write a "
 				    "result into %s: %s\n", p->dir,
-				    strerror(errno));
+				    strerror(e));
 			unlink(p->tmp);
-			return errno == EEXIST ? 1 : denied(errno) ? 4 : 1;
+			return e != EEXIST && denied(e) ? 4 : 1;
 		}
 		clock_sleep_ms(POLL_MS);
 		*up = running(p);
@@ -233,8 +237,8 @@ result_push(const struct result_req *r)
 
 	memset(&rf, 0, sizeof(rf));
 	if (result_file_status(r->status, &rf.state) == -1) {
-		fprintf(stderr, "mydaemon: invalid status \"%s\" (expected 0-3, "
-		    "ok, warning, critical or unknown)\n", r->status);
+		fprintf(stderr, "mydaemon: invalid status \"%s\" (expected "
+		    "0-3, ok, warning, critical or unknown)\n", r->status);
 		return 2;
 	}
 	if ((rc = load(r, &cfg)) != 0)

@@ -11,7 +11,7 @@ struct result_req {
 	const char	*pidfile;	/* -p, or NULL: the configuration's */
 	unsigned int	 wait_s;	/* for the daemon to take it */
 	const char	*name;
-	const char	*status;	/* 0-3, ok, warning, critical, unknown */
+	const char	*status;	/* 0-3, ok, warning, ... */
 	const char	*text;		/* or NULL */
 };
 

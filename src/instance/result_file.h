@@ -25,7 +25,7 @@
 struct result_file {
 	enum health_state	 state;
 	double			 when;	/* Unix time, 0 to RESULT_TIME_MAX */
-	const char		*text;	/* in the parsed buffer, or the caller's */
+	const char		*text;	/* in the parsed buffer */
 	size_t			 len;	/* at most RESULT_TEXT_MAX */
 };
 
