@@ -4,6 +4,7 @@
  * mydaemon [-f] [-c FILE] [-p PIDFILE]      run (daemonize unless -f)
  * mydaemon -t [-c FILE]                     test the configuration
  * mydaemon -s ACTION [-c FILE] [-p PIDFILE] [-w SECONDS]
+ * mydaemon -s result NAME STATUS [TEXT]
  * mydaemon -V | -h
  */
 #include <errno.h>
@@ -24,6 +25,7 @@
 #include "log/log.h"
 #include "instance/pidfile.h"
 #include "control/respawn.h"
+#include "control/result.h"
 #include "control/restart.h"
 
 #define DEFAULT_WAIT_S	10
@@ -45,6 +47,7 @@ usage(FILE *fp)
 "       mydaemon -s status|stop|reload|reopen|restart [-c FILE] "
 "[-p PIDFILE] [-w SECONDS]\n"
 "       mydaemon -s drain [-r REASON] | -s undrain\n"
+"       mydaemon -s result NAME STATUS [TEXT]\n"
 "       mydaemon -V | -h\n"
 "\n"
 "  -f, --foreground      do not detach; log to stderr unless log_file is set\n"
@@ -127,6 +130,14 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); exit(2);
 		}
+	}
+	/* -s result takes NAME STATUS [TEXT]. */
+	if (o->action != NULL && strcmp(o->action, "result") == 0) {
+		if (argc - optind < 2 || argc - optind > 3 || o->reason) {
+			usage(stderr);
+			exit(2);
+		}
+		return;
 	}
 	/* Only a restart takes start options, after "--". */
 	if ((optind < argc && (o->action == NULL ||
@@ -243,6 +254,21 @@ restart(struct options *o, int argc, char **argv)
 	return r;
 }
 
+/* -s result NAME STATUS [TEXT] (control/result.h). */
+static int
+push_result(const struct options *o, int argc, char **argv)
+{
+	struct result_req req = { o->daemon.conffile, o->daemon.pidfile,
+	    o->wait_s, argv[optind], argv[optind + 1], optind + 2 < argc ?
+	    argv[optind + 2] : NULL };
+
+	if (o->daemon.no_pidfile || o->test) {
+		usage(stderr);
+		return 2;
+	}
+	return result_push(&req);
+}
+
 static void
 print_warning(const char *msg)
 {
@@ -264,6 +290,8 @@ main(int argc, char **argv)
 	parse_options(argc, argv, &o);
 	if (o.action != NULL && strcmp(o.action, "restart") == 0)
 		return restart(&o, argc, argv);
+	if (o.action != NULL && strcmp(o.action, "result") == 0)
+		return push_result(&o, argc, argv);
 	if (o.action != NULL)
 		return control_mode(&o);
 	o.daemon.log_stderr = o.daemon.foreground || activation()->log_fd != -1;

@@ -56,6 +56,35 @@ struct check_seed {
  */
 void	check_set_seed(const struct check_seed *seeds, size_t n);
 
+/*
+ * A pushed result (SPEC 20), from the file it came in (result_dir.h);
+ * dev and ino name that file, so that the same one is not applied
+ * twice (0: none).
+ */
+struct check_push {
+	enum health_state	 state;
+	double			 when;		/* Unix time of the push */
+	const char		*text;		/* plugin output, any bytes */
+	size_t			 len;
+	uint64_t		 dev, ino;
+};
+
+/*
+ * Does check `name` take pushed results (it has a ttl)?  1 yes, 0 no,
+ * -1 there is no such check.
+ */
+int	check_push_takes(const char *name);
+
+/*
+ * Apply a pushed result as the check's latest, as a run's would be
+ * (runs, started, output, performance data; rise and fall).  Returns 1
+ * when applied, 0 when the check has it already (the same file), -1
+ * with errno ENOENT (no such check), EINVAL (no ttl) or ESTALE (the
+ * check has a newer one).  A command's run that
+ * was going on at the push is dropped when it ends: the push is newer.
+ */
+int	check_push_apply(const char *name, const struct check_push *p);
+
 /* The checks as the endpoints show them, in the order of the file. */
 void	check_set_list(const struct check_status *const **checks, size_t *n,
 	    unsigned int *running);

@@ -47,6 +47,14 @@ struct check {
 	uint64_t		 grace_start;	/* loop_now() */
 	int			 in_grace;
 	int			 grace_reload;	/* new since a reload */
+	/* pushed results: check_push.c's */
+	struct loop_timer	 ttl;		/* ttl passes with no result */
+	double			 born;		/* Unix time: made */
+	double			 pushed_at;	/* of the last push, 0: none */
+	uint64_t		 push_dev, push_ino; /* the file it came in */
+	uint64_t		 pushes;	/* applied */
+	uint64_t		 pushes_at_start; /* of the run going on */
+	int			 expired;	/* ttl passed, no push since */
 };
 
 extern struct check_set {
@@ -66,5 +74,15 @@ void	check_sched_done(struct check_run *);
 void	check_sched_halt(struct check *c);
 void	check_sched_start_waiting(void);
 void	check_sched_exited(struct probe *p);
+void	check_sched_settled(struct check *c);
+/* An outcome becomes the check's result (a run's, a push's, a ttl's). */
+#define CHECK_RESULT_FORCE	0x1	/* the state as it is: no rise/fall */
+#define CHECK_RESULT_NO_RUN	0x2	/* not a run: runs, started kept */
+void	check_sched_result(struct check *c, const struct check_run *r,
+	    char *command, int flags);
+
+/* check_push.c: the ttl's side of check_set.c */
+void	check_push_init(struct check *c);
+void	check_push_arm(struct check *c);
 
 #endif /* MYDAEMON_CHECK_PRIVATE_H */

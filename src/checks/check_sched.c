@@ -44,6 +44,7 @@ start_probe(struct check *c)
 {
 	free(c->run_command);
 	c->run_command = strdup(c->conf->command);
+	c->pushes_at_start = c->pushes;
 	c->skips = 0;
 	c->probing = 1;
 	if (probe_start(&c->probe, c->conf))
@@ -66,6 +67,7 @@ start(struct check *c)
 	}
 	free(c->run_command);
 	c->run_command = strdup(c->conf->command);
+	c->pushes_at_start = c->pushes;
 	c->skips = 0;
 	ck.running++;
 	log_debug("check %s started (pid %ld): %s", c->name,
@@ -118,6 +120,8 @@ check_sched_tick(struct loop_timer *t)
 {
 	struct check *c = t->arg;
 
+	if (c->conf->pushed)
+		return;		/* nothing to run: results are pushed */
 	loop_timer_set(t, c->conf->interval_ms);
 	if (check_depends_blocked(c))
 		return;
@@ -232,33 +236,33 @@ is_running(pid_t pid)
 }
 
 void
-check_sched_done(struct check_run *r)
+check_sched_result(struct check *c, const struct check_run *r,
+    char *command, int flags)
 {
-	struct check *c = r->arg;
 	enum health_state was;
 	/* The first result of a check, or of its new command, is taken as
 	   it is, whatever rise and fall say. */
 	int first = !c->st.ran || c->st.previous;
-	int probing = c->probing;
 
 	check_depends_lift(c);		/* the result goes to its own state */
 	was = c->st.state;
-	c->probing = 0;
-	if (!probing)
-		ck.running--;
 	keep_result(c, r);
 	free(c->command);
-	c->command = c->run_command;
-	c->run_command = NULL;
+	c->command = command;
 	c->st.command = c->command;
 	c->st.result = r->result;
 	c->st.exit_code = r->exit_code;
-	c->st.started = r->started;
-	c->st.duration = r->duration;
-	c->st.runs++;
+	if (!(flags & CHECK_RESULT_NO_RUN)) {
+		c->st.started = r->started;
+		c->st.duration = r->duration;
+		c->st.runs++;
+	}
 	c->st.timeouts += (uint64_t)r->timed_out;
+	if (flags & CHECK_RESULT_FORCE)
+		c->streak = 0;
 	c->st.state = health_next_state(c->st.state, r->result, &c->streak,
-	    c->conf->rise, c->conf->fall, first);
+	    c->conf->rise, c->conf->fall, first || (flags &
+	    CHECK_RESULT_FORCE));
 	if (c->st.state == r->result)
 		snprintf(c->text, sizeof(c->text), "%s", r->text);
 	c->st.ran = 1;
@@ -269,10 +273,36 @@ check_sched_done(struct check_run *r)
 	    r->text);
 	if (first || c->st.state != was)
 		log_change(c, was, first);
+}
+
+void
+check_sched_done(struct check_run *r)
+{
+	struct check *c = r->arg;
+	int probing = c->probing;
+
+	c->probing = 0;
+	if (!probing)
+		ck.running--;
+	if (c->pushes != c->pushes_at_start) {
+		/* A result pushed while it ran is the newer one. */
+		log_debug("check %s: run ignored, a result was pushed while "
+		    "it ran", c->name);
+		free(c->run_command);
+	} else
+		check_sched_result(c, r, c->run_command, 0);
+	c->run_command = NULL;
 	if (!probing) {
 		check_run_sweep(is_running);
 		check_sched_start_waiting();
 	}
+	check_sched_settled(c);
+}
+
+/* After any result (a run's, a push's, a ttl's): grace, dependants. */
+void
+check_sched_settled(struct check *c)
+{
 	check_grace_result(c);
 	check_depends_eval();
 	if (ck.changed != NULL)

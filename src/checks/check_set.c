@@ -27,6 +27,7 @@ destroy(struct check *c)
 	loop_timer_cancel(&c->tick);
 	check_depends_forget(c);
 	check_grace_forget(c);
+	loop_timer_cancel(&c->ttl);
 	free(c->run_command);
 	free(c->command);
 	free(c->output);
@@ -60,6 +61,7 @@ create(const struct config_check *conf, int pending)
 	probe_init(&c->probe, &c->run);
 	c->probe.exited = check_sched_exited;
 	c->probe.arg = c;
+	check_push_init(c);
 	return c;
 }
 
@@ -167,6 +169,8 @@ check_set_configure(const struct config *cfg)
 	ck.max_running = cfg->max_parallel_checks;
 	ck.configured = 1;
 	check_depends_configure();
+	for (i = 0; i < k; i++)
+		check_push_arm(v[i]);
 	check_sched_start_waiting();
 	if (k == 0 && !ck.said_none)
 		log_notice("no check is configured: nothing is checked, "

@@ -46,6 +46,8 @@ struct check_status {
 	 * check that ran is in its start_grace: a bad result held back.
 	 */
 	const char		*waiting_for;
+	int			 pushed;	/* only pushed results: none
+						   to wait for at start-up */
 };
 
 #endif /* MYDAEMON_CHECK_STATUS_H */

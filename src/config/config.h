@@ -104,6 +104,10 @@ struct config_check {
 						   none */
 	int		 depends_line;
 	uint64_t	 start_grace_ms;	/* 0: no grace */
+	uint64_t	 ttl_ms;		/* takes pushed results; 0: not */
+	int		 pushed;		/* only pushed results: nothing
+						   to run (kind COMMAND, argv
+						   NULL) */
 };
 
 struct config {
@@ -133,6 +137,7 @@ struct config {
 	unsigned int		 max_connections;
 	uint64_t		 idle_timeout_ms;
 	uint64_t		 shutdown_timeout_ms;
+	char			*result_dir;	/* pushed results (absolute) */
 };
 
 /* Error messages collected by the parser, each "FILE:LINE: message". */
@@ -146,6 +151,7 @@ struct config_paths {
 	const char	*pidfile;
 	const char	*log_file;
 	const char	*maintenance_file;
+	const char	*result_dir;
 };
 
 /*

@@ -62,6 +62,7 @@ const struct confkey confkeys[] = {
 	TABLE("maintenance", G, CF(maintenance), config_values_booleans,
 	    BOOLEANS),
 	PATH("maintenance_file", maintenance_file, NULL, 0, "an absolute path"),
+	PATH("result_dir", result_dir, NULL, 0, "an absolute path"),
 	PLAIN("agent_warning_weight", G, set_percent,
 	    CF(agent_warning_weight)),
 	UINT("max_parallel_checks", G, CF(max_parallel_checks), 1,
@@ -101,6 +102,7 @@ const struct confkey confkeys[] = {
 	PLAIN("critical", C, config_probe_set_threshold, 0),
 	PLAIN("depends", C, config_depends_set, 0),
 	DUR("start_grace", C, CK(start_grace_ms), 0, 24 * HOUR, "0-24h"),
+	DUR("ttl", C, CK(ttl_ms), 10, 8784 * HOUR, "10ms-8784h"),
 };
 const size_t config_keys_count = sizeof(confkeys) / sizeof(confkeys[0]);
 

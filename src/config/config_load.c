@@ -79,7 +79,8 @@ config_load(const char *file, int foreground, int print, char *reason,
     size_t reasonlen)
 {
 	struct config_paths paths = { MYDAEMON_PIDFILE,
-	    foreground ? "stderr" : MYDAEMON_LOGFILE, MYDAEMON_MAINTFILE };
+	    foreground ? "stderr" : MYDAEMON_LOGFILE, MYDAEMON_MAINTFILE,
+	    MYDAEMON_RESULTDIR };
 	struct config_errors errs = { NULL, 0 };
 	struct config *cfg = NULL;
 	char *text;
@@ -154,8 +155,8 @@ config_load_warnings(const struct config *cfg, const char *file,
 	for (i = 0; i < cfg->nchecks; i++) {
 		const struct config_check *c = &cfg->checks[i];
 
-		if (c->kind != CONFIG_COMMAND)
-			continue;	/* a probe runs no program */
+		if (c->argv == NULL)	/* a probe, or pushed results */
+			continue;
 		if (find_command(c->argv[0], path, sizeof(path)) == 0)
 			continue;
 		sec[0] = '\0';

@@ -207,7 +207,9 @@ defaults(struct config *cfg, const struct config_paths *paths)
 	    (paths->pidfile != NULL &&
 	    (cfg->pidfile = strdup(paths->pidfile)) == NULL) ||
 	    (paths->maintenance_file != NULL && (cfg->maintenance_file =
-	    strdup(paths->maintenance_file)) == NULL))
+	    strdup(paths->maintenance_file)) == NULL) ||
+	    (paths->result_dir != NULL && (cfg->result_dir =
+	    strdup(paths->result_dir)) == NULL))
 		return -1;
 	return 0;
 }
@@ -216,7 +218,7 @@ struct config *
 config_parse(const char *file, const char *text, size_t len,
     const struct config_paths *paths, struct config_errors *errs)
 {
-	static const struct config_paths none = { NULL, NULL, NULL };
+	static const struct config_paths none = { NULL, NULL, NULL, NULL };
 	char		 buf[LINE_MAX_BYTES + 1];
 	struct lines	 it = { text, text != NULL ? text + len : NULL, 0 };
 	struct parser	 p;
@@ -277,6 +279,7 @@ config_parse_free(struct config *cfg)
 	free(cfg->log_file);
 	free(cfg->access_log);
 	free(cfg->maintenance_file);
+	free(cfg->result_dir);
 	for (i = 0; i < cfg->nchecks; i++) {
 		free(cfg->checks[i].command);
 		words_free(cfg->checks[i].argv);

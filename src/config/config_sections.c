@@ -204,7 +204,23 @@ config_sections_flat(struct parser *p)
 	return c;
 }
 
-/* At the end: a check without a command is an error; dead ones go. */
+/*
+ * A section with a ttl and nothing to run takes pushed results (SPEC 20).
+ * Its "command", what /status shows and what tells a changed check on
+ * reload, is the same word for every such check: a new ttl is no new
+ * command (the kept result stays).
+ */
+static void
+pushed(struct parser *p, struct config_check *c)
+{
+	c->pushed = 1;
+	config_keys_string(p, &c->command, "pushed");
+}
+
+/*
+ * At the end: a check without a command (nor a ttl) is an error; dead
+ * ones go.
+ */
 void
 config_sections_finish(struct parser *p)
 {
@@ -220,6 +236,8 @@ config_sections_finish(struct parser *p)
 	for (i = 0; i < cfg->nchecks; i++) {
 		struct config_check *c = &cfg->checks[i];
 
+		if (c->command == NULL && c->ttl_ms > 0 && c->line > 0)
+			pushed(p, c);
 		if (c->command == NULL && c->line > 0) {
 			p->lineno = c->line;
 			p->cur = c;

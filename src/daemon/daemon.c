@@ -34,6 +34,7 @@
 #include "log/log_sink.h"
 #include "base/loop.h"
 #include "daemon/notify.h"
+#include "daemon/push_watch.h"
 #include "base/privs.h"
 #include "server/server.h"
 #include "daemon/signals.h"
@@ -82,6 +83,7 @@ stop(const char *why, int restart)
 	verdict_first_done();	/* answer what waits */
 	handoff_close();
 	check_sched_shutdown();
+	push_watch_stop();	/* a restart's new process takes them */
 	listener_close_all();
 	server_stop_accepting(restart);
 	dm.shutdown_timer.cb = on_shutdown_timeout;
@@ -260,12 +262,14 @@ start_up(void)
 		daemonize_fatalx("%s", err);
 	listener_commit();
 	fetch_seeds();		/* as root: the old one may be another user */
+	push_watch_prepare(dm.cfg, &dm.privs);
 	if (privs_drop(&dm.privs, err, sizeof(err)) == -1)
 		daemonize_fatalx("%s", err);
 	first_state();
 	config_load_warnings(dm.cfg, dm.opts->conffile, reload_log_warning);
 	check_sched_init(verdict_changed);
 	check_set_configure(dm.cfg);
+	push_watch_configure(dm.cfg);	/* kept results before seeds */
 	check_set_seed(dm.seeds, dm.nseeds);
 	free(dm.seeds);
 	dm.seeds = NULL;

@@ -13,6 +13,7 @@
 
 #include "daemon/daemon_opts.h"
 #include "daemon/daemon_private.h"
+#include "daemon/push_watch.h"
 #include "daemon/reload.h"
 #include "instance/instance.h"
 #include "checks/check.h"
@@ -102,6 +103,7 @@ commit_reload(struct daemon *d, struct pending *p)
 	listener_commit();
 	server_set_config(p->cfg);
 	check_set_configure(p->cfg);
+	push_watch_configure(p->cfg);
 	if (p->log != NULL)
 		log_sink_close(log_set_sink(p->log));
 	if (p->access_changed) {

@@ -129,8 +129,11 @@ verdict_wait_first(void)
 	    dm->cfg->maintenance || dm->drain.drained)
 		return;
 	for (i = 0; i < dm->cfg->nchecks; i++)
-		if (dm->cfg->checks[i].timeout_ms > ms)
+		if (dm->cfg->checks[i].timeout_ms > ms &&
+		    !dm->cfg->checks[i].pushed)	/* no run to wait for */
 			ms = dm->cfg->checks[i].timeout_ms;
+	if (ms == 0)
+		return;
 	listener_hold(1);
 	server_hold_health(1);
 	dm->first_timer.cb = on_first_timeout;
@@ -145,7 +148,7 @@ all_ran(const struct snapshot *snap)
 	size_t i;
 
 	for (i = 0; i < snap->nchecks; i++)
-		if (!snap->checks[i]->ran &&
+		if (!snap->checks[i]->ran && !snap->checks[i]->pushed &&
 		    snap->checks[i]->waiting_for == NULL)
 			return 0;
 	return 1;

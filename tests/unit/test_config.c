@@ -27,8 +27,10 @@
 #define PIDFILE		"/run/mydaemon.pid"
 #define LOGFILE		"/var/log/mydaemon/mydaemon.log"
 #define MAINTFILE	"/var/lib/mydaemon/maintenance"
+#define RESULTDIR	"/var/lib/mydaemon/results"
 
-static const struct config_paths paths = { PIDFILE, LOGFILE, MAINTFILE };
+static const struct config_paths paths = { PIDFILE, LOGFILE, MAINTFILE,
+    RESULTDIR };
 
 static struct config *
 parse_len(const char *text, size_t len, struct config_errors *e)
@@ -135,7 +137,7 @@ bad_all(const char *file, const char *text, const char *const *want,
 static void
 test_defaults(void)
 {
-	static const struct config_paths none = { NULL, NULL, NULL };
+	static const struct config_paths none = { NULL, NULL, NULL, NULL };
 	struct config_errors	 e = { NULL, 0 };
 	struct config		*cfg;
 	struct sockaddr_in	*sin;
@@ -154,6 +156,7 @@ test_defaults(void)
 	is_str(cfg->log_file, LOGFILE, "default: log_file passed in");
 	is_str(cfg->maintenance_file, MAINTFILE,
 	    "default: maintenance_file passed in");
+	is_str(cfg->result_dir, RESULTDIR, "default: result_dir passed in");
 	ok(cfg->user == NULL && cfg->user_line == 0, "default: no user");
 	ok(cfg->group == NULL && cfg->group_line == 0, "default: no group");
 	ok(cfg->log_level == LOG_INFO, "default: log_level info");
@@ -903,6 +906,43 @@ test_section_key_errors(void)
 	    "tcp, http, file or disk)");
 }
 
+/* SPEC 20: a section with a ttl and no command takes pushed results. */
+static void
+test_pushed(void)
+{
+	struct config	*cfg;
+
+	cfg = good("result_dir = /srv/results\n[check backup]\nttl = 26h\n"
+	    "[check web]\ncommand = /a\nttl = 90s\n",
+	    "a ttl with no command, and a ttl beside one");
+	if (cfg != NULL) {
+		ok(cfg->nchecks == 2 && cfg->checks[0].pushed &&
+		    cfg->checks[0].ttl_ms == 26 * 3600 * 1000ULL &&
+		    cfg->checks[0].argv == NULL,
+		    "ttl alone: a check of pushed results");
+		is_str(cfg->checks[0].command, "pushed",
+		    "its command reads \"pushed\"");
+		ok(!cfg->checks[1].pushed && cfg->checks[1].ttl_ms == 90000 &&
+		    cfg->checks[1].argv != NULL,
+		    "a command check with a ttl still runs its command");
+		is_str(cfg->result_dir, "/srv/results", "result_dir is set");
+		ok(cfg->checks[0].ttl_ms > 0 && cfg->checks[1].interval_ms ==
+		    10000, "the other keys keep their defaults");
+		config_parse_free(cfg);
+	}
+	bad("[check backup]\ncommand = /a\nttl = 0\n", "t.conf:3: [check "
+	    "backup] ttl: 0 is out of range (10ms-8784h)");
+	bad("[check backup]\ncommand = /a\nttl = soon\n", "t.conf:3: [check "
+	    "backup] ttl: invalid duration \"soon\" (expected a number with ms, s, m or "
+	    "h)");
+	bad("[check backup]\ninterval = 5s\n",
+	    "t.conf:1: [check backup] missing command");
+	bad("ttl = 1h\n",
+	    "t.conf:1: \"ttl\" belongs in a [check NAME] section");
+	bad("result_dir = results\n",
+	    "t.conf:1: result_dir: must be an absolute path");
+}
+
 static void
 test_misplaced_keys(void)
 {
@@ -1592,6 +1632,7 @@ main(void)
 	test_section_values();
 	test_section_key_errors();
 	test_misplaced_keys();
+	test_pushed();
 	test_section_headers();
 	test_broken_sections();
 	test_section_multi();
