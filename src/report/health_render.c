@@ -174,6 +174,8 @@ json_check(const struct check_status *c, struct buf *b)
 	buf_puts(b, json_status(health_name(c->state)));
 	buf_puts(b, "\",\"affectsHealth\":");
 	buf_puts(b, c->affects_health && !c->pending ? "true" : "false");
+	if (c->pending)
+		buf_puts(b, ",\"pending\":true");
 	/* The draft: output SHOULD be left out for "pass". */
 	check_text(c, &t);
 	if (health_clamp(c->state) != HEALTH_OK && t.len > 0 && !t.failed) {

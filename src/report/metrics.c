@@ -166,7 +166,7 @@ verdict(const struct snapshot *snap, struct buf *b)
 	    "Check processes running now.", snap->checks_running);
 }
 
-enum what { STATE, AFFECTS, RESULT, EXIT, DURATION, LAST_RUN, RUNS,
+enum what { STATE, AFFECTS, PENDING, RESULT, EXIT, DURATION, LAST_RUN, RUNS,
     TIMEOUTS, SKIPPED, NWHAT };
 
 static const struct {
@@ -176,6 +176,9 @@ static const struct {
 	    "rise/fall: 1 for the current state." },
 	{ "mydaemon_check_affects_health", "gauge",
 	    "1 when the check counts toward /health." },
+	{ "mydaemon_check_pending", "gauge", "1 while the check does not "
+	    "count yet: new since a reload, or a bad result within its "
+	    "start_grace." },
 	{ "mydaemon_check_result", "gauge", "Result of the last run, before "
 	    "rise/fall: 0 ok, 1 warning, 2 critical, 3 unknown." },
 	{ "mydaemon_check_exit_code", "gauge", "Exit code of the last run "
@@ -207,6 +210,7 @@ check_sample(struct buf *b, enum what w, const struct check_status *c)
 	buf_puts(b, "} ");
 	switch (w) {
 	case AFFECTS: buf_putc(b, c->affects_health ? '1' : '0'); break;
+	case PENDING: buf_putc(b, c->pending ? '1' : '0'); break;
 	case RESULT: buf_u64(b, (uint64_t)c->result); break;
 	case EXIT: buf_i64(b, c->exit_code); break;
 	case DURATION: buf_fixed(b, c->duration, 6); break;

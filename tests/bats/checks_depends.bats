@@ -210,10 +210,12 @@ slow_check() {
 	assert_equal "$(agent_line "$APORT")" 'up ready 100%\n'
 	assert_equal "$(agent_line "$APORT" 'slow\n')" \
 		'down #pending: SLOW CRITICAL - starting\n'
+	assert_equal "$(metric_value 'mydaemon_check_pending{check="slow"}')" 1
 	touch "$T/up"
 	wait_for 3 health_of_is /health/slow "200 ok"
 	run status_value checks.0.pending
 	assert_output false
+	assert_equal "$(metric_value 'mydaemon_check_pending{check="slow"}')" 0
 	# The grace is over: failing again counts at once.
 	rm "$T/up"
 	wait_for 3 health_is 503 "critical: slow: SLOW CRITICAL - starting"

@@ -936,7 +936,8 @@ test_pushed(void)
 	    "backup] ttl: invalid duration \"soon\" (expected a number with ms, s, m or "
 	    "h)");
 	bad("[check backup]\ninterval = 5s\n",
-	    "t.conf:1: [check backup] missing command");
+	    "t.conf:1: [check backup] no command or probe (command, "
+	    "process, tcp, http, file or disk)");
 	bad("ttl = 1h\n",
 	    "t.conf:1: \"ttl\" belongs in a [check NAME] section");
 	bad("result_dir = results\n",

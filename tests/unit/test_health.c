@@ -695,7 +695,8 @@ json_is(const struct check_status *only, int code, const char *body,
 	"\"time\":\"2023-11-14T22:15:00.750Z\"}]"
 #define J_WEB	"\"web\":[{\"componentId\":\"web\"," \
 	"\"componentType\":\"system\",\"status\":\"fail\"," \
-	"\"affectsHealth\":false,\"output\":\"no check result yet\"}]"
+	"\"affectsHealth\":false,\"pending\":true," \
+	"\"output\":\"no check result yet\"}]"
 #define J_HEAD(status) "{\"status\":\"" status "\",\"version\":\"1.5.0\"," \
 	"\"serviceId\":\"web1.example.org\"," \
 	"\"description\":\"mydaemon host health agent\""

@@ -626,7 +626,7 @@ samples_for(size_t n)
 	size_t i, k;
 
 	for (i = 0; i < n; i++) {
-		s += 4 + 1 + 3;	/* state, affects_health, counters */
+		s += 4 + 1 + 1 + 3; /* state, affects_health, pending, counters */
 		if (chk[i].ran)
 			s += 3 + (chk[i].exit_code != -1);
 		for (k = 0; k < NELEM(items); k++)
@@ -657,6 +657,7 @@ static const char *const families[][2] = {
 	{ "mydaemon_checks_running", "gauge" },
 	{ "mydaemon_check_state", "gauge" },
 	{ "mydaemon_check_affects_health", "gauge" },
+	{ "mydaemon_check_pending", "gauge" },
 	{ "mydaemon_check_result", "gauge" },
 	{ "mydaemon_check_exit_code", "gauge" },
 	{ "mydaemon_check_duration_seconds", "gauge" },
