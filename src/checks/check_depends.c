@@ -125,17 +125,6 @@ check_depends_eval(void)
 		apply(ck.v[i]);
 }
 
-static struct check *
-find(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < ck.n; i++)
-		if (strcmp(ck.v[i]->name, name) == 0)
-			return ck.v[i];
-	return NULL;
-}
-
 /* The config names only checks it has (config_depends.c). */
 static void
 resolve(struct check *c)
@@ -157,7 +146,7 @@ resolve(struct check *c)
 		return;
 	}
 	for (; *name != NULL; name++)
-		if ((d = find(*name)) != NULL)
+		if ((d = check_list_find(*name)) != NULL)
 			c->deps[c->ndeps++] = d;
 }
 

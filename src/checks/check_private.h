@@ -75,6 +75,9 @@ void	check_sched_halt(struct check *c);
 void	check_sched_start_waiting(void);
 void	check_sched_exited(struct probe *p);
 void	check_sched_settled(struct check *c);
+
+/* check_list.c: the check called name, or NULL. */
+struct check *check_list_find(const char *name);
 /* An outcome becomes the check's result (a run's, a push's, a ttl's). */
 #define CHECK_RESULT_FORCE	0x1	/* the state as it is: no rise/fall */
 #define CHECK_RESULT_NO_RUN	0x2	/* not a run: runs, started kept */

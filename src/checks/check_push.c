@@ -89,21 +89,10 @@ check_push_arm(struct check *c)
 	loop_timer_set(&c->ttl, left <= 0 ? 0 : (uint64_t)(left * SEC) + 1);
 }
 
-static struct check *
-find(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < ck.n; i++)
-		if (strcmp(ck.v[i]->name, name) == 0)
-			return ck.v[i];
-	return NULL;
-}
-
 int
 check_push_takes(const char *name)
 {
-	struct check *c = find(name);
+	struct check *c = check_list_find(name);
 
 	return c == NULL ? -1 : c->conf->ttl_ms > 0;
 }
@@ -111,7 +100,7 @@ check_push_takes(const char *name)
 int
 check_push_apply(const char *name, const struct check_push *p)
 {
-	struct check *c = find(name);
+	struct check *c = check_list_find(name);
 	struct check_run r;
 	double now = loop_wallclock();
 	/* A clock ahead of ours must not put the ttl off for ever. */

@@ -28,8 +28,6 @@
 
 #define MAX(a, b)	((a) > (b) ? (a) : (b))
 
-struct check_set ck;
-
 void
 check_sched_init(void (*changed)(void))
 {

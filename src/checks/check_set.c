@@ -65,17 +65,6 @@ create(const struct config_check *conf, int pending)
 	return c;
 }
 
-static struct check *
-find(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < ck.n; i++)
-		if (ck.v[i] != NULL && strcmp(ck.v[i]->name, name) == 0)
-			return ck.v[i];
-	return NULL;
-}
-
 /* A check kept across a reload takes its new settings. */
 static void
 update(struct check *c, const struct config_check *conf)
@@ -114,7 +103,7 @@ keep_or_create(const struct config_check *conf, size_t i, int initial,
 	uint64_t due;
 	size_t j;
 
-	if ((c = find(conf->name)) != NULL) {
+	if ((c = check_list_find(conf->name)) != NULL) {
 		for (j = 0; j < ck.n; j++)
 			if (ck.v[j] == c)
 				ck.v[j] = NULL;
@@ -189,7 +178,7 @@ check_set_seed(const struct check_seed *seeds, size_t n)
 	for (i = 0; i < n; i++) {
 		const struct check_seed *s = &seeds[i];
 
-		if ((c = find(s->name)) == NULL || c->st.ran ||
+		if ((c = check_list_find(s->name)) == NULL || c->st.ran ||
 		    strcmp(c->conf->command, s->command) != 0 ||
 		    (c->command = strdup(s->command)) == NULL)
 			continue;

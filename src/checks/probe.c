@@ -1,88 +1,17 @@
 /*
- * probe.c - a probe's run from start to outcome (see probe.h); the kinds
- * themselves are probe_local.c's and probe_net.c's.
+ * probe.c - what every kind of probe ends with: the outcome's words
+ * ("KIND STATE - text|perfdata"), the end of a run that went on in the
+ * loop, and a measurement against its thresholds (see probe.h).  A run's
+ * start and abort are probe_run.c's.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "base/clock.h"
-#include "base/loop.h"
 #include "checks/health.h"
 #include "checks/probe.h"
 #include "checks/probe_private.h"
-
-void
-probe_init(struct probe *p, struct check_run *r)
-{
-	memset(p, 0, sizeof(*p));
-	p->run = r;
-	p->io.fd = -1;
-	p->io.arg = p;
-	p->deadline.arg = p;
-	p->watch.fd = -1;
-	p->watch.arg = p;
-}
-
-int
-probe_start(struct probe *p, const struct config_check *conf)
-{
-	struct check_run *r = p->run;
-	int over = 1;
-
-	probe_abort(p);
-	p->conf = conf;
-	p->busy = 1;
-	p->t0_us = clock_us();
-	r->t0_ms = loop_now();
-	r->started = loop_wallclock();
-	r->timeout_ms = conf->timeout_ms;
-	r->timed_out = 0;
-	r->exit_code = -1;
-	r->out = p->out;
-	r->outlen = 0;
-	r->text[0] = '\0';
-	switch (conf->kind) {
-	case CONFIG_PROCESS:
-		over = probe_process(p);
-		break;
-	case CONFIG_TCP:
-		over = probe_tcp(p);
-		break;
-	case CONFIG_HTTP:
-		over = probe_http(p);
-		break;
-	case CONFIG_FILE:
-		over = probe_file(p);
-		break;
-	case CONFIG_DISK:
-		over = probe_disk(p);
-		break;
-	case CONFIG_COMMAND:
-		probe_outcome(p, "PROBE", HEALTH_UNKNOWN, 0, NULL,
-		    "not a probe");
-		break;
-	}
-	if (over)
-		p->busy = 0;
-	return over;
-}
-
-void
-probe_abort(struct probe *p)
-{
-	if (!p->busy)
-		return;
-	probe_net_abort(p);
-	p->busy = 0;
-}
-
-void
-probe_forget(struct probe *p)
-{
-	probe_abort(p);
-	probe_unwatch(p);
-}
 
 enum health_state
 probe_threshold(const struct config_probe *cp, enum config_unit unit,

@@ -58,7 +58,7 @@ struct config_threshold {
  * and may hold NUL bytes, hence the lengths.  Unset strings are NULL.
  */
 struct config_probe {
-	char			*target;	/* the kind's value, as written */
+	char			*target;	/* the kind's value */
 	int			 line;		/* of that key */
 	/* process */
 	char			*process_name;	/* /proc/PID/comm, or NULL */
@@ -104,7 +104,7 @@ struct config_check {
 						   none */
 	int		 depends_line;
 	uint64_t	 start_grace_ms;	/* 0: no grace */
-	uint64_t	 ttl_ms;		/* takes pushed results; 0: not */
+	uint64_t	 ttl_ms;		/* pushed results taken; 0: no */
 	int		 pushed;		/* only pushed results: nothing
 						   to run (kind COMMAND, argv
 						   NULL) */

@@ -15,7 +15,7 @@
 
 #include "config/config.h"
 #include "config/config_depends.h"
-#include "config/config_keys.h"
+#include "config/config_parser.h"
 #include "config/config_values.h"
 #include "base/words.h"
 
@@ -42,13 +42,13 @@ split(struct parser *p, const struct confkey *k, const char *val)
 		s += strspn(s, " \t");
 		len = strcspn(s, SEPARATORS);
 		if (len == 0) {
-			config_keys_error(p, "%s: empty name in the list",
+			config_parser_error(p, "%s: empty name in the list",
 			    k->name);
 			break;
 		}
 		if (len > CONFIG_NAME_MAX || strspn(s, NAME_CHARS) < len) {
 			snprintf(word, sizeof(word), "%.*s", (int)len, s);
-			config_keys_error(p, "%s: invalid check name \"%s\" "
+			config_parser_error(p, "%s: invalid check name \"%s\" "
 			    "(expected 1 to %d of a-z, 0-9, '_' and '-')",
 			    k->name, config_values_safe(sv, word),
 			    CONFIG_NAME_MAX);
@@ -58,7 +58,7 @@ split(struct parser *p, const struct confkey *k, const char *val)
 		for (i = 0; i < n && strcmp(v[i], name) != 0; i++)
 			;
 		if (i < n) {
-			config_keys_error(p, "%s: \"%s\" is named twice",
+			config_parser_error(p, "%s: \"%s\" is named twice",
 			    k->name, name);
 			break;
 		}
@@ -123,7 +123,7 @@ report_cycle(struct walk *w, size_t j)
 		len += (size_t)snprintf(s + len, sizeof(s) - len, "... -> ");
 	snprintf(s + len, sizeof(s) - len, "%s", checks[j].name);
 	at(w->p, &checks[j]);
-	config_keys_error(w->p, "depends: cycle %s", s);
+	config_parser_error(w->p, "depends: cycle %s", s);
 }
 
 /* Depth first from check i; a check met again on the path is a cycle. */
@@ -164,7 +164,7 @@ config_depends_finish(struct parser *p)
 		for (name = cfg->checks[i].depends; name != NULL &&
 		    *name != NULL; name++)
 			if (config_sections_find(cfg, *name) == NULL)
-				config_keys_error(p, "depends: unknown check "
+				config_parser_error(p, "depends: unknown check "
 				    "\"%s\"", *name);
 	}
 	p->cur = NULL;

@@ -20,7 +20,6 @@
 #include "config/config_values.h"
 #include "base/words.h"
 
-#define MSG_SIZE	512
 #define SEC		1000ULL
 #define HOUR		(3600 * SEC)
 #define BOOLEANS	"yes, no, true, false, on, off, 1 or 0"
@@ -106,67 +105,6 @@ const struct confkey confkeys[] = {
 };
 const size_t config_keys_count = sizeof(confkeys) / sizeof(confkeys[0]);
 
-void
-config_keys_error(struct parser *p, const char *fmt, ...)
-{
-	struct config_errors	*e = p->errs;
-	char			 msg[MSG_SIZE], sec[CONFIG_NAME_MAX + 10] = "";
-	char			*s, **v;
-	va_list			 ap;
-	int			 len;
-
-	p->nerr++;
-	if (e == NULL || p->oom)
-		return;
-	va_start(ap, fmt);
-	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (p->cur != NULL && p->cur->name[0] != '\0')
-		(void)snprintf(sec, sizeof(sec), "[check %s] ", p->cur->name);
-	len = snprintf(NULL, 0, "%s:%d: %s%s", p->file, p->lineno, sec, msg);
-	if (len < 0 || (s = malloc((size_t)len + 1)) == NULL) {
-		p->oom = 1;
-		return;
-	}
-	(void)snprintf(s, (size_t)len + 1, "%s:%d: %s%s", p->file, p->lineno,
-	    sec, msg);
-	/* Grow by doubling: the array is full when n is a power of two. */
-	if ((e->n & (e->n - 1)) == 0) {
-		v = realloc(e->msg, (e->n ? e->n * 2 : 1) * sizeof(*v));
-		if (v == NULL) {
-			free(s);
-			p->oom = 1;
-			return;
-		}
-		e->msg = v;
-	}
-	e->msg[e->n++] = s;
-	if ((p->nerrline & (p->nerrline - 1)) == 0) {
-		size_t cap = p->nerrline ? p->nerrline * 2 : 1;
-		int *l = realloc(p->errline, cap * sizeof(*l));
-
-		if (l == NULL) {
-			p->oom = 1;
-			return;
-		}
-		p->errline = l;
-	}
-	p->errline[p->nerrline++] = p->lineno;
-}
-
-void
-config_keys_string(struct parser *p, char **dst, const char *val)
-{
-	char	*s = NULL;
-
-	if (val != NULL && (s = strdup(val)) == NULL) {
-		p->oom = 1;
-		return;
-	}
-	free(*dst);
-	*dst = s;
-}
-
 #define FIELD(base, k, type)	((type *)(void *)((char *)(base) + (k)->off))
 
 /* "listen = none": alone, and once. */
@@ -175,10 +113,10 @@ listen_none(struct parser *p, const struct confkey *k, struct addr_list *a,
     size_t n)
 {
 	if (a->none_line != 0)
-		config_keys_error(p, "%s: duplicate address \"none\" "
+		config_parser_error(p, "%s: duplicate address \"none\" "
 		    "(first on line %d)", k->name, a->none_line);
 	else if ((a->none_line = p->lineno) && n > 0)
-		config_keys_error(p, "%s: \"none\" cannot be combined "
+		config_parser_error(p, "%s: \"none\" cannot be combined "
 		    "with other addresses", k->name);
 }
 
@@ -193,10 +131,10 @@ read_addr(struct parser *p, const struct confkey *k, const char *val,
 	if (config_values_listen(val, l, &why) == 0)
 		return 0;
 	if (strcmp(why, "port") == 0)
-		config_keys_error(p, "%s: invalid port in \"%s\" (expected "
+		config_parser_error(p, "%s: invalid port in \"%s\" (expected "
 		    "1-65535)", k->name, config_values_safe(sv, val));
 	else
-		config_keys_error(p, "%s: invalid address \"%s\" (expected "
+		config_parser_error(p, "%s: invalid address \"%s\" (expected "
 		    "A.B.C.D:PORT, [IPv6]:PORT or *:PORT)", k->name,
 		    config_values_safe(sv, val));
 	return -1;
@@ -225,21 +163,21 @@ set_listen(struct parser *p, const struct confkey *k, void *base,
 	if (read_addr(p, k, val, &l) == -1)
 		return;
 	if (a->none_line != 0) {
-		config_keys_error(p, "%s: \"none\" cannot be combined with "
+		config_parser_error(p, "%s: \"none\" cannot be combined with "
 		    "other "
 		    "addresses", k->name);
 		return;
 	}
 	for (i = 0; i < *n; i++) {
 		if (config_values_same_addr(&v[i], &l)) {
-			config_keys_error(p, "%s: duplicate address \"%s\" "
+			config_parser_error(p, "%s: duplicate address \"%s\" "
 			    "(first on line %d)", k->name,
 			    config_values_safe(sv, val), a->line[i]);
 			return;
 		}
 	}
 	if (*n == CONFIG_MAX_LISTEN) {
-		config_keys_error(p, "%s: too many addresses (at most %d)",
+		config_parser_error(p, "%s: too many addresses (at most %d)",
 		    k->name, CONFIG_MAX_LISTEN);
 		return;
 	}
@@ -263,7 +201,7 @@ set_path(struct parser *p, const struct confkey *k, void *base,
 	for (; w != NULL && *w != '\0'; w += n + (w[n] == ' ')) {
 		n = strcspn(w, " ");
 		if (strlen(val) == n && strncasecmp(val, w, n) == 0) {
-			config_keys_string(p, dst, w == k->arg && k->word_null ?
+			config_parser_string(p, dst, w == k->arg && k->word_null ?
 			    NULL : val);
 			if (*dst != NULL)	/* as we spell it */
 				memcpy(*dst, w, n);
@@ -271,9 +209,9 @@ set_path(struct parser *p, const struct confkey *k, void *base,
 		}
 	}
 	if (val[0] == '/')
-		config_keys_string(p, dst, val);
+		config_parser_string(p, dst, val);
 	else
-		config_keys_error(p, "%s: must be %s", k->name, k->range);
+		config_parser_error(p, "%s: must be %s", k->name, k->range);
 }
 
 /*
@@ -290,12 +228,12 @@ set_name(struct parser *p, const struct confkey *k, void *base,
 	char			 sv[CONFVAL_SAFE];
 
 	if (val[0] == '-' || val[strspn(val, ok)] != '\0') {
-		config_keys_error(p, "%s: invalid name \"%s\" (expected "
+		config_parser_error(p, "%s: invalid name \"%s\" (expected "
 		    "letters, digits, '.', '_' or '-', not starting with "
 		    "'-')", k->name, config_values_safe(sv, val));
 		return;
 	}
-	config_keys_string(p, FIELD(base, k, char *), val);
+	config_parser_string(p, FIELD(base, k, char *), val);
 	if (k->off == CF(user))
 		p->cfg->user_line = p->lineno;
 	else
@@ -311,7 +249,7 @@ set_table(struct parser *p, const struct confkey *k, void *base,
 
 	if (config_values_lookup((const void *)k->arg, val,
 	    FIELD(base, k, int)) == -1)
-		config_keys_error(p, "%s: invalid value \"%s\" (expected %s)",
+		config_parser_error(p, "%s: invalid value \"%s\" (expected %s)",
 		    k->name, config_values_safe(sv, val), k->range);
 }
 
@@ -330,18 +268,18 @@ set_command(struct parser *p, const struct confkey *k, void *base,
 		if (why == NULL)
 			p->oom = 1;
 		else
-			config_keys_error(p, "%s: %s", k->name, why);
+			config_parser_error(p, "%s: %s", k->name, why);
 		return;
 	}
 	if (argv[0][0] == '\0') {
-		config_keys_error(p, "%s: empty command name", k->name);
+		config_parser_error(p, "%s: empty command name", k->name);
 		words_free(argv);
 		return;
 	}
 	words_free(c->argv);
 	c->argv = argv;
 	c->command_line = p->lineno;
-	config_keys_string(p, &c->command, val);
+	config_parser_string(p, &c->command, val);
 }
 
 /* A number in range, or the message that says why not. */
@@ -357,10 +295,10 @@ range_error(struct parser *p, const struct confkey *k, enum confval r,
 	else if (strcmp(what, "weight") == 0)
 		want = "a percentage, 0% to 100%";
 	if (r == CONFVAL_INVALID)
-		config_keys_error(p, "%s: invalid %s \"%s\" (expected %s)",
+		config_parser_error(p, "%s: invalid %s \"%s\" (expected %s)",
 		    k->name, what, config_values_safe(sv, val), want);
 	else
-		config_keys_error(p, "%s: %s is out of range (%s)", k->name,
+		config_parser_error(p, "%s: %s is out of range (%s)", k->name,
 		    config_values_safe(sv, val),
 		    k->range ? k->range : "0%-100%");
 }

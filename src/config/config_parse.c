@@ -75,22 +75,22 @@ find_key(struct parser *p, const char *key)
 		if ((confkeys[i].scope == SCOPE_CHECK) == (p->cur != NULL))
 			break;
 		if (p->cur == NULL)
-			config_keys_error(p, "\"%s\" belongs in a [check NAME] "
+			config_parser_error(p, "\"%s\" belongs in a [check NAME] "
 			    "section", key);
 		else
-			config_keys_error(p, "unknown key \"%s\" in a check "
+			config_parser_error(p, "unknown key \"%s\" in a check "
 			    "section (%s keys go before the first section)",
 			    key, confkeys[i].scope == SCOPE_FLAT ?
 			    "flat check_*" : "global");
 		return NULL;
 	}
 	if (i == config_keys_count) {
-		config_keys_error(p, "unknown key \"%s\"",
+		config_parser_error(p, "unknown key \"%s\"",
 		    config_values_safe(sk, key));
 		return NULL;
 	}
 	if (p->seen[i] != 0 && !confkeys[i].repeat) {
-		config_keys_error(p, "duplicate key \"%s\" (first set on line "
+		config_parser_error(p, "duplicate key \"%s\" (first set on line "
 		    "%d)", key, p->seen[i]);
 		return NULL;
 	}
@@ -115,7 +115,7 @@ parse_line(struct parser *p, char *line)
 		return;
 	}
 	if ((eq = strchr(line, '=')) == NULL || eq == line) {
-		config_keys_error(p, "expected \"key = value\"");
+		config_parser_error(p, "expected \"key = value\"");
 		return;
 	}
 	*eq = '\0';
@@ -124,7 +124,7 @@ parse_line(struct parser *p, char *line)
 	if ((k = find_key(p, key)) == NULL)
 		return;
 	if (*val == '\0') {
-		config_keys_error(p, "%s: missing value", key);
+		config_parser_error(p, "%s: missing value", key);
 		return;
 	}
 	if (k->scope == SCOPE_GLOBAL)
@@ -149,7 +149,7 @@ overlap(struct parser *p)
 			if (config_values_same_addr(&cfg->agent_listen[i],
 			    &cfg->listen[j])) {
 				p->lineno = p->addrs[1].line[i];
-				config_keys_error(p, "agent_listen: %s is also "
+				config_parser_error(p, "agent_listen: %s is also "
 				    "a listen address",
 				    cfg->agent_listen[i].text);
 			}
@@ -226,6 +226,8 @@ config_parse(const char *file, const char *text, size_t len,
 	enum line	 r;
 
 	memset(&p, 0, sizeof(p));
+	p.keys = confkeys;
+	p.nkeys = config_keys_count;
 	if ((cfg = calloc(1, sizeof(*cfg))) == NULL ||
 	    (p.seen = calloc(config_keys_count, sizeof(*p.seen))) == NULL ||
 	    defaults(cfg, paths != NULL ? paths : &none) == -1) {
@@ -244,15 +246,15 @@ config_parse(const char *file, const char *text, size_t len,
 	    (r = config_line(&it, buf)) != LINE_END) {
 		p.lineno = it.lineno;
 		if (r == LINE_LONG)
-			config_keys_error(&p, "line too long (more than %d "
+			config_parser_error(&p, "line too long (more than %d "
 			    "bytes)", LINE_MAX_BYTES);
 		else if (r == LINE_NUL)
-			config_keys_error(&p, "line contains a NUL byte");
+			config_parser_error(&p, "line contains a NUL byte");
 		else
 			parse_line(&p, buf);
 	}
 	if (it.lineno == INT_MAX && it.p < it.end)
-		config_keys_error(&p, "too many lines");
+		config_parser_error(&p, "too many lines");
 	whole_file(&p);
 	sort_errors(&p);
 	free(p.seen);

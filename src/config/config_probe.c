@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "config/config.h"
-#include "config/config_keys.h"
+#include "config/config_parser.h"
 #include "config/config_probe.h"
 #include "config/config_probe_values.h"
 #include "config/config_values.h"
@@ -42,25 +42,13 @@ static const char *const want[] = { NULL, NULL, "a duration (e.g. 500ms)",
     "a duration (e.g. 500ms)", "a duration (e.g. 26h)",
     "a percentage or a size of free space (e.g. 10% or 2GB)" };
 
-/* The line of this section's key, 0 when it is not set. */
-static int
-key_line(struct parser *p, const char *name)
-{
-	size_t	 i;
-
-	for (i = 0; i < config_keys_count; i++)
-		if (strcmp(confkeys[i].name, name) == 0)
-			return p->seen[i];
-	return 0;
-}
-
 int
 config_probe_taken(struct parser *p, const struct confkey *k,
     struct config_check *c)
 {
 	if (c->command == NULL)
 		return 0;
-	config_keys_error(p, "%s: this check already has %s (line %d): "
+	config_parser_error(p, "%s: this check already has %s (line %d): "
 	    ONE_OF, k->name, kinds[c->kind], c->command_line);
 	return 1;
 }
@@ -75,29 +63,29 @@ addr_error(struct parser *p, const struct confkey *k, enum probeval r,
 
 	config_values_safe(sv, val);
 	if (r == PROBEVAL_PORT)
-		config_keys_error(p, "%s: invalid port in \"%s\" (expected "
+		config_parser_error(p, "%s: invalid port in \"%s\" (expected "
 		    "1-65535)", k->name, sv);
 	else if (r == PROBEVAL_NAME)
-		config_keys_error(p, "%s: \"%s\" names a host: use an IP "
+		config_parser_error(p, "%s: \"%s\" names a host: use an IP "
 		    "address or localhost (a name lookup would block)",
 		    k->name, sv);
 	else if (r == PROBEVAL_ANY)
-		config_keys_error(p, "%s: \"%s\": * is not an address to "
+		config_parser_error(p, "%s: \"%s\": * is not an address to "
 		    "connect to (use 127.0.0.1 or [::1])", k->name, sv);
 	else if (r == PROBEVAL_LONG)
-		config_keys_error(p, "%s: socket path \"%s\" is too long (at "
+		config_parser_error(p, "%s: socket path \"%s\" is too long (at "
 		    "most %d bytes)", k->name, sv, PROBEVAL_UNIX_MAX);
 	else if (r == PROBEVAL_HTTPS)
-		config_keys_error(p, "%s: https is not supported (mydaemon "
+		config_parser_error(p, "%s: https is not supported (mydaemon "
 		    "has no TLS library): " TLS, k->name);
 	else if (r == PROBEVAL_PATH)
-		config_keys_error(p, "%s: invalid path in \"%s\" (expected "
+		config_parser_error(p, "%s: invalid path in \"%s\" (expected "
 		    "visible ASCII, no spaces or '#')", k->name, sv);
 	else if (tcp)
-		config_keys_error(p, "%s: invalid address \"%s\" (expected "
+		config_parser_error(p, "%s: invalid address \"%s\" (expected "
 		    "HOST:PORT, [IPv6]:PORT or /PATH)", k->name, sv);
 	else
-		config_keys_error(p, "%s: %s \"%s\" (expected "
+		config_parser_error(p, "%s: %s \"%s\" (expected "
 		    "http://HOST[:PORT][/PATH])", k->name,
 		    r == PROBEVAL_SCHEME ? "unsupported scheme in" :
 		    "invalid URL", sv);
@@ -117,7 +105,7 @@ set_http(struct parser *p, const struct confkey *k, struct config_probe *cp,
 	}
 	cp->addr = u.addr;
 	cp->addrlen = u.addrlen;
-	config_keys_string(p, &cp->path, u.path);
+	config_parser_string(p, &cp->path, u.path);
 	if (cp->host_header == NULL &&
 	    (cp->host_header = strndup(u.host, u.hostlen)) == NULL)
 		p->oom = 1;
@@ -139,7 +127,7 @@ config_probe_set_kind(struct parser *p, const struct confkey *k, void *base,
 		kind++;
 	c->kind = kind;
 	c->command_line = cp->line = p->lineno;
-	config_keys_string(p, &cp->target, val);
+	config_parser_string(p, &cp->target, val);
 	n = strlen(k->name) + strlen(val) + 2;
 	if ((c->command = malloc(n)) == NULL)
 		p->oom = 1;
@@ -152,7 +140,7 @@ config_probe_set_kind(struct parser *p, const struct confkey *k, void *base,
 	} else if (kind == CONFIG_HTTP)
 		set_http(p, k, cp, val);
 	else if (val[0] != '/')
-		config_keys_error(p, "%s: must be an absolute path", k->name);
+		config_parser_error(p, "%s: must be an absolute path", k->name);
 }
 
 void
@@ -164,16 +152,16 @@ config_probe_set_comm(struct parser *p, const struct confkey *k, void *base,
 	char			 sv[CONFVAL_SAFE];
 
 	if ((r = config_probe_values_comm(val)) == PROBEVAL_LONG)
-		config_keys_error(p, "%s: \"%s\" is %zu bytes, but the kernel "
+		config_parser_error(p, "%s: \"%s\" is %zu bytes, but the kernel "
 		    "keeps only the first %d of a process's name: it could "
 		    "never match", k->name, config_values_safe(sv, val),
 		    strlen(val), PROBEVAL_COMM_MAX);
 	else if (r != PROBEVAL_OK)
-		config_keys_error(p, "%s: invalid process name \"%s\" "
+		config_parser_error(p, "%s: invalid process name \"%s\" "
 		    "(expected 1 to %d bytes, no '/' or control characters)",
 		    k->name, config_values_safe(sv, val), PROBEVAL_COMM_MAX);
 	else
-		config_keys_string(p, &c->probe.process_name, val);
+		config_parser_string(p, &c->probe.process_name, val);
 }
 
 /* The escape at s, as written (a whole UTF-8 sequence), for a message. */
@@ -211,12 +199,12 @@ config_probe_set_text(struct parser *p, const struct confkey *k, void *base,
 	if ((r = config_probe_values_text(val, d, &n, &bad)) != PROBEVAL_OK) {
 		free(d);
 		if (r == PROBEVAL_EMPTY)
-			config_keys_error(p, "%s: empty text", k->name);
+			config_parser_error(p, "%s: empty text", k->name);
 		else if (bad[1] == '\0')
-			config_keys_error(p, "%s: the text ends with a "
+			config_parser_error(p, "%s: the text ends with a "
 			    "backslash (write \\\\ for one)", k->name);
 		else
-			config_keys_error(p, "%s: unknown escape \"%s\" "
+			config_parser_error(p, "%s: unknown escape \"%s\" "
 			    "(expected \\r, \\n, \\t or \\\\)", k->name,
 			    escape_text(sv, bad));
 		return;
@@ -239,16 +227,16 @@ config_probe_set_status(struct parser *p, const struct confkey *k,
 		return;
 	config_values_safe(sv, val);
 	if (r == PROBEVAL_RANGE)
-		config_keys_error(p, "%s: \"%s\" has a code that is not an "
+		config_parser_error(p, "%s: \"%s\" has a code that is not an "
 		    "HTTP status (100-599)", k->name, sv);
 	else if (r == PROBEVAL_ORDER)
-		config_keys_error(p, "%s: \"%s\" has a range that ends before "
+		config_parser_error(p, "%s: \"%s\" has a range that ends before "
 		    "it starts", k->name, sv);
 	else if (r == PROBEVAL_MANY)
-		config_keys_error(p, "%s: \"%s\" has too many codes and ranges "
+		config_parser_error(p, "%s: \"%s\" has too many codes and ranges "
 		    "(at most %d)", k->name, sv, CONFIG_STATUS_MAX);
 	else
-		config_keys_error(p, "%s: invalid status list \"%s\" (expected "
+		config_parser_error(p, "%s: invalid status list \"%s\" (expected "
 		    "codes and ranges such as 200, 301-302)", k->name, sv);
 }
 
@@ -257,7 +245,7 @@ config_probe_set_body(struct parser *p, const struct confkey *k, void *base,
     const char *val)
 {
 	(void)k;
-	config_keys_string(p, &((struct config_check *)base)->probe.expect_body,
+	config_parser_string(p, &((struct config_check *)base)->probe.expect_body,
 	    val);
 }
 
@@ -269,11 +257,11 @@ config_probe_set_host(struct parser *p, const struct confkey *k, void *base,
 	char	 sv[CONFVAL_SAFE];
 
 	if (config_probe_values_header(val) != PROBEVAL_OK)
-		config_keys_error(p, "%s: invalid host \"%s\" (expected "
+		config_parser_error(p, "%s: invalid host \"%s\" (expected "
 		    "visible ASCII, no spaces)", k->name,
 		    config_values_safe(sv, val));
 	else
-		config_keys_string(p,
+		config_parser_string(p,
 		    &((struct config_check *)base)->probe.host_header, val);
 }
 
@@ -287,10 +275,10 @@ config_probe_set_size(struct parser *p, const struct confkey *k, void *base,
 	r = config_probe_values_bytes(val,
 	    &((struct config_check *)base)->probe.min_size);
 	if (r == PROBEVAL_RANGE)
-		config_keys_error(p, "%s: %s is out of range (too large)",
+		config_parser_error(p, "%s: %s is out of range (too large)",
 		    k->name, config_values_safe(sv, val));
 	else if (r != PROBEVAL_OK)
-		config_keys_error(p, "%s: invalid size \"%s\" (expected a "
+		config_parser_error(p, "%s: invalid size \"%s\" (expected a "
 		    "number of bytes, or with B, KB, MB, GB or TB)", k->name,
 		    config_values_safe(sv, val));
 }
@@ -301,7 +289,7 @@ config_probe_set_threshold(struct parser *p, const struct confkey *k,
     void *base, const char *val)
 {
 	(void)base;
-	config_keys_string(p, &p->threshold[k->name[0] == 'c'], val);
+	config_parser_string(p, &p->threshold[k->name[0] == 'c'], val);
 }
 
 /* Keys of another kind than the section's. */
@@ -312,9 +300,9 @@ foreign_keys(struct parser *p, const struct config_check *c)
 
 	for (i = 0; i < sizeof(only) / sizeof(only[0]); i++) {
 		if (only[i].kind == c->kind ||
-		    (p->lineno = key_line(p, only[i].key)) == 0)
+		    (p->lineno = config_parser_line(p, only[i].key)) == 0)
 			continue;
-		config_keys_error(p, "%s: only for %s checks", only[i].key,
+		config_parser_error(p, "%s: only for %s checks", only[i].key,
 		    kinds[only[i].kind]);
 	}
 }
@@ -345,7 +333,7 @@ threshold(struct parser *p, struct config_check *c, int i,
 	char		 sv[CONFVAL_SAFE];
 
 	if (c->kind == CONFIG_COMMAND || c->kind == CONFIG_PROCESS) {
-		config_keys_error(p, c->kind == CONFIG_PROCESS ? "%s: a "
+		config_parser_error(p, c->kind == CONFIG_PROCESS ? "%s: a "
 		    "process check has no thresholds" : "%s: only for tcp, "
 		    "http, file and disk checks", name[i]);
 		return -1;
@@ -353,19 +341,19 @@ threshold(struct parser *p, struct config_check *c, int i,
 	config_values_safe(sv, val);
 	if ((r = config_probe_values_threshold(val, bare, t)) ==
 	    PROBEVAL_INVALID) {
-		config_keys_error(p, "%s: \"%s\" is not a threshold: %s %s "
+		config_parser_error(p, "%s: \"%s\" is not a threshold: %s %s "
 		    "check's threshold is %s", name[i], sv, article(c->kind),
 		    kinds[c->kind], want[c->kind]);
 		return -1;
 	}
 	if ((c->kind == CONFIG_DISK) != (t->unit != CONFIG_UNIT_MS)) {
-		config_keys_error(p, "%s: \"%s\" is %s, but %s %s check's "
+		config_parser_error(p, "%s: \"%s\" is %s, but %s %s check's "
 		    "threshold is %s", name[i], sv, unit_name(t->unit),
 		    article(c->kind), kinds[c->kind], want[c->kind]);
 		return -1;
 	}
 	if (r != PROBEVAL_OK) {
-		config_keys_error(p, "%s: %s is out of range (%s)", name[i],
+		config_parser_error(p, "%s: %s is out of range (%s)", name[i],
 		    sv, t->unit == CONFIG_UNIT_PERCENT ? "0%-100%" :
 		    t->unit == CONFIG_UNIT_MS ? "1ms-8760h" : "too large");
 		return -1;
@@ -387,12 +375,12 @@ order(struct parser *p, struct config_check *c, int line)
 	config_values_safe(sc, p->threshold[1]);
 	p->lineno = line;
 	if (c->kind != CONFIG_DISK && cp->critical.value < cp->warning.value)
-		config_keys_error(p, "critical: \"%s\" is less than warning "
+		config_parser_error(p, "critical: \"%s\" is less than warning "
 		    "\"%s\": a longer time is worse, so critical must be at "
 		    "least warning", sc, sw);
 	else if (c->kind == CONFIG_DISK &&
 	    cp->critical.value > cp->warning.value)
-		config_keys_error(p, "critical: \"%s\" is more than warning "
+		config_parser_error(p, "critical: \"%s\" is more than warning "
 		    "\"%s\": less free space is worse, so critical must be at "
 		    "most warning", sc, sw);
 }
@@ -403,8 +391,8 @@ thresholds(struct parser *p, struct config_check *c)
 	struct config_threshold	 t[2];
 	int			 line[2], i, bad = 0;
 
-	line[0] = key_line(p, "warning");
-	line[1] = key_line(p, "critical");
+	line[0] = config_parser_line(p, "warning");
+	line[1] = config_parser_line(p, "critical");
 	if (c->kind == CONFIG_DISK && line[0] == 0 && line[1] == 0) {
 		c->probe.warning.unit = CONFIG_UNIT_PERCENT;
 		c->probe.warning.value = 1000;
@@ -438,7 +426,7 @@ own_pidfile(struct parser *p, struct config_check *c)
 	    strcmp(c->probe.target, p->cfg->pidfile) != 0)
 		return;
 	p->lineno = c->probe.line;
-	config_keys_error(p, "process: %s is mydaemon's own pidfile (the "
+	config_parser_error(p, "process: %s is mydaemon's own pidfile (the "
 	    "daemon cannot read it without dropping its lock)",
 	    c->probe.target);
 }

@@ -43,7 +43,7 @@ add_check(struct parser *p, const char *name, int line)
 	size_t		 cap;
 
 	if (cfg->nchecks == CONFIG_MAX_CHECKS) {
-		config_keys_error(p, "too many checks (at most %d)",
+		config_parser_error(p, "too many checks (at most %d)",
 		    CONFIG_MAX_CHECKS);
 		return NULL;
 	}
@@ -150,27 +150,27 @@ config_sections_section(struct parser *p, char *line)
 	p->cur = NULL;
 	memset(p->seen, 0, config_keys_count * sizeof(*p->seen));
 	if (n == 0 || s[n - 1] != ']') {
-		config_keys_error(p, "expected \"[check NAME]\"");
+		config_parser_error(p, "expected \"[check NAME]\"");
 		dead_section(p, NULL);
 		return;
 	}
 	s[n - 1] = '\0';
 	s = words_trim(s);
 	if (strcmp(s, "check") == 0) {
-		config_keys_error(p, "missing check name "
+		config_parser_error(p, "missing check name "
 		    "(expected [check NAME])");
 		dead_section(p, NULL);
 		return;
 	}
 	if (strncmp(s, "check", 5) != 0 || (s[5] != ' ' && s[5] != '\t')) {
-		config_keys_error(p, "unknown section \"[%s]\" (expected "
+		config_parser_error(p, "unknown section \"[%s]\" (expected "
 		    "[check NAME])", config_values_safe(sv, s));
 		dead_section(p, NULL);
 		return;
 	}
 	name = words_trim(s + 6);
 	if (!good_name(name, strlen(name))) {
-		config_keys_error(p, "invalid check name \"%s\" (expected 1 "
+		config_parser_error(p, "invalid check name \"%s\" (expected 1 "
 		    "to %d of a-z, 0-9, '_' and '-')",
 		    config_values_safe(sv, name), CONFIG_NAME_MAX);
 		dead_section(p, NULL);
@@ -178,11 +178,11 @@ config_sections_section(struct parser *p, char *line)
 	}
 	if ((dup = config_sections_find(p->cfg, name)) != NULL &&
 	    dup->line == 0)
-		config_keys_error(p, "[check %s] and the check_* keys (line "
+		config_parser_error(p, "[check %s] and the check_* keys (line "
 		    "%d) both define the check \"%s\"", name, p->flat_line,
 		    name);
 	else if (dup != NULL)
-		config_keys_error(p, "duplicate check \"%s\" (first on line "
+		config_parser_error(p, "duplicate check \"%s\" (first on line "
 		    "%d)", name, dup->line);
 	else if ((p->cur = add_check(p, name, p->lineno)) != NULL)
 		return;
@@ -214,7 +214,7 @@ static void
 pushed(struct parser *p, struct config_check *c)
 {
 	c->pushed = 1;
-	config_keys_string(p, &c->command, "pushed");
+	config_parser_string(p, &c->command, "pushed");
 }
 
 /*
@@ -241,7 +241,7 @@ config_sections_finish(struct parser *p)
 		if (c->command == NULL && c->line > 0) {
 			p->lineno = c->line;
 			p->cur = c;
-			config_keys_error(p, "no command or probe (command, "
+			config_parser_error(p, "no command or probe (command, "
 			    "process, tcp, http, file or disk)");
 			p->cur = NULL;
 		}

@@ -49,7 +49,7 @@ http_answer_init(struct http_answer *a)
 }
 
 static void
-verdict(struct http_answer *a, int rc)
+conclude(struct http_answer *a, int rc)
 {
 	a->rc = rc;
 	if (rc == HTTP_ANSWER_DONE)
@@ -191,13 +191,13 @@ head_end(struct http_answer *a)
 		return;
 	}
 	if (st < 200 || st == 204 || st == 304)
-		verdict(a, HTTP_ANSWER_DONE);
+		conclude(a, HTTP_ANSWER_DONE);
 	else if (a->te && a->te_chunked)
 		a->state = C_SIZE0;
 	else if (a->te || !a->has_length)
 		a->state = S_EOF;
 	else if ((a->left = a->length) == 0)
-		verdict(a, HTTP_ANSWER_DONE);
+		conclude(a, HTTP_ANSWER_DONE);
 	else
 		a->state = S_LENGTH;
 }
@@ -214,11 +214,11 @@ line_end(struct http_answer *a)
 		n--;
 	if (a->line == 0) {
 		if (status_line(a, s, n) == -1)
-			verdict(a, HTTP_ANSWER_STATUS);
+			conclude(a, HTTP_ANSWER_STATUS);
 	} else if (n == 0)
 		head_end(a);
 	else if ((rc = field_line(a, s, n)) != 0)
-		verdict(a, rc);
+		conclude(a, rc);
 	a->line = a->head_len;
 }
 
@@ -228,12 +228,12 @@ head_byte(struct http_answer *a, char c)
 	static const char	 prefix[] = "HTTP/";
 
 	if (a->head_len == HTTP_ANSWER_HEAD_MAX) {
-		verdict(a, HTTP_ANSWER_TOO_LONG);
+		conclude(a, HTTP_ANSWER_TOO_LONG);
 		return;
 	}
 	a->head[a->head_len++] = c;
 	if (a->head_len < sizeof(prefix) && c != prefix[a->head_len - 1])
-		verdict(a, HTTP_ANSWER_STATUS);
+		conclude(a, HTTP_ANSWER_STATUS);
 	else if (c == '\n')
 		line_end(a);
 }
@@ -249,7 +249,7 @@ keep(struct http_answer *a, const char *p, size_t n)
 	memcpy(a->body + a->body_len, p, n);
 	a->body_len += n;
 	if (a->body_len == HTTP_ANSWER_BODY_MAX)
-		verdict(a, HTTP_ANSWER_DONE);
+		conclude(a, HTTP_ANSWER_DONE);
 }
 
 /* The size line is over: data, or the last chunk's trailers. */
@@ -347,14 +347,14 @@ chunked(struct http_answer *a, const char *p, size_t n)
 		return n;
 	}
 	if (a->state >= C_TRAILER && ++a->count > HTTP_ANSWER_HEAD_MAX) {
-		verdict(a, HTTP_ANSWER_TOO_LONG);
+		conclude(a, HTTP_ANSWER_TOO_LONG);
 		return 1;
 	}
 	next = chunk_byte(a, (unsigned char)*p);
 	if (next == -1)
-		verdict(a, HTTP_ANSWER_CHUNK);
+		conclude(a, HTTP_ANSWER_CHUNK);
 	else if (next == S_DONE)
-		verdict(a, HTTP_ANSWER_DONE);
+		conclude(a, HTTP_ANSWER_DONE);
 	else
 		a->state = next;
 	return 1;
@@ -374,7 +374,7 @@ step(struct http_answer *a, const char *p, size_t n)
 		a->left -= n;
 		keep(a, p, n);
 		if (a->left == 0)
-			verdict(a, HTTP_ANSWER_DONE);
+			conclude(a, HTTP_ANSWER_DONE);
 		return n;
 	case S_EOF:
 		keep(a, p, n);
@@ -402,11 +402,11 @@ http_answer_eof(struct http_answer *a)
 	if (a->rc != HTTP_ANSWER_MORE)
 		return a->rc;
 	if (a->state == S_EOF)
-		verdict(a, HTTP_ANSWER_DONE);
+		conclude(a, HTTP_ANSWER_DONE);
 	else if (a->state == S_HEAD && a->head_len == 0 && a->interim == 0)
-		verdict(a, HTTP_ANSWER_NONE);
+		conclude(a, HTTP_ANSWER_NONE);
 	else
-		verdict(a, HTTP_ANSWER_CUT);
+		conclude(a, HTTP_ANSWER_CUT);
 	return a->rc;
 }
 

@@ -933,8 +933,8 @@ test_pushed(void)
 	bad("[check backup]\ncommand = /a\nttl = 0\n", "t.conf:3: [check "
 	    "backup] ttl: 0 is out of range (10ms-8784h)");
 	bad("[check backup]\ncommand = /a\nttl = soon\n", "t.conf:3: [check "
-	    "backup] ttl: invalid duration \"soon\" (expected a number with ms, s, m or "
-	    "h)");
+	    "backup] ttl: invalid duration \"soon\" (expected a number "
+	    "with ms, s, m or h)");
 	bad("[check backup]\ninterval = 5s\n",
 	    "t.conf:1: [check backup] no command or probe (command, "
 	    "process, tcp, http, file or disk)");

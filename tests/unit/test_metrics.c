@@ -626,7 +626,8 @@ samples_for(size_t n)
 	size_t i, k;
 
 	for (i = 0; i < n; i++) {
-		s += 4 + 1 + 1 + 3; /* state, affects_health, pending, counters */
+		/* state, affects_health, pending, counters */
+		s += 4 + 1 + 1 + 3;
 		if (chk[i].ran)
 			s += 3 + (chk[i].exit_code != -1);
 		for (k = 0; k < NELEM(items); k++)

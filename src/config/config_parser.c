@@ -1,0 +1,84 @@
+/*
+ * config_parser.c - the helpers every reader of a key uses (see
+ * config_parser.h).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/config_parser.h"
+
+#define MSG_SIZE	512
+
+int
+config_parser_line(struct parser *p, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < p->nkeys; i++)
+		if (strcmp(p->keys[i].name, name) == 0)
+			return p->seen[i];
+	return 0;
+}
+
+void
+config_parser_error(struct parser *p, const char *fmt, ...)
+{
+	struct config_errors	*e = p->errs;
+	char			 msg[MSG_SIZE], sec[CONFIG_NAME_MAX + 10] = "";
+	char			*s, **v;
+	va_list			 ap;
+	int			 len;
+
+	p->nerr++;
+	if (e == NULL || p->oom)
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (p->cur != NULL && p->cur->name[0] != '\0')
+		(void)snprintf(sec, sizeof(sec), "[check %s] ", p->cur->name);
+	len = snprintf(NULL, 0, "%s:%d: %s%s", p->file, p->lineno, sec, msg);
+	if (len < 0 || (s = malloc((size_t)len + 1)) == NULL) {
+		p->oom = 1;
+		return;
+	}
+	(void)snprintf(s, (size_t)len + 1, "%s:%d: %s%s", p->file, p->lineno,
+	    sec, msg);
+	/* Grow by doubling: the array is full when n is a power of two. */
+	if ((e->n & (e->n - 1)) == 0) {
+		v = realloc(e->msg, (e->n ? e->n * 2 : 1) * sizeof(*v));
+		if (v == NULL) {
+			free(s);
+			p->oom = 1;
+			return;
+		}
+		e->msg = v;
+	}
+	e->msg[e->n++] = s;
+	if ((p->nerrline & (p->nerrline - 1)) == 0) {
+		size_t cap = p->nerrline ? p->nerrline * 2 : 1;
+		int *l = realloc(p->errline, cap * sizeof(*l));
+
+		if (l == NULL) {
+			p->oom = 1;
+			return;
+		}
+		p->errline = l;
+	}
+	p->errline[p->nerrline++] = p->lineno;
+}
+
+void
+config_parser_string(struct parser *p, char **dst, const char *val)
+{
+	char	*s = NULL;
+
+	if (val != NULL && (s = strdup(val)) == NULL) {
+		p->oom = 1;
+		return;
+	}
+	free(*dst);
+	*dst = s;
+}

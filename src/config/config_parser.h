@@ -1,0 +1,76 @@
+/*
+ * config_parser.h - what the readers of the keys share: the state of one
+ * config_parse() call, a key's row in the table, and the helpers every
+ * reader uses (an error with file, line and section; a copied string;
+ * the line of a key the section already set).  Internal to the parser.
+ */
+#ifndef MYDAEMON_CONFIG_PARSER_H
+#define MYDAEMON_CONFIG_PARSER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config/config.h"
+
+enum confkey_scope {
+	SCOPE_GLOBAL,	/* before the first section */
+	SCOPE_FLAT,	/* before the first section, sets the check "main" */
+	SCOPE_CHECK	/* in a [check NAME] section */
+};
+
+struct parser;
+
+struct confkey {
+	const char		*name;
+	enum confkey_scope	 scope;
+	/* base: the struct config, or the check the key sets */
+	void			(*set)(struct parser *, const struct confkey *,
+				    void *base, const char *val);
+	size_t			 off;	/* the field in *base */
+	uint64_t		 min, max;
+	const char		*range;	/* what is allowed, in words */
+	const void		*arg;	/* a table, or a path's keywords */
+	int			 word_null; /* a path's first keyword: unset */
+	int			 repeat;  /* may appear more than once */
+};
+
+/* What repeated listen lines need remembered, per key. */
+struct addr_list {
+	int	 given;			/* the file replaced the default */
+	int	 none_line;		/* line of "none" */
+	int	 line[CONFIG_MAX_LISTEN];
+};
+
+/* Everything one config_parse() call needs; there is no global state. */
+struct parser {
+	const char		*file;
+	struct config		*cfg;
+	struct config_errors	*errs;
+	int			 lineno;
+	int			 nerr;
+	int			 oom;
+	int			*seen;		/* per key: line that set it */
+	struct addr_list	 addrs[2];	/* listen, agent_listen */
+	struct config_check	*cur;		/* NULL: global scope */
+	struct config_check	 dead;		/* a section that is wrong */
+	size_t			 capchecks;
+	int			 flat_line;	/* first flat check_* key */
+	int			*errline;	/* each error's line, to sort */
+	size_t			 nerrline;
+	/* the section's warning and critical as written, until its end */
+	char			*threshold[2];
+	const struct confkey	*keys;		/* the table, for p->seen */
+	size_t			 nkeys;
+};
+
+/* Append "FILE:LINE: [check NAME] message" to the caller's list. */
+void	config_parser_error(struct parser *p, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/* Replace *dst by a copy of val (NULL: by NULL); ENOMEM sets p->oom. */
+void	config_parser_string(struct parser *p, char **dst, const char *val);
+
+/* The line where the section being read set key `name`, 0: not set. */
+int	config_parser_line(struct parser *p, const char *name);
+
+#endif /* MYDAEMON_CONFIG_PARSER_H */
