@@ -22,6 +22,13 @@
 #define CONFIG_MAX_CHECKS	1024
 #define CONFIG_NAME_MAX		32	/* bytes of a check name */
 
+/* An on_change hook's command (SPEC 21), split like a check's. */
+struct config_hook {
+	char		*command;		/* as written, NULL: none */
+	char		**argv;			/* split, NULL-terminated */
+	int		 line;			/* of the key */
+};
+
 struct config_listen {
 	char			 text[64];	/* as written: "[::1]:80" */
 	struct sockaddr_storage	 addr;		/* AF_INET or AF_INET6 */
@@ -108,6 +115,8 @@ struct config_check {
 	int		 pushed;		/* only pushed results: nothing
 						   to run (kind COMMAND, argv
 						   NULL) */
+	struct config_hook on_change;		/* its own, replacing the
+						   global one */
 };
 
 struct config {
@@ -138,6 +147,8 @@ struct config {
 	uint64_t		 idle_timeout_ms;
 	uint64_t		 shutdown_timeout_ms;
 	char			*result_dir;	/* pushed results (absolute) */
+	struct config_hook	 on_change;	/* every check and the host */
+	uint64_t		 hook_timeout_ms;
 };
 
 /* Error messages collected by the parser, each "FILE:LINE: message". */

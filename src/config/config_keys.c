@@ -15,6 +15,7 @@
 
 #include "config/config.h"
 #include "config/config_depends.h"
+#include "config/config_hook.h"
 #include "config/config_keys.h"
 #include "config/config_probe.h"
 #include "config/config_values.h"
@@ -102,6 +103,10 @@ const struct confkey confkeys[] = {
 	PLAIN("depends", C, config_depends_set, 0),
 	DUR("start_grace", C, CK(start_grace_ms), 0, 24 * HOUR, "0-24h"),
 	DUR("ttl", C, CK(ttl_ms), 10, 8784 * HOUR, "10ms-8784h"),
+	/* SPEC 21 hooks: config_hook.c */
+	PLAIN("on_change", G, config_hook_set, CF(on_change)),
+	PLAIN("on_change", C, config_hook_set, CK(on_change)),
+	DUR("hook_timeout", G, CF(hook_timeout_ms), 10, HOUR, "10ms-1h"),
 };
 const size_t config_keys_count = sizeof(confkeys) / sizeof(confkeys[0]);
 

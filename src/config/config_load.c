@@ -144,6 +144,28 @@ find_command(const char *argv0, char *buf, size_t size)
 	return -1;
 }
 
+/* An on_change that cannot be executed: a warning, as for commands. */
+static int
+hook_warning(const struct config_hook *h, const char *name,
+    const char *file, void (*say)(const char *msg))
+{
+	char path[4096], msg[4400], sec[64];
+
+	if (h->argv == NULL || find_command(h->argv[0], path,
+	    sizeof(path)) == 0)
+		return 0;
+	sec[0] = '\0';
+	if (name != NULL)
+		snprintf(sec, sizeof(sec), "[check %s] ", name);
+	snprintf(msg, sizeof(msg), "%s:%d: warning: %son_change %s: %s",
+	    file, h->line, sec, h->argv[0],
+	    errno == ENOENT && strchr(h->argv[0], '/') == NULL ?
+	    "not found in " MYDAEMON_SAFE_PATH : errno == EACCES ?
+	    "not executable" : strerror(errno));
+	say(msg);
+	return 1;
+}
+
 int
 config_load_warnings(const struct config *cfg, const char *file,
     void (*say)(const char *msg))
@@ -151,6 +173,11 @@ config_load_warnings(const struct config *cfg, const char *file,
 	char path[4096], msg[4400], sec[64];
 	size_t i;
 	int n = 0;
+
+	n += hook_warning(&cfg->on_change, NULL, file, say);
+	for (i = 0; i < cfg->nchecks; i++)
+		n += hook_warning(&cfg->checks[i].on_change,
+		    cfg->checks[i].name, file, say);
 
 	for (i = 0; i < cfg->nchecks; i++) {
 		const struct config_check *c = &cfg->checks[i];

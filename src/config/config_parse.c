@@ -22,6 +22,7 @@
 
 #include "config/config.h"
 #include "config/config_depends.h"
+#include "config/config_hook.h"
 #include "config/config_sections.h"
 #include "config/config_keys.h"
 #include "config/config_probe.h"
@@ -66,21 +67,26 @@ config_line(struct lines *it, char buf[LINE_MAX_BYTES + 1])
 static const struct confkey *
 find_key(struct parser *p, const char *key)
 {
-	char	 sk[CONFVAL_SAFE];
-	size_t	 i;
+	const struct confkey	*elsewhere = NULL;
+	char			 sk[CONFVAL_SAFE];
+	size_t			 i;
 
+	/* A key may have a row for each scope (on_change). */
 	for (i = 0; i < config_keys_count; i++) {
 		if (strcmp(confkeys[i].name, key) != 0)
 			continue;
 		if ((confkeys[i].scope == SCOPE_CHECK) == (p->cur != NULL))
 			break;
+		elsewhere = &confkeys[i];
+	}
+	if (i == config_keys_count && elsewhere != NULL) {
 		if (p->cur == NULL)
 			config_parser_error(p, "\"%s\" belongs in a [check NAME] "
 			    "section", key);
 		else
 			config_parser_error(p, "unknown key \"%s\" in a check "
 			    "section (%s keys go before the first section)",
-			    key, confkeys[i].scope == SCOPE_FLAT ?
+			    key, elsewhere->scope == SCOPE_FLAT ?
 			    "flat check_*" : "global");
 		return NULL;
 	}
@@ -202,6 +208,7 @@ defaults(struct config *cfg, const struct config_paths *paths)
 	cfg->max_connections = 512;
 	cfg->idle_timeout_ms = 10 * SEC;
 	cfg->shutdown_timeout_ms = 5 * SEC;
+	cfg->hook_timeout_ms = 10 * SEC;
 	if ((cfg->log_file = strdup(paths->log_file != NULL ?
 	    paths->log_file : "stderr")) == NULL ||
 	    (paths->pidfile != NULL &&
@@ -287,8 +294,10 @@ config_parse_free(struct config *cfg)
 		words_free(cfg->checks[i].argv);
 		config_probe_free(&cfg->checks[i].probe);
 		words_free(cfg->checks[i].depends);
+		config_hook_free(&cfg->checks[i].on_change);
 	}
 	free(cfg->checks);
+	config_hook_free(&cfg->on_change);
 	free(cfg);
 }
 

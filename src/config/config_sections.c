@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "config/config.h"
+#include "config/config_hook.h"
 #include "config/config_sections.h"
 #include "config/config_keys.h"
 #include "config/config_probe.h"
@@ -132,6 +133,7 @@ dead_section(struct parser *p, const char *name)
 {
 	words_free(p->dead.argv);
 	words_free(p->dead.depends);
+	config_hook_free(&p->dead.on_change);
 	free(p->dead.command);
 	config_probe_free(&p->dead.probe);
 	check_defaults(&p->dead, name != NULL ? name : "", -1);
@@ -231,6 +233,7 @@ config_sections_finish(struct parser *p)
 	p->cur = NULL;
 	words_free(p->dead.argv);
 	words_free(p->dead.depends);
+	config_hook_free(&p->dead.on_change);
 	free(p->dead.command);
 	config_probe_free(&p->dead.probe);
 	for (i = 0; i < cfg->nchecks; i++) {
@@ -254,6 +257,7 @@ config_sections_finish(struct parser *p)
 			words_free(c->argv);
 			config_probe_free(&c->probe);
 			words_free(c->depends);
+			config_hook_free(&c->on_change);
 			continue;
 		}
 		cfg->checks[n++] = *c;

@@ -1,0 +1,49 @@
+/*
+ * config_hook.c - "on_change = COMMAND" (see config_hook.h).
+ *
+ * The command is split now, as a check's is, so that a quoting mistake
+ * is caught by `mydaemon -t`; whether it can be executed is a warning of
+ * config_load_warnings(), as for checks.
+ */
+#include <stdlib.h>
+
+#include "base/words.h"
+#include "config/config.h"
+#include "config/config_hook.h"
+#include "config/config_parser.h"
+
+void
+config_hook_set(struct parser *p, const struct confkey *k, void *base,
+    const char *val)
+{
+	struct config_hook	*h = (void *)((char *)base + k->off);
+	char			**argv;
+	const char		 *why;
+
+	if ((argv = words_split(val, &why)) == NULL) {
+		if (why == NULL)
+			p->oom = 1;
+		else
+			config_parser_error(p, "%s: %s", k->name, why);
+		return;
+	}
+	if (argv[0][0] == '\0') {
+		config_parser_error(p, "%s: empty command name", k->name);
+		words_free(argv);
+		return;
+	}
+	config_hook_free(h);
+	h->argv = argv;
+	h->line = p->lineno;
+	config_parser_string(p, &h->command, val);
+}
+
+void
+config_hook_free(struct config_hook *h)
+{
+	free(h->command);
+	words_free(h->argv);
+	h->command = NULL;
+	h->argv = NULL;
+	h->line = 0;
+}
