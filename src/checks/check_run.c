@@ -28,7 +28,7 @@
 #define KILL_GRACE_MS	500
 #define TREE_MAX	256	/* descendants killed per walk at most */
 
-static char	*check_env[] = { "PATH=" MYDAEMON_SAFE_PATH, "LANG=C", NULL };
+char *const	check_run_env[] = { "PATH=" MYDAEMON_SAFE_PATH, "LANG=C", NULL };
 
 /* The children of pid, from every one of its threads; returns how many. */
 static size_t
@@ -171,8 +171,9 @@ on_deadline(struct loop_timer *t)
 		return;
 	if (!r->timed_out) {
 		r->timed_out = 1;
-		log_warnx("check timed out after %llu ms, killing its process "
-		    "group", (unsigned long long)r->timeout_ms);
+		log_warnx("%s timed out after %llu ms, killing its process "
+		    "group", r->what != NULL ? r->what : "check",
+		    (unsigned long long)r->timeout_ms);
 		signal_run(r, SIGTERM);
 		loop_timer_set(t, KILL_GRACE_MS + 1);
 	} else
@@ -200,7 +201,7 @@ reserved_too(sigset_t *set)
 
 /* posix_spawn's part of the sandbox; 0 or an errno. */
 static int
-spawn(struct check_run *r, char *const argv[], int out)
+spawn(struct check_run *r, char *const argv[], char *const envp[], int out)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
@@ -225,14 +226,15 @@ spawn(struct check_run *r, char *const argv[], int out)
 	    (e = posix_spawnattr_setpgroup(&at, 0)) == 0 &&
 	    (e = posix_spawnattr_setsigdefault(&at, &all)) == 0 &&
 	    (e = posix_spawnattr_setsigmask(&at, &none)) == 0)
-		e = posix_spawnp(&r->pid, argv[0], &fa, &at, argv, check_env);
+		e = posix_spawnp(&r->pid, argv[0], &fa, &at, argv, envp);
 	posix_spawnattr_destroy(&at);
 	posix_spawn_file_actions_destroy(&fa);
 	return e;
 }
 
 int
-check_run_start(struct check_run *r, char *const argv[], uint64_t timeout_ms)
+check_run_start(struct check_run *r, char *const argv[], char *const envp[],
+    uint64_t timeout_ms)
 {
 	int p[2] = { -1, -1 }, e;
 
@@ -256,7 +258,8 @@ check_run_start(struct check_run *r, char *const argv[], uint64_t timeout_ms)
 	r->started = loop_wallclock();
 	r->deadline.cb = on_deadline;
 	r->deadline.arg = r;
-	if ((e = spawn(r, argv, p[1])) != 0) {
+	if ((e = spawn(r, argv, envp != NULL ? envp : check_run_env,
+	    p[1])) != 0) {
 		close(p[0]);
 		close(p[1]);
 		r->outlen = (size_t)snprintf(r->out, CHECK_OUTPUT_MAX,

@@ -8,7 +8,7 @@
  * are all close-on-exec), its own process group, default signals and an
  * empty mask, stdin /dev/null, stdout and stderr into a pipe of which
  * the first CHECK_OUTPUT_MAX bytes are kept, an environment of PATH and
- * LANG=C.  A timeout sends TERM to the group and to every descendant,
+ * LANG=C (an on_change hook's adds its MYDAEMON_* variables: hook.c).  A timeout sends TERM to the group and to every descendant,
  * KILL shortly after; as the reaper of orphans (check_sched_init) the daemon
  * kills and reaps what a check left behind, even after a setsid().
  */
@@ -40,6 +40,7 @@ struct check_run {
 	size_t			 outlen;
 	check_run_done_fn	*done;
 	void			*arg;
+	const char		*what;		/* in messages; NULL: "check" */
 
 	/* The outcome, for done(): */
 	enum health_state	 result;
@@ -49,13 +50,18 @@ struct check_run {
 };
 
 /*
- * Start argv with this timeout.  Returns 0 when the run is on (done()
- * follows, from the loop), -1 with errno when no run could be made (no
- * pipe, no memory).  A command that cannot be executed is a run that
- * ended at once with exit code 127, as a shell would say.
+ * Start argv with this timeout, in the environment envp (NULL: the
+ * checks' PATH and LANG=C; the caller's must hold those two as well and
+ * may be freed once this returns).  Returns 0 when the run is on
+ * (done() follows, from the loop), -1 with errno when no run could be
+ * made (no pipe, no memory).  A command that cannot be executed is a
+ * run that ended at once with exit code 127, as a shell would say.
  */
 int	check_run_start(struct check_run *r, char *const argv[],
-	    uint64_t timeout_ms);
+	    char *const envp[], uint64_t timeout_ms);
+
+/* The checks' environment: "PATH=..." then "LANG=C". */
+extern char *const check_run_env[];
 
 /* A reaped child: if it is r's, finish the run (done() is called). */
 int	check_run_reaped(struct check_run *r, pid_t pid, int status);
