@@ -23,6 +23,7 @@
 #include "checks/check_run.h"
 #include "config/config.h"
 #include "checks/health.h"
+#include "checks/hook.h"
 #include "log/log.h"
 #include "base/loop.h"
 
@@ -58,8 +59,8 @@ start(struct check *c)
 		start_probe(c);
 		return;
 	}
-	if (check_run_start(&c->run, c->conf->argv, c->conf->timeout_ms) ==
-	    -1) {
+	if (check_run_start(&c->run, c->conf->argv, NULL,
+	    c->conf->timeout_ms) == -1) {
 		log_warn("check %s: cannot start", c->name);
 		return;
 	}
@@ -230,7 +231,7 @@ is_running(pid_t pid)
 	for (i = 0; i < ck.n; i++)
 		if (ck.v[i]->run.pid == pid)
 			return 1;
-	return 0;
+	return hook_owns(pid);
 }
 
 void
@@ -271,6 +272,15 @@ check_sched_result(struct check *c, const struct check_run *r,
 	    r->text);
 	if (first || c->st.state != was)
 		log_change(c, was, first);
+	/*
+	 * The hook runs for a change only: the start-up's "no check result
+	 * yet" is unknown, so a first result runs it unless unknown; a
+	 * restart's carried-over states are no change (check_set_seed).
+	 */
+	if (c->st.state != was)
+		hook_changed(&c->conf->on_change, c->name,
+		    health_name(c->st.state), health_name(was), c->text,
+		    strlen(c->text));
 }
 
 void
@@ -329,10 +339,15 @@ check_sched_reap(void)
 	size_t i;
 	int status;
 
-	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (hook_reaped(pid, status)) {
+			check_run_sweep(is_running);	/* what it left */
+			continue;
+		}
 		for (i = 0; i < ck.n; i++)
 			if (check_run_reaped(&ck.v[i]->run, pid, status))
 				break;
+	}
 }
 
 void
@@ -349,6 +364,7 @@ check_sched_shutdown(void)
 		/* nor does a watched process's exit start a run now */
 		probe_forget(&ck.v[i]->probe);
 	}
+	hook_shutdown();
 	check_run_sweep(is_running);
 }
 

@@ -13,6 +13,7 @@
 #include "checks/check_grace.h"
 #include "checks/check_private.h"
 #include "checks/health.h"
+#include "checks/hook.h"
 #include "log/log.h"
 #include "base/loop.h"
 
@@ -157,6 +158,7 @@ check_set_configure(const struct config *cfg)
 	ck.n = k;
 	ck.max_running = cfg->max_parallel_checks;
 	ck.configured = 1;
+	hook_configure(cfg);
 	check_depends_configure();
 	for (i = 0; i < k; i++)
 		check_push_arm(v[i]);

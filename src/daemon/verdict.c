@@ -12,6 +12,7 @@
 #include "base/build.h"
 #include "base/loop.h"
 #include "checks/check.h"
+#include "checks/hook.h"
 #include "config/config.h"
 #include "daemon/activation.h"
 #include "daemon/daemon_opts.h"
@@ -39,6 +40,8 @@ verdict_init(struct daemon *d)
 void
 verdict_fill(struct snapshot *snap, int what)
 {
+	struct hook_counters hc;
+
 	snap->version = MYDAEMON_VERSION;
 	snap->host = dm->host;
 	snap->pid = dm->st.pid;
@@ -65,6 +68,11 @@ verdict_fill(struct snapshot *snap, int what)
 	    log_sink_dropped(dm->access);
 	server_counters(&snap->connections, &snap->requests,
 	    snap->requests_by_code);
+	hook_counters(&hc);
+	snap->hook_ok = hc.ok;
+	snap->hook_failed = hc.failed;
+	snap->hook_timeout = hc.timeout;
+	snap->hook_dropped = hc.dropped;
 	if (what & ANSWER_PROCESS)
 		proc_read(&snap->proc);
 }
@@ -176,6 +184,8 @@ verdict_changed(void)
 		return;		/* the first verdict is no change */
 	health_render_summary(&snap, NULL, &text);
 	notify_status_health(state, &text);
+	hook_changed(NULL, "", state, was, text.len > 0 && !text.failed ?
+	    text.data : "", text.failed ? 0 : text.len);
 	if (code == 200 && strcmp(state, "warning") != 0)
 		log_notice("health: %s -> %s%s%s", was, state,
 		    text.len ? ": " : "", text.len ? text.data : "");

@@ -145,6 +145,22 @@ daemon_metrics(const struct snapshot *snap, struct buf *b)
 }
 
 static void
+hooks(const struct snapshot *snap, struct buf *b)
+{
+	family(b, "mydaemon_hook_runs_total", "counter",
+	    "on_change hook runs, by result.");
+	buf_printf(b, "mydaemon_hook_runs_total{result=\"ok\"} %llu\n"
+	    "mydaemon_hook_runs_total{result=\"failed\"} %llu\n"
+	    "mydaemon_hook_runs_total{result=\"timeout\"} %llu\n",
+	    (unsigned long long)snap->hook_ok,
+	    (unsigned long long)snap->hook_failed,
+	    (unsigned long long)snap->hook_timeout);
+	metric_u64(b, "mydaemon_hook_dropped_total", "counter",
+	    "on_change hooks dropped unrun: more than 100 were waiting.",
+	    snap->hook_dropped);
+}
+
+static void
 verdict(const struct snapshot *snap, struct buf *b)
 {
 	struct verdict v;
@@ -291,6 +307,7 @@ metrics_render(const struct snapshot *snap, struct buf *b)
 	size_t i, w;
 
 	daemon_metrics(snap, b);
+	hooks(snap, b);
 	process(snap, b);
 	verdict(snap, b);
 	for (w = 0; w < NWHAT; w++) {

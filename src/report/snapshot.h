@@ -48,6 +48,8 @@ struct snapshot {
 	uint64_t	 requests;		/* answered, all codes */
 	uint64_t	 requests_by_code[HTTP_NSTATUS];
 	struct process_info proc;
+	/* on_change hooks (SPEC 21): runs by result, dropped from the queue */
+	uint64_t	 hook_ok, hook_failed, hook_timeout, hook_dropped;
 };
 
 #endif /* MYDAEMON_SNAPSHOT_H */
