@@ -587,6 +587,10 @@ fixture(size_t n)
 	si.log_reopens = 4;
 	si.log_reopen_failed = 1;
 	si.log_dropped = 9;
+	si.hook_ok = 5;
+	si.hook_failed = 6;
+	si.hook_timeout = 7;
+	si.hook_dropped = 8;
 	si.connections = 2;
 	si.requests = 315;
 	for (i = 0; i < HTTP_NSTATUS; i++)
@@ -622,7 +626,7 @@ popcount(unsigned int v)
 static int
 samples_for(size_t n)
 {
-	int s = 18 + 6 + 8;	/* daemon, process_*, verdict */
+	int s = 18 + 4 + 6 + 8;	/* daemon, hooks, process_*, verdict */
 	size_t i, k;
 
 	for (i = 0; i < n; i++) {
@@ -645,6 +649,8 @@ static const char *const families[][2] = {
 	{ "mydaemon_log_reopens_total", "counter" },
 	{ "mydaemon_log_reopen_failures_total", "counter" },
 	{ "mydaemon_log_dropped_lines_total", "counter" },
+	{ "mydaemon_hook_runs_total", "counter" },
+	{ "mydaemon_hook_dropped_total", "counter" },
 	{ "process_start_time_seconds", "gauge" },
 	{ "process_cpu_seconds_total", "counter" },
 	{ "process_resident_memory_bytes", "gauge" },
@@ -877,6 +883,11 @@ test_daemon_values(void)
 	    value_is(l, "4", "mydaemon_log_reopens_total") &&
 	    value_is(l, "1", "mydaemon_log_reopen_failures_total") &&
 	    value_is(l, "9", "mydaemon_log_dropped_lines_total") &&
+	    value_is(l, "5", "mydaemon_hook_runs_total{result=\"ok\"}") &&
+	    value_is(l, "6", "mydaemon_hook_runs_total{result=\"failed\"}") &&
+	    value_is(l, "7",
+	    "mydaemon_hook_runs_total{result=\"timeout\"}") &&
+	    value_is(l, "8", "mydaemon_hook_dropped_total") &&
 	    value_is(l, "1", "mydaemon_checks") &&
 	    value_is(l, "2", "mydaemon_checks_running"),
 	    "the daemon's own samples");
