@@ -9,7 +9,8 @@
  *
  * Keys before the first section are global; each "[check NAME]" section
  * holds one check's keys.  The flat check_* keys of older files define
- * the check named "main".
+ * the check named "main".  "include = GLOB" reads more files through the
+ * caller's config_reader (config_include.c).
  */
 #ifndef MYDAEMON_CONFIG_H
 #define MYDAEMON_CONFIG_H
@@ -104,6 +105,8 @@ struct config_check {
 	unsigned int	 rise, fall;
 	int		 affects_health;	/* 0 or 1 */
 	int		 line;			/* of its [check]; 0: flat */
+	const char	*file;			/* where its [check] is: one
+						   of the config's files */
 	int		 command_line;		/* of its command */
 	/* SPEC 20, config_depends.c */
 	char		**depends;		/* names of the checks it waits
@@ -149,6 +152,10 @@ struct config {
 	char			*result_dir;	/* pushed results (absolute) */
 	struct config_hook	 on_change;	/* every check and the host */
 	uint64_t		 hook_timeout_ms;
+	char			**files;	/* every file read: the main
+						   one, then the included
+						   ones (SPEC 21) */
+	size_t			 nfiles;
 };
 
 /* Error messages collected by the parser, each "FILE:LINE: message". */
@@ -157,12 +164,31 @@ struct config_errors {
 	size_t			 n;
 };
 
+/*
+ * How "include = GLOB" reads files, supplied by the caller so that the
+ * parser stays pure (config_load.c's reads the disk, a test's a table).
+ * match: the files a pattern (already made absolute, or relative to
+ * the current directory as the main file's name is) names, sorted, in
+ * a malloc'ed NULL-terminated array of malloc'ed strings; none is no
+ * error.  read: a file's whole text, malloc'ed.  Both return 0, or -1
+ * with a message that names the file or pattern in err.
+ */
+struct config_reader {
+	int	(*match)(void *arg, const char *pattern, char ***paths,
+		    char *err, size_t errlen);
+	int	(*read)(void *arg, const char *path, char **text,
+		    size_t *len, char *err, size_t errlen);
+	void	*arg;
+};
+
 /* Paths that depend on configure's directories, passed in; NULL: none. */
 struct config_paths {
 	const char	*pidfile;
 	const char	*log_file;
 	const char	*maintenance_file;
 	const char	*result_dir;
+	/* NULL: every include line is an error */
+	const struct config_reader *reader;
 };
 
 /*

@@ -94,7 +94,7 @@ config_depends_set(struct parser *p, const struct confkey *k, void *base,
 static void
 at(struct parser *p, struct config_check *c)
 {
-	p->lineno = c->depends_line;
+	config_parser_at(p, c->file, c->depends_line);
 	p->cur = c;
 }
 

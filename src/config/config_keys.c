@@ -16,6 +16,7 @@
 #include "config/config.h"
 #include "config/config_depends.h"
 #include "config/config_hook.h"
+#include "config/config_include.h"
 #include "config/config_keys.h"
 #include "config/config_probe.h"
 #include "config/config_values.h"
@@ -71,6 +72,7 @@ const struct confkey confkeys[] = {
 	DUR("idle_timeout", G, CF(idle_timeout_ms), 10, 24 * HOUR,
 	    "10ms-24h"),
 	DUR("shutdown_timeout", G, CF(shutdown_timeout_ms), 0, HOUR, "0-1h"),
+	REPEAT("include", SCOPE_ANY, config_include_key, 0),
 	PLAIN("check_command", F, set_command, 0),
 	DUR("check_interval", F, CK(interval_ms), 10, 24 * HOUR, "10ms-24h"),
 	DUR("check_timeout", F, CK(timeout_ms), 10, 24 * HOUR, "10ms-24h"),

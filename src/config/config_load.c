@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,52 @@ read_file(const char *path, char **buf, size_t *len, char *err, size_t errlen)
 	return 0;
 }
 
+/* The reader of included files: glob(3), sorted; no match is none. */
+static int
+include_match(void *arg, const char *pattern, char ***paths, char *err,
+    size_t errlen)
+{
+	glob_t	 g;
+	size_t	 i;
+	int	 rc;
+
+	(void)arg;
+	memset(&g, 0, sizeof(g));
+	if ((rc = glob(pattern, 0, NULL, &g)) != 0 && rc != GLOB_NOMATCH) {
+		snprintf(err, errlen, "cannot read %s: %s", pattern,
+		    rc == GLOB_NOSPACE ? strerror(ENOMEM) :
+		    "a directory cannot be read");
+		globfree(&g);
+		return -1;
+	}
+	if ((*paths = calloc(g.gl_pathc + 1, sizeof(**paths))) == NULL)
+		goto oom;
+	for (i = 0; i < g.gl_pathc; i++)
+		if (((*paths)[i] = strdup(g.gl_pathv[i])) == NULL)
+			goto oom;
+	globfree(&g);
+	return 0;
+oom:
+	for (i = 0; *paths != NULL && i < g.gl_pathc; i++)
+		free((*paths)[i]);
+	free(*paths);
+	globfree(&g);
+	snprintf(err, errlen, "%s: %s", pattern, strerror(ENOMEM));
+	return -1;
+}
+
+static int
+include_read(void *arg, const char *path, char **text, size_t *len,
+    char *err, size_t errlen)
+{
+	(void)arg;
+	return read_file(path, text, len, err, errlen);
+}
+
+static const struct config_reader disk = {
+	include_match, include_read, NULL
+};
+
 /* user/group are checked against the system, with the key's line. */
 static int
 check_identity(const char *file, struct config *cfg, char *err,
@@ -80,7 +127,7 @@ config_load(const char *file, int foreground, int print, char *reason,
 {
 	struct config_paths paths = { MYDAEMON_PIDFILE,
 	    foreground ? "stderr" : MYDAEMON_LOGFILE, MYDAEMON_MAINTFILE,
-	    MYDAEMON_RESULTDIR };
+	    MYDAEMON_RESULTDIR, &disk };
 	struct config_errors errs = { NULL, 0 };
 	struct config *cfg = NULL;
 	char *text;
@@ -190,7 +237,8 @@ config_load_warnings(const struct config *cfg, const char *file,
 		if (c->line > 0)
 			snprintf(sec, sizeof(sec), "[check %s] ", c->name);
 		snprintf(msg, sizeof(msg), "%s:%d: warning: %scommand %s: %s",
-		    file, c->command_line, sec, c->argv[0],
+		    c->file != NULL ? c->file : file, c->command_line, sec,
+		    c->argv[0],
 		    errno == ENOENT && strchr(c->argv[0], '/') == NULL ?
 		    "not found in " MYDAEMON_SAFE_PATH : errno == EACCES ?
 		    "not executable" : strerror(errno));

@@ -75,9 +75,18 @@ find_key(struct parser *p, const char *key)
 	for (i = 0; i < config_keys_count; i++) {
 		if (strcmp(confkeys[i].name, key) != 0)
 			continue;
-		if ((confkeys[i].scope == SCOPE_CHECK) == (p->cur != NULL))
+		if (confkeys[i].scope == SCOPE_ANY)
 			break;
-		elsewhere = &confkeys[i];
+		if ((confkeys[i].scope == SCOPE_CHECK) != (p->cur != NULL)) {
+			elsewhere = &confkeys[i];
+			continue;
+		}
+		if (p->cur != NULL || !p->sections)
+			break;
+		/* after the section an include line ended */
+		config_parser_error(p, "\"%s\" is a global key: global keys go "
+		    "before the first section", key);
+		return NULL;
 	}
 	if (i == config_keys_count && elsewhere != NULL) {
 		if (p->cur == NULL)
@@ -133,7 +142,7 @@ parse_line(struct parser *p, char *line)
 		config_parser_error(p, "%s: missing value", key);
 		return;
 	}
-	if (k->scope == SCOPE_GLOBAL)
+	if (k->scope == SCOPE_GLOBAL || k->scope == SCOPE_ANY)
 		base = p->cfg;
 	else if (k->scope == SCOPE_CHECK)
 		base = p->cur;
@@ -165,19 +174,23 @@ overlap(struct parser *p)
 static void
 whole_file(struct parser *p)
 {
+	config_parser_at(p, p->cfg->files[0], p->lineno);
 	overlap(p);
 	config_sections_finish(p);
 	config_depends_finish(p);
 }
 
-/* Errors in line order (a check's missing command is found at the end). */
+/*
+ * Errors in file and line order (a check's missing command is found at
+ * the end).
+ */
 static void
 sort_errors(struct parser *p)
 {
 	struct config_errors *e = p->errs;
 	size_t i, j, first;
 	char *m;
-	int l;
+	uint64_t l;
 
 	if (e == NULL || p->oom || p->nerrline > e->n)
 		return;
@@ -221,47 +234,75 @@ defaults(struct config *cfg, const struct config_paths *paths)
 	return 0;
 }
 
+/* The lines of one file's text, at p->file (config_include.c recurses). */
+static void
+parse_text(struct parser *p, const char *text, size_t len)
+{
+	char		 buf[LINE_MAX_BYTES + 1];
+	struct lines	 it = { text, text != NULL ? text + len : NULL, 0 };
+	enum line	 r;
+
+	/* Skip the UTF-8 byte order mark that some editors add. */
+	if (text != NULL && len >= 3 && memcmp(text, "\357\273\277", 3) == 0)
+		it.p += 3;
+	while (text != NULL && !p->oom && it.lineno < INT_MAX &&
+	    (r = config_line(&it, buf)) != LINE_END) {
+		p->lineno = it.lineno;
+		if (r == LINE_LONG)
+			config_parser_error(p, "line too long (more than %d "
+			    "bytes)", LINE_MAX_BYTES);
+		else if (r == LINE_NUL)
+			config_parser_error(p, "line contains a NUL byte");
+		else
+			parse_line(p, buf);
+	}
+	if (it.lineno == INT_MAX && it.p < it.end)
+		config_parser_error(p, "too many lines");
+}
+
+/* The main file's name, the first of cfg->files; -1 on ENOMEM. */
+static int
+main_file(struct parser *p, const char *file)
+{
+	struct config	*cfg = p->cfg;
+
+	if ((cfg->files = calloc(1, sizeof(*cfg->files))) == NULL ||
+	    (cfg->files[0] = strdup(file != NULL ? file : "(config)")) ==
+	    NULL)
+		return -1;
+	cfg->nfiles = 1;
+	p->file = cfg->files[0];
+	p->file_index = 0;
+	return 0;
+}
+
 struct config *
 config_parse(const char *file, const char *text, size_t len,
     const struct config_paths *paths, struct config_errors *errs)
 {
-	static const struct config_paths none = { NULL, NULL, NULL, NULL };
-	char		 buf[LINE_MAX_BYTES + 1];
-	struct lines	 it = { text, text != NULL ? text + len : NULL, 0 };
+	static const struct config_paths none = { NULL, NULL, NULL, NULL,
+	    NULL };
 	struct parser	 p;
 	struct config	*cfg;
-	enum line	 r;
 
 	memset(&p, 0, sizeof(p));
 	p.keys = confkeys;
 	p.nkeys = config_keys_count;
-	if ((cfg = calloc(1, sizeof(*cfg))) == NULL ||
+	if (paths == NULL)
+		paths = &none;
+	p.cfg = cfg = calloc(1, sizeof(*cfg));
+	if (cfg == NULL ||
 	    (p.seen = calloc(config_keys_count, sizeof(*p.seen))) == NULL ||
-	    defaults(cfg, paths != NULL ? paths : &none) == -1) {
+	    defaults(cfg, paths) == -1 || main_file(&p, file) == -1) {
 		config_parse_free(cfg);
 		free(p.seen);
 		errno = ENOMEM;
 		return NULL;
 	}
-	p.file = file != NULL ? file : "(config)";
-	p.cfg = cfg;
 	p.errs = errs;
-	/* Skip the UTF-8 byte order mark that some editors add. */
-	if (text != NULL && len >= 3 && memcmp(text, "\357\273\277", 3) == 0)
-		it.p += 3;
-	while (text != NULL && !p.oom && it.lineno < INT_MAX &&
-	    (r = config_line(&it, buf)) != LINE_END) {
-		p.lineno = it.lineno;
-		if (r == LINE_LONG)
-			config_parser_error(&p, "line too long (more than %d "
-			    "bytes)", LINE_MAX_BYTES);
-		else if (r == LINE_NUL)
-			config_parser_error(&p, "line contains a NUL byte");
-		else
-			parse_line(&p, buf);
-	}
-	if (it.lineno == INT_MAX && it.p < it.end)
-		config_parser_error(&p, "too many lines");
+	p.reader = paths->reader;
+	p.text = parse_text;
+	parse_text(&p, text, len);
 	whole_file(&p);
 	sort_errors(&p);
 	free(p.seen);
@@ -298,6 +339,9 @@ config_parse_free(struct config *cfg)
 	}
 	free(cfg->checks);
 	config_hook_free(&cfg->on_change);
+	for (i = 0; i < cfg->nfiles; i++)
+		free(cfg->files[i]);
+	free(cfg->files);
 	free(cfg);
 }
 

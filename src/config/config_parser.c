@@ -23,6 +23,19 @@ config_parser_line(struct parser *p, const char *name)
 }
 
 void
+config_parser_at(struct parser *p, const char *file, int line)
+{
+	size_t	 i;
+
+	p->lineno = line;
+	for (i = 0; file != NULL && i < p->cfg->nfiles; i++)
+		if (p->cfg->files[i] == file) {
+			p->file = file;
+			p->file_index = i;
+		}
+}
+
+void
 config_parser_error(struct parser *p, const char *fmt, ...)
 {
 	struct config_errors	*e = p->errs;
@@ -59,7 +72,7 @@ config_parser_error(struct parser *p, const char *fmt, ...)
 	e->msg[e->n++] = s;
 	if ((p->nerrline & (p->nerrline - 1)) == 0) {
 		size_t cap = p->nerrline ? p->nerrline * 2 : 1;
-		int *l = realloc(p->errline, cap * sizeof(*l));
+		uint64_t *l = realloc(p->errline, cap * sizeof(*l));
 
 		if (l == NULL) {
 			p->oom = 1;
@@ -67,7 +80,9 @@ config_parser_error(struct parser *p, const char *fmt, ...)
 		}
 		p->errline = l;
 	}
-	p->errline[p->nerrline++] = p->lineno;
+	/* Sorted by file, in the order they were read, then by line. */
+	p->errline[p->nerrline++] = (uint64_t)p->file_index << 32 |
+	    (uint32_t)p->lineno;
 }
 
 void

@@ -12,10 +12,13 @@
 
 #include "config/config.h"
 
+#define CONFIG_INCLUDE_DEPTH	8	/* files in files in ... */
+
 enum confkey_scope {
 	SCOPE_GLOBAL,	/* before the first section */
 	SCOPE_FLAT,	/* before the first section, sets the check "main" */
-	SCOPE_CHECK	/* in a [check NAME] section */
+	SCOPE_CHECK,	/* in a [check NAME] section */
+	SCOPE_ANY	/* anywhere: include */
 };
 
 struct parser;
@@ -43,7 +46,8 @@ struct addr_list {
 
 /* Everything one config_parse() call needs; there is no global state. */
 struct parser {
-	const char		*file;
+	const char		*file;		/* one of cfg->files */
+	size_t			 file_index;	/* its index there */
 	struct config		*cfg;
 	struct config_errors	*errs;
 	int			 lineno;
@@ -55,12 +59,23 @@ struct parser {
 	struct config_check	 dead;		/* a section that is wrong */
 	size_t			 capchecks;
 	int			 flat_line;	/* first flat check_* key */
-	int			*errline;	/* each error's line, to sort */
+	uint64_t		*errline;	/* each error's file and line,
+						   to sort */
 	size_t			 nerrline;
 	/* the section's warning and critical as written, until its end */
 	char			*threshold[2];
 	const struct confkey	*keys;		/* the table, for p->seen */
 	size_t			 nkeys;
+	/* includes (config_include.c) */
+	const struct config_reader *reader;	/* NULL: none */
+	int			 depth;		/* of the file being read */
+	const char		*open[CONFIG_INCLUDE_DEPTH]; /* the included
+						   files being read */
+	int			 sections;	/* a section has begun: no more
+						   global keys */
+	/* read the lines of a text; config_parse.c's grammar */
+	void			(*text)(struct parser *, const char *text,
+				    size_t len);
 };
 
 /* Append "FILE:LINE: [check NAME] message" to the caller's list. */
@@ -69,6 +84,9 @@ void	config_parser_error(struct parser *p, const char *fmt, ...)
 
 /* Replace *dst by a copy of val (NULL: by NULL); ENOMEM sets p->oom. */
 void	config_parser_string(struct parser *p, char **dst, const char *val);
+
+/* The next message is at this file (one of cfg->files) and line. */
+void	config_parser_at(struct parser *p, const char *file, int line);
 
 /* The line where the section being read set key `name`, 0: not set. */
 int	config_parser_line(struct parser *p, const char *name);

@@ -59,6 +59,7 @@ add_check(struct parser *p, const char *name, int line)
 		p->capchecks = cap;
 	}
 	check_defaults(&cfg->checks[cfg->nchecks], name, line);
+	cfg->checks[cfg->nchecks].file = p->file;
 	return &cfg->checks[cfg->nchecks++];
 }
 
@@ -150,6 +151,7 @@ config_sections_section(struct parser *p, char *line)
 
 	config_probe_section_end(p);
 	p->cur = NULL;
+	p->sections = 1;
 	memset(p->seen, 0, config_keys_count * sizeof(*p->seen));
 	if (n == 0 || s[n - 1] != ']') {
 		config_parser_error(p, "expected \"[check NAME]\"");
@@ -183,9 +185,12 @@ config_sections_section(struct parser *p, char *line)
 		config_parser_error(p, "[check %s] and the check_* keys (line "
 		    "%d) both define the check \"%s\"", name, p->flat_line,
 		    name);
-	else if (dup != NULL)
+	else if (dup != NULL && dup->file == p->file)
 		config_parser_error(p, "duplicate check \"%s\" (first on line "
 		    "%d)", name, dup->line);
+	else if (dup != NULL)
+		config_parser_error(p, "duplicate check \"%s\" (first in %s, "
+		    "line %d)", name, dup->file, dup->line);
 	else if ((p->cur = add_check(p, name, p->lineno)) != NULL)
 		return;
 	dead_section(p, name);
@@ -242,7 +247,7 @@ config_sections_finish(struct parser *p)
 		if (c->command == NULL && c->ttl_ms > 0 && c->line > 0)
 			pushed(p, c);
 		if (c->command == NULL && c->line > 0) {
-			p->lineno = c->line;
+			config_parser_at(p, c->file, c->line);
 			p->cur = c;
 			config_parser_error(p, "no command or probe (command, "
 			    "process, tcp, http, file or disk)");

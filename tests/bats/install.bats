@@ -106,9 +106,11 @@ setup() {
 }
 
 @test "make install makes the directories the daemon needs: a first start in an empty prefix works" {
-	for d in run var/log var/lib/mydaemon; do
+	for d in run var/log var/lib/mydaemon etc/mydaemon.d; do
 		assert [ -d "$P/$d" ]
 	done
+	assert grep -qx "include = $P/etc/mydaemon.d/\\*.conf" \
+		"$SHIPPED/mydaemon.conf"
 	# Straight after make install, with the shipped files but a free
 	# port and a user of ours: no mkdir by hand.
 	{

@@ -262,7 +262,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const struct config_paths paths = { "/run/mydaemon.pid",
 	    "/var/log/mydaemon/mydaemon.log",
-	    "/var/lib/mydaemon/maintenance", "/var/lib/mydaemon/results" };
+	    "/var/lib/mydaemon/maintenance", "/var/lib/mydaemon/results",
+	    NULL };
 	struct config_errors	 errs = { NULL, 0 };
 	struct config		*cfg;
 	char			*text, *v;

@@ -30,7 +30,7 @@
 #define RESULTDIR	"/var/lib/mydaemon/results"
 
 static const struct config_paths paths = { PIDFILE, LOGFILE, MAINTFILE,
-    RESULTDIR };
+    RESULTDIR, NULL };
 
 static struct config *
 parse_len(const char *text, size_t len, struct config_errors *e)
@@ -137,7 +137,7 @@ bad_all(const char *file, const char *text, const char *const *want,
 static void
 test_defaults(void)
 {
-	static const struct config_paths none = { NULL, NULL, NULL, NULL };
+	static const struct config_paths none = { NULL, NULL, NULL, NULL, NULL };
 	struct config_errors	 e = { NULL, 0 };
 	struct config		*cfg;
 	struct sockaddr_in	*sin;

@@ -13,7 +13,7 @@
 #include "config/config.h"
 #include "tap.h"
 
-static const struct config_paths paths = { NULL, NULL, NULL, NULL };
+static const struct config_paths paths = { NULL, NULL, NULL, NULL, NULL };
 
 static void
 diag_errors(const struct config_errors *e)
