@@ -138,6 +138,9 @@ struct config {
 	uint64_t		 idle_timeout_ms;
 	uint64_t		 shutdown_timeout_ms;
 	char			*result_dir;	/* pushed results (absolute) */
+	/* SPEC 21 */
+	int			 maintenance_status;	/* 503 or 404 */
+	uint64_t		 shutdown_drain_ms;	/* 0: none */
 };
 
 /* Error messages collected by the parser, each "FILE:LINE: message". */

@@ -102,6 +102,10 @@ const struct confkey confkeys[] = {
 	PLAIN("depends", C, config_depends_set, 0),
 	DUR("start_grace", C, CK(start_grace_ms), 0, 24 * HOUR, "0-24h"),
 	DUR("ttl", C, CK(ttl_ms), 10, 8784 * HOUR, "10ms-8784h"),
+	/* SPEC 21: drains */
+	TABLE("maintenance_status", G, CF(maintenance_status),
+	    config_values_maint_status, "503 or 404"),
+	DUR("shutdown_drain", G, CF(shutdown_drain_ms), 0, HOUR, "0-1h"),
 };
 const size_t config_keys_count = sizeof(confkeys) / sizeof(confkeys[0]);
 
