@@ -112,12 +112,15 @@ begin_shutdown(int signo)
 	char why[64];
 
 	snprintf(why, sizeof(why), "received %s", signals_name(signo));
+	if (dm.shutdown_draining && signals_stops() == dm.drain_stops)
+		return;		/* the same SIGTERM, read again */
 	if (signo != SIGTERM || dm.cfg->shutdown_drain_ms == 0 ||
 	    dm.shutdown_draining || dm.stopping) {
 		stop(why, 0);
 		return;
 	}
 	dm.shutdown_draining = 1;
+	dm.drain_stops = signals_stops();
 	dm.st.stopping = 1;	/* a starter must not take us for running */
 	daemon_save();
 	notify_stopping();
