@@ -22,6 +22,11 @@
  * range, and the file would not read back as it was written.
  */
 #define SINCE_MAX	99999999999.9995
+/*
+ * An until that %.3f writes as 0.000 would not be written back at all
+ * (0: no end): below this it is no end when read either (fuzz_drain).
+ */
+#define UNTIL_MIN	0.0005
 
 /* The reason on one line, without control bytes, cut to the maximum. */
 static void
@@ -44,7 +49,7 @@ drain_format(char *buf, size_t size, const struct drain_info *d)
 	int	 n;
 
 	clean_reason(reason, d->reason, strlen(d->reason));
-	if (d->until > 0)
+	if (d->until >= UNTIL_MIN)
 		n = snprintf(buf, size, "drained=%d\nsince=%.3f\nreason=%s\n"
 		    "until=%.3f\n", d->drained != 0, d->since, reason,
 		    d->until);
@@ -96,9 +101,11 @@ drain_parse(const char *buf, size_t len, struct drain_info *d)
 			clean_reason(d->reason, eq + 1, n);
 		else if (eq - p == 5 && memcmp(p, "since", 5) == 0)
 			bad |= parse_time(eq + 1, n, &d->since) == -1;
-		else if (eq - p == 5 && memcmp(p, "until", 5) == 0)
+		else if (eq - p == 5 && memcmp(p, "until", 5) == 0) {
 			bad |= parse_time(eq + 1, n, &d->until) == -1;
-		else if (eq - p == 7 && memcmp(p, "drained", 7) == 0)
+			if (d->until < UNTIL_MIN)
+				d->until = 0;
+		} else if (eq - p == 7 && memcmp(p, "drained", 7) == 0)
 			d->drained = n != 1 || eq[1] != '0';
 		else
 			bad = 1;	/* unknown, but keep what we have */
@@ -109,7 +116,7 @@ drain_parse(const char *buf, size_t len, struct drain_info *d)
 int
 drain_over(const struct drain_info *d, double now)
 {
-	return d->drained && d->until > 0 && now >= d->until;
+	return d->drained && d->until >= UNTIL_MIN && now >= d->until;
 }
 
 char *
@@ -164,7 +171,7 @@ drain_write(const char *path, const char *reason, double now, double until,
 	memset(&d, 0, sizeof(d));
 	d.drained = 1;
 	d.since = now;
-	d.until = until;
+	d.until = until >= UNTIL_MIN ? until : 0;
 	if (reason != NULL)
 		clean_reason(d.reason, reason, strlen(reason));
 	n = drain_format(buf, sizeof(buf), &d);

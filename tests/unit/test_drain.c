@@ -113,6 +113,9 @@ test_until(void)
 	    back.drained == 1, "an until that is no number: malformed, no end");
 	ok(parse("until=1e11\n", &back) == -1 && back.until == 0,
 	    "an until past the range is refused");
+	ok(parse("drained=0\nuntil=0.0004\n", &back) == 0 &&
+	    back.until == 0, "an until %%.3f would write as 0.000 is no end "
+	    "(found by fuzz_drain)");
 }
 
 static void
