@@ -91,18 +91,6 @@ check_is() {
 	stop_daemon
 }
 
-@test "-d ends the host's drain too" {
-	config_with
-	start_daemon
-	run "$MYDAEMON" -s drain -d 1s -r short -c "$CONF"
-	assert_success
-	assert health_is 503
-	assert [ "$(status_value maintenance.until)" != null ]
-	wait_for 5 health_is 200
-	assert log_has 'notice: drain of the host expired'
-	stop_daemon
-}
-
 @test "a drain whose end passed while the daemon was stopped is over at start, and logged" {
 	config_with
 	start_daemon
