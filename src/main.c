@@ -20,6 +20,7 @@
 #include "base/build.h"
 #include "config/config.h"
 #include "config/config_load.h"
+#include "config/config_values.h"
 #include "control/control.h"
 #include "daemon/daemonize.h"
 #include "log/log.h"
@@ -36,6 +37,8 @@ struct options {
 	const char		*action;
 	const char		*reason;
 	unsigned int		 wait_s;
+	const char		*name;		/* drain, undrain NAME */
+	unsigned long long	 duration_ms;	/* drain -d */
 };
 
 static void
@@ -46,7 +49,8 @@ usage(FILE *fp)
 "       mydaemon -t [-c FILE]\n"
 "       mydaemon -s status|stop|reload|reopen|restart [-c FILE] "
 "[-p PIDFILE] [-w SECONDS]\n"
-"       mydaemon -s drain [-r REASON] | -s undrain\n"
+"       mydaemon -s drain [NAME] [-r REASON] [-d DURATION] | "
+"-s undrain [NAME]\n"
 "       mydaemon -s result NAME STATUS [TEXT]\n"
 "       mydaemon -V | -h\n"
 "\n"
@@ -55,7 +59,8 @@ usage(FILE *fp)
 "  -p, --pidfile FILE    pidfile, or \"none\" (default: from the config)\n"
 "  -t, --test            check the configuration and exit\n"
 "  -s, --signal ACTION   control the running instance\n"
-"  -r, --reason TEXT     why the host is drained (with -s drain)\n"
+"  -r, --reason TEXT     why the host or check is drained (-s drain)\n"
+"  -d, --duration TIME   the drain ends by itself after TIME (-s drain)\n"
 "  -w, --wait SECONDS    how long -s waits for the daemon (default %d)\n"
 "  -V, --version         print the version and exit\n"
 "  -h, --help            print this help and exit\n",
@@ -93,6 +98,21 @@ parse_wait(const char *s)
 	return (unsigned int)v;
 }
 
+/* -d: a duration as the configuration writes them (1s, 90m, 2h). */
+static unsigned long long
+parse_duration(const char *s)
+{
+	uint64_t ms;
+
+	if (config_values_duration(s, &ms) != CONFVAL_OK || ms == 0 ||
+	    ms > 8784ULL * 3600 * 1000) {
+		fprintf(stderr, "mydaemon: invalid duration \"%s\" (1ms-8784h, "
+		    "e.g. 30s, 90m or 2h)\n", s);
+		exit(2);
+	}
+	return ms;
+}
+
 static void
 parse_options(int argc, char **argv, struct options *o)
 {
@@ -104,6 +124,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "signal", required_argument, NULL, 's' },
 		{ "wait", required_argument, NULL, 'w' },
 		{ "reason", required_argument, NULL, 'r' },
+		{ "duration", required_argument, NULL, 'd' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -112,7 +133,7 @@ parse_options(int argc, char **argv, struct options *o)
 
 	o->daemon.conffile = MYDAEMON_CONFFILE;
 	o->wait_s = DEFAULT_WAIT_S;
-	while ((ch = getopt_long(argc, argv, "fc:p:ts:w:r:Vh", longopts,
+	while ((ch = getopt_long(argc, argv, "fc:p:ts:w:r:d:Vh", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'f': o->daemon.foreground = 1; break;
@@ -126,6 +147,7 @@ parse_options(int argc, char **argv, struct options *o)
 		case 's': o->action = optarg; break;
 		case 'w': o->wait_s = parse_wait(optarg); break;
 		case 'r': o->reason = optarg; break;
+		case 'd': o->duration_ms = parse_duration(optarg); break;
 		case 'V': printf("mydaemon %s\n", MYDAEMON_VERSION); exit(0);
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); exit(2);
@@ -139,13 +161,17 @@ parse_options(int argc, char **argv, struct options *o)
 		}
 		return;
 	}
+	/* drain and undrain take a check's NAME. */
+	if (o->action != NULL && (strcmp(o->action, "drain") == 0 ||
+	    strcmp(o->action, "undrain") == 0) && argc - optind == 1)
+		o->name = argv[optind++];
 	/* Only a restart takes start options, after "--". */
 	if ((optind < argc && (o->action == NULL ||
 	    strcmp(o->action, "restart") != 0 ||
 	    strcmp(argv[optind - 1], "--") != 0)) ||
 	    (o->test && o->action != NULL) ||
-	    (o->reason != NULL && (o->action == NULL ||
-	    strcmp(o->action, "drain") != 0))) {
+	    ((o->reason != NULL || o->duration_ms != 0) &&
+	    (o->action == NULL || strcmp(o->action, "drain") != 0))) {
 		usage(stderr);
 		exit(2);
 	}
@@ -160,8 +186,9 @@ static int
 control_mode(struct options *o)
 {
 	struct control_req req = { o->action, o->daemon.pidfile, o->wait_s,
-	    o->reason, NULL };
-	char *pidfile = NULL, *maint;
+	    o->reason, NULL, o->name, o->duration_ms, o->daemon.conffile,
+	    NULL };
+	char *pidfile = NULL, *maint, *mstatus;
 	int r;
 
 	if (o->daemon.no_pidfile) {
@@ -179,11 +206,14 @@ control_mode(struct options *o)
 	}
 	maint = config_load_peek(o->daemon.conffile, "maintenance_file");
 	req.maintenance_file = maint != NULL ? maint : MYDAEMON_MAINTFILE;
+	mstatus = config_load_peek(o->daemon.conffile, "maintenance_status");
+	req.maint_status = mstatus;
 	if (req.pidfile == NULL)
 		req.pidfile = pidfile != NULL ? pidfile : MYDAEMON_PIDFILE;
 	r = control_run(&req);
 	free(pidfile);
 	free(maint);
+	free(mstatus);
 	return r;
 }
 
@@ -211,7 +241,7 @@ restart_with(struct options *o, const struct config *cfg, char **args)
 		return r;
 	if (pidfile_query(pidfile, &pid) == PIDFILE_RUNNING) {
 		struct control_req stop = { "stop", pidfile, o->wait_s, NULL,
-		    NULL };
+		    NULL, NULL, 0, o->daemon.conffile, NULL };
 
 		fprintf(stderr, "mydaemon: pid %ld cannot hand over its "
 		    "sockets: stopping it, then starting\n", (long)pid);

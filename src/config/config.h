@@ -156,6 +156,9 @@ struct config {
 						   one, then the included
 						   ones (SPEC 21) */
 	size_t			 nfiles;
+	/* SPEC 21 */
+	int			 maintenance_status;	/* 503 or 404 */
+	uint64_t		 shutdown_drain_ms;	/* 0: none */
 };
 
 /* Error messages collected by the parser, each "FILE:LINE: message". */

@@ -109,6 +109,10 @@ const struct confkey confkeys[] = {
 	PLAIN("on_change", G, config_hook_set, CF(on_change)),
 	PLAIN("on_change", C, config_hook_set, CK(on_change)),
 	DUR("hook_timeout", G, CF(hook_timeout_ms), 10, HOUR, "10ms-1h"),
+	/* SPEC 21: drains */
+	TABLE("maintenance_status", G, CF(maintenance_status),
+	    config_values_maint_status, "503 or 404"),
+	DUR("shutdown_drain", G, CF(shutdown_drain_ms), 0, HOUR, "0-1h"),
 };
 const size_t config_keys_count = sizeof(confkeys) / sizeof(confkeys[0]);
 

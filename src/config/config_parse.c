@@ -222,6 +222,7 @@ defaults(struct config *cfg, const struct config_paths *paths)
 	cfg->idle_timeout_ms = 10 * SEC;
 	cfg->shutdown_timeout_ms = 5 * SEC;
 	cfg->hook_timeout_ms = 10 * SEC;
+	cfg->maintenance_status = 503;
 	if ((cfg->log_file = strdup(paths->log_file != NULL ?
 	    paths->log_file : "stderr")) == NULL ||
 	    (paths->pidfile != NULL &&

@@ -38,6 +38,10 @@ const struct config_values_name config_values_booleans[] = {
 	{ "on", 1 }, { "off", 0 }, { "1", 1 }, { "0", 0 }, { NULL, 0 }
 };
 
+const struct config_values_name config_values_maint_status[] = {
+	{ "503", 503 }, { "404", 404 }, { NULL, 0 }
+};
+
 int
 config_values_lookup(const struct config_values_name *t, const char *name,
     int *value)

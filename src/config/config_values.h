@@ -20,6 +20,7 @@ struct config_values_name {
 extern const struct config_values_name config_values_levels[];
 extern const struct config_values_name config_values_facilities[];
 extern const struct config_values_name config_values_booleans[];
+extern const struct config_values_name config_values_maint_status[];
 
 /* Decimal digits only: no sign, no blanks, no base prefix. */
 enum confval	config_values_number(const char *s, size_t len, uint64_t *out);

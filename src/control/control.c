@@ -13,12 +13,12 @@
 #include "daemon/signals.h"
 #include "control/control.h"
 #include "control/control_wait.h"
-#include "instance/drain.h"
 #include "base/clock.h"
 #include "instance/pidfile.h"
 #include "instance/state.h"
 
 #define KILL_WAIT_S	5
+#define STOP_MARGIN_S	5
 
 /*
  * Nothing runs: remove the pidfile and the state file, unless a new
@@ -49,6 +49,27 @@ remove_files(const char *pidfile)
 	free(sp);
 }
 
+/*
+ * A SIGTERM may take the daemon's shutdown_drain and shutdown_timeout
+ * (its state file says, SPEC 21): the wait covers them, and a margin.
+ */
+static unsigned int
+stop_wait(const char *pidfile, unsigned int wait_s)
+{
+	struct state_info si;
+	char *sp = state_path(pidfile);
+	unsigned long s;
+	pid_t pid;
+
+	if (sp != NULL && pidfile_query(pidfile, &pid) == PIDFILE_RUNNING &&
+	    state_read(sp, &si) == 0 && si.pid == (long)pid &&
+	    si.stop_wait_ms > 0 &&
+	    (s = (si.stop_wait_ms + 999) / 1000 + STOP_MARGIN_S) > wait_s)
+		wait_s = s > 7200 ? 7200 : (unsigned int)s;
+	free(sp);
+	return wait_s;
+}
+
 static int
 do_stop(const char *pidfile, unsigned int wait_s)
 {
@@ -56,6 +77,7 @@ do_stop(const char *pidfile, unsigned int wait_s)
 	int r = 0, pidfd = -1;
 
 	control_wait_started(pidfile, wait_s);	/* a start ends first */
+	wait_s = stop_wait(pidfile, wait_s);
 	if (pidfile_query(pidfile, &pid) == PIDFILE_RUNNING) {
 		/* A handle on it that no reused pid can fool. */
 		pidfd = control_wait_pidfd(pidfile, pid);
@@ -122,75 +144,6 @@ do_reopen(const char *pidfile, unsigned int wait_s)
 	return 0;
 }
 
-/*
- * The maintenance file: the running daemon's own (its state file says
- * which), else the configuration's, else the default.
- */
-static const char *
-maintenance_file(const struct control_req *r, struct state_info *si)
-{
-	char *sp = state_path(r->pidfile);
-	pid_t pid;
-	int have;
-
-	have = sp != NULL && pidfile_query(r->pidfile, &pid) ==
-	    PIDFILE_RUNNING && state_read(sp, si) == 0 &&
-	    si->pid == (long)pid && si->maintenance_file[0] == '/';
-	free(sp);
-	return have ? si->maintenance_file : r->maintenance_file;
-}
-
-/*
- * -s drain and -s undrain: record it in the maintenance file (that is
- * what survives a restart or a reboot), then have the daemon read it and
- * wait until it serves the new state.  7 when no daemon runs: the
- * record stands for the next start.
- */
-static int
-do_drain(const struct control_req *r, int on)
-{
-	struct state_info si, before, after;
-	const char *path = maintenance_file(r, &si);
-	char err[4200];
-	pid_t pid;
-	int rc;
-
-	if (path == NULL) {
-		fprintf(stderr, "mydaemon: no maintenance_file is set\n");
-		return 1;
-	}
-	if ((on ? drain_write(path, r->reason, clock_wall(), err,
-	    sizeof(err)) : drain_remove(path, err, sizeof(err))) == -1) {
-		fprintf(stderr, "mydaemon: %s\n", err);
-		return errno == EACCES || errno == EPERM || errno == EROFS ?
-		    4 : 1;
-	}
-	if (pidfile_query(r->pidfile, &pid) != PIDFILE_RUNNING) {
-		printf("mydaemon: not running; %s is recorded in %s\n",
-		    on ? "the drain" : "the end of the drain", path);
-		return 7;
-	}
-	rc = control_wait_acted(r->pidfile, "drain", r->wait_s, &before,
-	    &after);
-	if (rc == 7)
-		printf("mydaemon: no longer running; %s is recorded in %s\n",
-		    on ? "the drain" : "the end of the drain", path);
-	if (rc != 0)
-		return rc;
-	if (after.drained != on) {
-		fprintf(stderr, "mydaemon: the daemon reads %s as %s\n", path,
-		    after.drained ? "drained" : "not drained");
-		return 1;
-	}
-	if (on)
-		printf("mydaemon: drained%s%s (/health answers 503 "
-		    "maintenance)\n", r->reason != NULL ? ": " : "",
-		    r->reason != NULL ? r->reason : "");
-	else
-		printf("mydaemon: drain ended\n");
-	return 0;
-}
-
 static int
 do_status(const char *pidfile)
 {
@@ -228,7 +181,7 @@ control_run(const struct control_req *r)
 	if (strcmp(a, "reopen") == 0)
 		return do_reopen(r->pidfile, r->wait_s);
 	if (strcmp(a, "drain") == 0 || strcmp(a, "undrain") == 0)
-		return do_drain(r, a[0] == 'd');
+		return control_drain(r, a[0] == 'd');
 	fprintf(stderr, "mydaemon: unknown action \"%s\" (use status, stop, "
 	    "reload, reopen, drain or undrain)\n", a);
 	return 2;

@@ -16,6 +16,11 @@ struct control_req {
 	const char	*reason;	/* drain: -r, or NULL */
 	/* drain, undrain: the file when no running daemon says which */
 	const char	*maintenance_file;
+	/* SPEC 21: drain and undrain NAME, -d */
+	const char	*name;		/* a check; NULL: the host */
+	unsigned long long duration_ms;	/* -d; 0: until undrained */
+	const char	*conffile;	/* to know the check names */
+	const char	*maint_status;	/* the config's, for a message */
 };
 
 /*
@@ -26,5 +31,8 @@ struct control_req {
  * recorded all the same).  2 for an unknown action.
  */
 int	control_run(const struct control_req *r);
+
+/* drain (on) and undrain, control_drain.c: an exit code as above. */
+int	control_drain(const struct control_req *r, int on);
 
 #endif /* MYDAEMON_CONTROL_H */

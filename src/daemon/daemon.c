@@ -19,6 +19,7 @@
 #include "daemon/activation.h"
 #include "daemon/daemon.h"
 #include "daemon/daemon_private.h"
+#include "daemon/drains.h"
 #include "daemon/reload.h"
 #include "base/build.h"
 #include "checks/check.h"
@@ -77,7 +78,8 @@ stop(const char *why, int restart)
 	dm.stopping = 1;
 	dm.st.stopping = 1;	/* a starter must not take us for running */
 	daemon_save();
-	if (!restart)
+	loop_timer_cancel(&dm.shutdown_drain_timer);
+	if (!restart && !dm.shutdown_draining)
 		notify_stopping();
 	log_notice("%s, shutting down", why);
 	verdict_first_done();	/* answer what waits */
@@ -91,12 +93,44 @@ stop(const char *why, int restart)
 }
 
 static void
+on_shutdown_drain_over(struct loop_timer *t)
+{
+	(void)t;
+	stop("shutdown_drain over", 0);
+}
+
+/*
+ * SPEC 21: a SIGTERM with shutdown_drain set first tells the load
+ * balancers (/health 503 "shutting down", the agent port "drain") while
+ * everything still serves, then stops.  A second SIGTERM, and SIGINT
+ * (someone at a terminal), stop at once; a restart's hand-over never
+ * drains: the new process serves the same sockets.
+ */
+static void
 begin_shutdown(int signo)
 {
 	char why[64];
 
 	snprintf(why, sizeof(why), "received %s", signals_name(signo));
-	stop(why, 0);
+	if (dm.shutdown_draining && signals_stops() == dm.drain_stops)
+		return;		/* the same SIGTERM, read again */
+	if (signo != SIGTERM || dm.cfg->shutdown_drain_ms == 0 ||
+	    dm.shutdown_draining || dm.stopping) {
+		stop(why, 0);
+		return;
+	}
+	dm.shutdown_draining = 1;
+	dm.drain_stops = signals_stops();
+	dm.st.stopping = 1;	/* a starter must not take us for running */
+	daemon_save();
+	notify_stopping();
+	notify_extend_ms(dm.cfg->shutdown_drain_ms +
+	    dm.cfg->shutdown_timeout_ms);
+	log_notice("%s, draining for %llums before shutting down", why,
+	    (unsigned long long)dm.cfg->shutdown_drain_ms);
+	dm.shutdown_drain_timer.cb = on_shutdown_drain_over;
+	loop_timer_set(&dm.shutdown_drain_timer, dm.cfg->shutdown_drain_ms);
+	verdict_changed();
 }
 
 /* A restart's new process is ready and takes over (handoff.h). */
@@ -245,7 +279,8 @@ start_up(void)
 	dm.pidpath = dm.opts->no_pidfile ? NULL : dm.opts->pidfile ?
 	    dm.opts->pidfile : dm.cfg->pidfile;
 	switch (instance_claim(dm.pidpath, (pid_t)activation()->takeover,
-	    HOLDER_WAIT_MS + dm.cfg->shutdown_timeout_ms, &other, err,
+	    HOLDER_WAIT_MS + dm.cfg->shutdown_drain_ms +
+	    dm.cfg->shutdown_timeout_ms, &other, err,
 	    sizeof(err))) {
 	case 1:
 		daemonize_exit_ok("already running (pid %ld)", (long)other);
@@ -288,6 +323,7 @@ shut_down(void)
 	server_set_access_log(NULL);
 	log_sink_close(dm.access);
 	handoff_close();
+	drains_fini();
 	notify_fini();
 	instance_release();
 	log_notice("exiting");
@@ -305,6 +341,7 @@ daemon_run(const struct daemon_opts *opts, struct config *cfg)
 
 	dm.opts = opts;
 	verdict_init(&dm);
+	drains_init(&dm);
 	dm.cfg = cfg;
 	if (opts->foreground)
 		daemonize_foreground();

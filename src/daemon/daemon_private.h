@@ -28,6 +28,9 @@ struct daemon {
 	struct loop_timer	 shutdown_timer;
 	struct loop_timer	 first_timer;	/* the wait for first results */
 	int			 stopping, shutdown_over;
+	int			 shutdown_draining;	/* shutdown_drain */
+	int			 drain_stops;	/* signals_stops() then */
+	struct loop_timer	 shutdown_drain_timer;
 	unsigned long		 hups_ignored;	/* during the shutdown */
 	double			 start_time;	/* Unix time */
 	double			 config_time;	/* when cfg was applied */

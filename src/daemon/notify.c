@@ -120,6 +120,20 @@ notify_stopping(void)
 	loop_timer_cancel(&watchdog);
 }
 
+/*
+ * EXTEND_TIMEOUT_USEC= (systemd 236): a stop that drains first may take
+ * longer than the unit's TimeoutStopSec allows.
+ */
+void
+notify_extend_ms(uint64_t ms)
+{
+	char msg[64];
+
+	snprintf(msg, sizeof(msg), "EXTEND_TIMEOUT_USEC=%llu",
+	    (unsigned long long)(ms + 5000) * 1000);
+	send_msg(msg);
+}
+
 void
 notify_status(const char *status)
 {

@@ -7,6 +7,8 @@
 #ifndef MYDAEMON_NOTIFY_H
 #define MYDAEMON_NOTIFY_H
 
+#include <stdint.h>
+
 /* Open the socket of activation()'s NOTIFY_SOCKET (before privileges
    are dropped: the path may be root's).  Arms the watchdog if asked. */
 void	notify_init(void);
@@ -16,6 +18,8 @@ void	notify_ready(const char *status);
 /* RELOADING=1 and MONOTONIC_USEC= in one datagram. */
 void	notify_reloading(void);
 void	notify_stopping(void);
+/* EXTEND_TIMEOUT_USEC=: the stop may take ms (and a margin) from now. */
+void	notify_extend_ms(uint64_t ms);
 /* STATUS=...: one line for `systemctl status`. */
 void	notify_status(const char *status);
 void	notify_fini(void);

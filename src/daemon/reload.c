@@ -13,6 +13,7 @@
 
 #include "daemon/daemon_opts.h"
 #include "daemon/daemon_private.h"
+#include "daemon/drains.h"
 #include "daemon/push_watch.h"
 #include "daemon/reload.h"
 #include "instance/instance.h"
@@ -221,24 +222,16 @@ reload_logs(struct daemon *d)
 void
 reload_maintenance(struct daemon *d)
 {
-	struct drain_info now;
 	const char *path = d->cfg->maintenance_file;
 
-	if (path == NULL)
-		memset(&now, 0, sizeof(now));
-	else if (drain_read(path, &now) == -1)
-		log_warn("maintenance file %s: taken as a drain", path);
-	if (now.drained && !d->drain.drained)
-		log_notice("maintenance: drained%s%s (%s)", now.reason[0] ?
-		    ": " : "", now.reason, path);
-	else if (!now.drained && d->drain.drained)
-		log_notice("maintenance: drain ended (%s)", path);
-	else if (now.drained && strcmp(now.reason, d->drain.reason) != 0)
-		log_notice("maintenance: drained, now: %s", now.reason);
-	d->drain = now;
+	drains_read();
 	d->st.drain_reads++;
-	d->st.drained = now.drained;
+	d->st.drained = d->drain.drained;
 	snprintf(d->st.maintenance_file, sizeof(d->st.maintenance_file), "%s",
 	    path != NULL ? path : "");
+	/* Only a shutdown_drain makes a stop wait longer than it asks. */
+	d->st.stop_wait_ms = d->cfg->shutdown_drain_ms == 0 ? 0 :
+	    (unsigned long)(d->cfg->shutdown_drain_ms +
+	    d->cfg->shutdown_timeout_ms);
 	instance_save(&d->st);
 }

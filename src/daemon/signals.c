@@ -52,6 +52,8 @@ static volatile sig_atomic_t	 overflow[NHANDLED];
  * shutdown by all the reloads it queued.
  */
 static volatile sig_atomic_t	 stop_pending;
+/* Stop signals received, each once (their bytes may be read twice). */
+static volatile sig_atomic_t	 stops;
 
 static void
 on_signal(int signo)
@@ -61,8 +63,10 @@ on_signal(int signo)
 	size_t i;
 
 	for (i = 0; i < NHANDLED; i++)
-		if (table[i].signo == signo && table[i].work == SIGNAL_STOP)
+		if (table[i].signo == signo && table[i].work == SIGNAL_STOP) {
 			stop_pending = signo;
+			stops++;
+		}
 	if (write(pipefd[1], &b, 1) != 1) {
 		for (i = 0; i < NHANDLED; i++)
 			if (table[i].signo == signo)
@@ -180,6 +184,12 @@ signals_next(void)
 		}
 	}
 	return 0;
+}
+
+int
+signals_stops(void)
+{
+	return (int)stops;
 }
 
 const struct signal_entry *

@@ -70,6 +70,10 @@ int	signals_ignore(int signo);
  */
 int	signals_next(void);
 
+/* How many stop signals have arrived so far: one each, however often
+   signals_next() returns it. */
+int	signals_stops(void);
+
 /* Name of a handled signal ("SIGHUP"), for log lines. */
 const char	*signals_name(int signo);
 

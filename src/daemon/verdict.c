@@ -17,6 +17,7 @@
 #include "daemon/activation.h"
 #include "daemon/daemon_opts.h"
 #include "daemon/daemon_private.h"
+#include "daemon/drains.h"
 #include "daemon/notify.h"
 #include "daemon/proc.h"
 #include "daemon/verdict.h"
@@ -56,6 +57,9 @@ verdict_fill(struct snapshot *snap, int what)
 	    dm->cfg->maintenance ? dm->config_time : 0;
 	snap->maint_reason = dm->drain.drained && dm->drain.reason[0] != '\0' ?
 	    dm->drain.reason : NULL;
+	snap->maint_status = dm->cfg->maintenance_status;
+	snap->shutting_down = dm->shutdown_draining;
+	drains_fill(snap);
 	check_set_list(&snap->checks, &snap->nchecks, &snap->checks_running);
 	snap->names_in_text = !(snap->nchecks == 1 &&
 	    strcmp(snap->checks[0]->name, "main") == 0);

@@ -22,6 +22,11 @@
  * range, and the file would not read back as it was written.
  */
 #define SINCE_MAX	99999999999.9995
+/*
+ * An until that %.3f writes as 0.000 would not be written back at all
+ * (0: no end): below this it is no end when read either (fuzz_drain).
+ */
+#define UNTIL_MIN	0.0005
 
 /* The reason on one line, without control bytes, cut to the maximum. */
 static void
@@ -44,18 +49,41 @@ drain_format(char *buf, size_t size, const struct drain_info *d)
 	int	 n;
 
 	clean_reason(reason, d->reason, strlen(d->reason));
-	n = snprintf(buf, size, "drained=%d\nsince=%.3f\nreason=%s\n",
-	    d->drained != 0, d->since, reason);
+	if (d->until >= UNTIL_MIN)
+		n = snprintf(buf, size, "drained=%d\nsince=%.3f\nreason=%s\n"
+		    "until=%.3f\n", d->drained != 0, d->since, reason,
+		    d->until);
+	else
+		n = snprintf(buf, size, "drained=%d\nsince=%.3f\nreason=%s\n",
+		    d->drained != 0, d->since, reason);
 	if (n < 0)
 		return 0;
 	return (size_t)n < size ? (size_t)n : size - 1;
+}
+
+/* A time of n bytes at s into *t: 0, or -1 (and *t 0) when it is none. */
+static int
+parse_time(const char *s, size_t n, double *t)
+{
+	char	 num[32], *e;
+
+	*t = 0;
+	if (n >= sizeof(num))
+		return -1;
+	memcpy(num, s, n);
+	num[n] = '\0';
+	*t = strtod(num, &e);
+	if (*e != '\0' || !(*t >= 0 && *t < SINCE_MAX)) {
+		*t = 0;
+		return -1;
+	}
+	return 0;
 }
 
 int
 drain_parse(const char *buf, size_t len, struct drain_info *d)
 {
 	const char	*p = buf, *end = buf + len, *nl, *eq;
-	char		 num[32], *e;
 	size_t		 n;
 	int		 bad = 0;
 
@@ -71,22 +99,34 @@ drain_parse(const char *buf, size_t len, struct drain_info *d)
 		n = (size_t)(nl - eq - 1);
 		if (eq - p == 6 && memcmp(p, "reason", 6) == 0)
 			clean_reason(d->reason, eq + 1, n);
-		else if (eq - p == 5 && memcmp(p, "since", 5) == 0 &&
-		    n < sizeof(num)) {
-			memcpy(num, eq + 1, n);
-			num[n] = '\0';
-			d->since = strtod(num, &e);
-			if (*e != '\0' || !(d->since >= 0 &&
-			    d->since < SINCE_MAX)) {
-				d->since = 0;
-				bad = 1;
-			}
+		else if (eq - p == 5 && memcmp(p, "since", 5) == 0)
+			bad |= parse_time(eq + 1, n, &d->since) == -1;
+		else if (eq - p == 5 && memcmp(p, "until", 5) == 0) {
+			bad |= parse_time(eq + 1, n, &d->until) == -1;
+			if (d->until < UNTIL_MIN)
+				d->until = 0;
 		} else if (eq - p == 7 && memcmp(p, "drained", 7) == 0)
 			d->drained = n != 1 || eq[1] != '0';
 		else
 			bad = 1;	/* unknown, but keep what we have */
 	}
 	return bad ? -1 : 0;
+}
+
+int
+drain_over(const struct drain_info *d, double now)
+{
+	return d->drained && d->until >= UNTIL_MIN && now >= d->until;
+}
+
+char *
+drain_check_path(const char *maintenance_file, const char *name)
+{
+	char	*p;
+
+	if (asprintf(&p, "%s.check.%s", maintenance_file, name) == -1)
+		return NULL;
+	return p;
 }
 
 int
@@ -120,8 +160,8 @@ drain_read(const char *path, struct drain_info *d)
 }
 
 int
-drain_write(const char *path, const char *reason, double now, char *err,
-    size_t errlen)
+drain_write(const char *path, const char *reason, double now, double until,
+    char *err, size_t errlen)
 {
 	struct drain_info d;
 	char buf[DRAIN_FILE_MAX], tmp[4096];
@@ -131,6 +171,7 @@ drain_write(const char *path, const char *reason, double now, char *err,
 	memset(&d, 0, sizeof(d));
 	d.drained = 1;
 	d.since = now;
+	d.until = until >= UNTIL_MIN ? until : 0;
 	if (reason != NULL)
 		clean_reason(d.reason, reason, strlen(reason));
 	n = drain_format(buf, sizeof(buf), &d);

@@ -59,12 +59,13 @@ state_format(char *buf, size_t size, const struct state_info *si)
 	    "reload_done=%lu\nreload_ok=%lu\nreload_failed=%lu\n"
 	    "last_reload=%s\nreason=%s\nreopens=%lu\nreopen_failed=%lu\n"
 	    "reopen_reason=%s\ndrain_reads=%lu\ndrained=%d\n"
-	    "maintenance_file=%s\nend=%lu\n",
+	    "maintenance_file=%s\nstop_wait_ms=%lu\nend=%lu\n",
 	    si->seq, si->pid, si->stopping, si->starting != 0, si->generation,
 	    si->reload_started,
 	    si->reload_done, si->reload_ok, si->reload_failed,
 	    si->last_reload, reason, si->reopens, si->reopen_failed, rreason,
-	    si->drain_reads, si->drained != 0, mfile, si->seq);
+	    si->drain_reads, si->drained != 0, mfile, si->stop_wait_ms,
+	    si->seq);
 	if (n < 0)
 		return 0;
 	return (size_t)n < size ? (size_t)n : size - 1;
@@ -97,6 +98,7 @@ state_field_set(struct state_info *si, const char *k, const char *v,
 		{ "reopens", offsetof(struct state_info, reopens) },
 		{ "reopen_failed", offsetof(struct state_info, reopen_failed) },
 		{ "drain_reads", offsetof(struct state_info, drain_reads) },
+		{ "stop_wait_ms", offsetof(struct state_info, stop_wait_ms) },
 	};
 #define STR(f) { #f, offsetof(struct state_info, f), \
 	sizeof(((struct state_info *)0)->f) }

@@ -16,7 +16,10 @@
  *   reload_done= reload_ok=
  *   reload_failed= last_reload=ok|failed|none reason= reopens=
  *   reopen_failed= reopen_reason= drain_reads= drained=0|1
- *   maintenance_file= end=N
+ *   maintenance_file= stop_wait_ms= end=N
+ * stop_wait_ms is how long a SIGTERM may take to end the daemon
+ * (shutdown_drain + shutdown_timeout; 0 without a shutdown_drain): what
+ * -s stop waits at least.
  */
 #ifndef MYDAEMON_STATE_H
 #define MYDAEMON_STATE_H
@@ -44,6 +47,7 @@ struct state_info {
 	unsigned long	 drain_reads;	/* maintenance file read (SIGUSR2) */
 	int		 drained;	/* what it said last */
 	char		 maintenance_file[STATE_REASON_MAX];
+	unsigned long	 stop_wait_ms;	/* a SIGTERM's drain and shutdown */
 };
 
 /* "/run/mydaemon.pid" -> "/run/mydaemon.state"; malloc'ed, NULL on ENOMEM. */

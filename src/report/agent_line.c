@@ -50,7 +50,9 @@ agent_line(const struct snapshot *snap, const char *sent, size_t n,
 		buf_puts(b, "%\n");
 		return;
 	}
-	if (strcmp(state, "maintenance") == 0) {
+	/* A drain, or a shutdown that lets HAProxy move sessions first. */
+	if (strcmp(state, "maintenance") == 0 ||
+	    strcmp(state, "shutting down") == 0) {
 		buf_puts(b, "drain\n");
 		return;
 	}

@@ -3,7 +3,10 @@
  * and the verdict's one line for the log and systemd (see
  * health_render.h): pure functions of a snapshot.
  *
- * Precedence, worst first: maintenance, critical, unknown, warning, ok.
+ * Precedence, worst first: shutting down (shutdown_drain), maintenance
+ * (the host's, or for /health/NAME the check's own drain), critical,
+ * unknown, warning, ok.  Maintenance answers maintenance_status (503 or
+ * 404, for HAProxy's disable-on-404); shutting down always 503.
  * A check waiting for a dependency is not the worst: its root cause is,
  * and "(+N waiting)" says how many wait.  /health/NAME of a check within
  * its start_grace with a bad result answers "pending" with that result.
@@ -27,6 +30,26 @@ in_maintenance(const struct snapshot *snap)
 	return snap->maint_config || snap->maint_drain;
 }
 
+/* The drain of check only, or NULL (also for the host: only NULL). */
+static const struct snapshot_drain *
+check_drain(const struct snapshot *snap, const struct check_status *only)
+{
+	size_t	 i;
+
+	for (i = 0; only != NULL && i < snap->ndrains; i++)
+		if (strcmp(snap->drains[i].check, only->name) == 0)
+			return &snap->drains[i];
+	return NULL;
+}
+
+/* Nothing but the state word to say: no checks' text. */
+static int
+state_only(const struct snapshot *snap, const struct check_status *only)
+{
+	return snap->shutting_down || in_maintenance(snap) ||
+	    check_drain(snap, only) != NULL;
+}
+
 int
 health_render_effective(const struct snapshot *snap,
     const struct check_status *only, const char **state)
@@ -34,9 +57,13 @@ health_render_effective(const struct snapshot *snap,
 	struct verdict	 v;
 	enum health_state h;
 
-	if (in_maintenance(snap)) {
-		*state = "maintenance";
+	if (snap->shutting_down) {
+		*state = "shutting down";
 		return 503;
+	}
+	if (in_maintenance(snap) || check_drain(snap, only) != NULL) {
+		*state = "maintenance";
+		return snap->maint_status == 404 ? 404 : 503;
 	}
 	if (only != NULL && only->pending && only->ran &&
 	    only->waiting_for == NULL) {
@@ -90,7 +117,7 @@ health_render_summary(const struct snapshot *snap,
 {
 	struct verdict	 v;
 
-	if (in_maintenance(snap))
+	if (state_only(snap, only))
 		return;
 	if (only != NULL) {
 		if (health_clamp(only->state) != HEALTH_OK)
@@ -196,6 +223,34 @@ json_check(const struct check_status *c, struct buf *b)
 	buf_puts(b, "}]");
 }
 
+/* Why the answer is not the checks' verdict, if it is not. */
+static void
+json_notes(const struct snapshot *snap, const struct check_status *only,
+    struct buf *b)
+{
+	const struct snapshot_drain *cd = check_drain(snap, only);
+	const char *note, *reason = NULL;
+
+	if (snap->shutting_down)
+		note = "shutting down";
+	else if (in_maintenance(snap)) {
+		note = snap->maint_drain ? "maintenance: drained" :
+		    "maintenance: set in the configuration";
+		reason = snap->maint_reason;
+	} else if (cd != NULL) {
+		note = "maintenance: check drained";
+		reason = cd->reason;
+	} else
+		return;
+	buf_puts(b, ",\"notes\":[");
+	text_json_str(b, note);
+	if (reason != NULL) {
+		buf_putc(b, ',');
+		text_json_str(b, reason);
+	}
+	buf_putc(b, ']');
+}
+
 int
 health_render_json(const struct snapshot *snap,
     const struct check_status *only, struct buf *b)
@@ -219,16 +274,7 @@ health_render_json(const struct snapshot *snap,
 		text_json(b, t.data, t.len);
 	}
 	buf_free(&t);
-	if (in_maintenance(snap)) {
-		buf_puts(b, ",\"notes\":[");
-		text_json_str(b, snap->maint_drain ? "maintenance: drained" :
-		    "maintenance: set in the configuration");
-		if (snap->maint_reason != NULL) {
-			buf_putc(b, ',');
-			text_json_str(b, snap->maint_reason);
-		}
-		buf_putc(b, ']');
-	}
+	json_notes(snap, only, b);
 	buf_puts(b, ",\"checks\":{");
 	for (i = 0; i < snap->nchecks; i++) {
 		if (only != NULL && snap->checks[i] != only)

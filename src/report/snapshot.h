@@ -21,6 +21,14 @@ struct process_info {
 	uint64_t	 open_fds, max_fds;
 };
 
+/* A check's drain (SPEC 21), in force now. */
+struct snapshot_drain {
+	const char	*check;
+	double		 since;			/* Unix time, 0: unknown */
+	double		 until;			/* 0: no end */
+	const char	*reason;		/* NULL: none given */
+};
+
 struct snapshot {
 	const char	*version;
 	const char	*host;
@@ -35,6 +43,11 @@ struct snapshot {
 	int		 maint_drain;
 	double		 maint_since;		/* Unix time, 0: unknown */
 	const char	*maint_reason;		/* NULL: none given */
+	double		 maint_until;		/* the drain's end, 0: none */
+	int		 maint_status;		/* 503 or 404 */
+	const struct snapshot_drain *drains;	/* the checks' drains */
+	size_t		 ndrains;
+	int		 shutting_down;		/* shutdown_drain running */
 
 	const struct check_status *const *checks;
 	size_t		 nchecks;

@@ -136,9 +136,40 @@ maintenance(struct buf *b, const struct snapshot *snap)
 	key(b, "since");
 	seconds(b, (snap->maint_config || snap->maint_drain) &&
 	    snap->maint_since > 0, snap->maint_since);
+	key(b, "until");
+	seconds(b, snap->maint_drain && snap->maint_until > 0,
+	    snap->maint_until);
 	key(b, "reason");
 	text_json_str(b, snap->maint_reason);
 	buf_putc(b, '}');
+}
+
+/* The checks' drains (SPEC 21): the host's is "maintenance" above. */
+static void
+drains(struct buf *b, const struct snapshot *snap)
+{
+	const struct snapshot_drain *d;
+	size_t i;
+
+	key(b, "drains");
+	buf_putc(b, '[');
+	for (i = 0; i < snap->ndrains; i++) {
+		d = &snap->drains[i];
+		if (i > 0)
+			buf_putc(b, ',');
+		buf_puts(b, "{\"check\":");
+		text_json_str(b, d->check);
+		key(b, "source");
+		buf_puts(b, "\"drain\"");
+		key(b, "since");
+		seconds(b, d->since > 0, d->since);
+		key(b, "until");
+		seconds(b, d->until > 0, d->until);
+		key(b, "reason");
+		text_json_str(b, d->reason);
+		buf_putc(b, '}');
+	}
+	buf_putc(b, ']');
 }
 
 static void
@@ -210,6 +241,8 @@ status_json(const struct snapshot *snap, struct buf *b)
 	u64(b, "config_generation", snap->generation);
 	verdicts(b, snap);
 	maintenance(b, snap);
+	drains(b, snap);
+	boolean(b, "shutting_down", snap->shutting_down);
 	checks(b, snap);
 	key(b, "checks_running");
 	buf_u64(b, snap->checks_running);

@@ -222,3 +222,44 @@ HTTP/1.1 200 OK"
 	assert log_has "stopped listening on 127.0.0.1:$AGENT_PORT"
 	stop_daemon
 }
+
+@test "-s drain -d DURATION: the host's drain ends by itself, logged; /status shows until" {
+	config_with
+	start_daemon
+	t0=$(date +%s)
+	drain -d 1s -r short
+	assert_success
+	assert_output "mydaemon: drained: short, for 1s (/health answers 503 maintenance)"
+	assert_health 503 maintenance
+	until=$(status_value maintenance.until)
+	assert in_range "${until%.*}" "$t0" "$((t0 + 3))"
+	assert_equal "$(sed -n 's/^until=//p' "$MAINT" | cut -d. -f1)" "${until%.*}"
+	wait_for 5 health_is 200
+	assert log_has 'notice: drain of the host expired'
+	assert_equal "$(status_value maintenance.active)" false
+	stop_daemon
+}
+
+@test "-d takes a duration, and only with -s drain" {
+	config_with
+	drain -d soon
+	assert_failure 2
+	assert_output --partial 'invalid duration "soon"'
+	drain -d 0
+	assert_failure 2
+	run "$MYDAEMON" -s undrain -d 1s -c "$CONF"
+	assert_failure 2
+	run "$MYDAEMON" -s status -d 1s -c "$CONF"
+	assert_failure 2
+	assert [ ! -e "$MAINT" ]
+}
+
+@test "a maintenance file written before -d existed (no until) is read as a drain without an end" {
+	config_with
+	printf 'drained=1\nsince=1700000000.000\nreason=old\n' > "$MAINT"
+	start_daemon
+	assert_health 503 maintenance
+	run status_value maintenance.reason maintenance.until
+	assert_output "$(printf '%s\n' old null)"
+	stop_daemon
+}

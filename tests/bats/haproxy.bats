@@ -21,6 +21,7 @@ setup() {
 	write_config "agent_listen = 127.0.0.1:$AGENT_PORT" \
 		"maintenance_file = $T/maintenance" \
 		"agent_warning_weight = 50%" \
+		"maintenance_status = 404" \
 		"[check disk]" \
 		"command = sh -c 'cat $T/disk; exit \$(cat $T/disk.code)'" \
 		"interval = 50ms" \
@@ -51,6 +52,12 @@ setup() {
 	    option httpchk GET /health
 	    http-check expect status 200
 	    server s3 127.0.0.1:$PORT weight 100 check inter 200ms fall 1 rise 1
+	backend web404
+	    option httpchk GET /health/web
+	    http-check disable-on-404
+	    server s4 127.0.0.1:$PORT weight 100 check inter 200ms fall 1 rise 1
+	backend webagent
+	    server s5 127.0.0.1:$PORT weight 100 check inter 200ms agent-check agent-port $AGENT_PORT agent-inter 200ms agent-send "web\n"
 	EOF
 	haproxy -f "$T/haproxy.cfg" -D -p "$T/haproxy.pid" ||
 		fail "haproxy did not start"
@@ -145,4 +152,22 @@ servers_within() {
 	servers_within 5 "host/s1 UP 50" "disk/s2 UP 50" "http/s3 UP 100"
 	echo 0 > "$T/disk.code"
 	servers_within 5 "host/s1 UP 100" "disk/s2 UP 100"
+}
+
+@test "maintenance_status = 404 and disable-on-404: a drained check's server goes NOLB (not DOWN), its agent DRAIN, the host's stay UP" {
+	servers_within 10 "web404/s4 UP" "webagent/s5 UP 100" "host/s1 UP 100"
+	run "$MYDAEMON" -s drain web -r deploy -c "$CONF"
+	assert_success
+	servers_within 3 "web404/s4 NOLB" "webagent/s5 DRAIN" \
+		"host/s1 UP 100" "http/s3 UP"
+	run "$MYDAEMON" -s undrain web -c "$CONF"
+	assert_success
+	servers_within 5 "web404/s4 UP" "webagent/s5 UP 100"
+	# The host's drain: /health/web answers 404 too.
+	run "$MYDAEMON" -s drain -c "$CONF"
+	assert_success
+	servers_within 3 "web404/s4 NOLB" "host/s1 DRAIN"
+	run "$MYDAEMON" -s undrain -c "$CONF"
+	assert_success
+	servers_within 5 "web404/s4 UP" "host/s1 UP 100"
 }

@@ -425,7 +425,7 @@ sys.stdout.write("".join("\\x%02x" % (c if c != 10 else 0x80) for c in b))')
 	t1=$(date +%s.%N)
 	run status_fields "$T/status.json"
 	assert_success
-	assert_line --index 0 "keys=name version pid host uptime_seconds start_time config_file config_generation health health_text checks_health maintenance checks check checks_running reloads log connections requests"
+	assert_line --index 0 "keys=name version pid host uptime_seconds start_time config_file config_generation health health_text checks_health maintenance drains shutting_down checks check checks_running reloads log connections requests"
 	version=$("$MYDAEMON" -V | awk '{ print $NF }')
 	assert_line 'name="mydaemon"'
 	assert_line "version=\"$version\""
@@ -435,7 +435,9 @@ sys.stdout.write("".join("\\x%02x" % (c if c != 10 else 0x80) for c in b))')
 	assert_line 'health="ok"'
 	assert_line "health_text=null"
 	assert_line 'checks_health="ok"'
-	assert_line 'maintenance={"active": false, "source": null, "since": null, "reason": null}'
+	assert_line 'maintenance={"active": false, "source": null, "since": null, "until": null, "reason": null}'
+	assert_line "drains=[]"
+	assert_line "shutting_down=false"
 	assert_line "checks=[]"
 	assert_line "check=null"
 	assert_line "host=\"$(hostname)\""

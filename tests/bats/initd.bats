@@ -441,6 +441,36 @@ start_other() {
 	assert_failure 7
 }
 
+@test "drain NAME [REASON] and undrain NAME: one check's service; one word that names no check is still the host's reason" {
+	make_config "maintenance_file = $T/maintenance" \
+		"[check web]" "command = /bin/true"
+	run initd start
+	started
+	run initd drain web "deploy 7"
+	assert_success
+	assert_output "Draining check web of host health agent: mydaemon."
+	http_get /health/web
+	assert_equal "$status_code" 503
+	health_is 200
+	assert_equal "$(status_value drains.0.reason)" "deploy 7"
+	run initd undrain web
+	assert_success
+	http_get /health/web
+	assert_equal "$status_code" 200
+	run initd drain web
+	assert_success
+	assert_equal "$(status_value drains.0.check)" web
+	run initd undrain web
+	assert_success
+	run initd drain upgrade
+	assert_success
+	assert_equal "$(status_value maintenance.reason)" upgrade
+	run initd undrain
+	assert_success
+	run initd stop
+	assert_success
+}
+
 # --- status, configtest, usage ---------------------------------------------
 
 @test "status: 3 stopped, 0 running with the pid, 1 dead with a pidfile, 4 unknown" {
@@ -482,7 +512,7 @@ start_other() {
 		run --separate-stderr initd $action
 		assert_failure 2
 		assert_equal "$output" ""
-		assert_regex "$stderr" '^Usage: .*mydaemon [{]start[|]stop[|]restart[|]try-restart[|]reload[|]force-reload[|]status[|]configtest[|]reopen[|]drain [[]REASON[]][|]undrain[|]upgrade[}]$'
+		assert_regex "$stderr" '^Usage: .*mydaemon [{]start[|]stop[|]restart[|]try-restart[|]reload[|]force-reload[|]status[|]configtest[|]reopen[|]drain [[]NAME[]] [[]REASON[]][|]undrain [[]NAME[]][|]upgrade[}]$'
 	done
 }
 

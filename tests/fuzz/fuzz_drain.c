@@ -9,7 +9,10 @@
  * drain_format() keeps), and formats the same again.  As what
  * `mydaemon -s drain -r REASON` records (drain_write(): a reason of any
  * bytes, the time now): drain_format() must write a file drain_parse()
- * accepts, with that reason made one line.
+ * accepts, with that reason made one line.  SPEC 21's until (-d) is
+ * held to since's range, read back to the millisecond, written only
+ * when there is one, and drain_over() never calls a drain without an
+ * end over.
  */
 #include <math.h>
 #include <stddef.h>
@@ -44,6 +47,11 @@ check_sane(const struct drain_info *d)
 		fail("drained is neither 0 nor 1", NULL, 0);
 	if (!isfinite(d->since) || d->since < 0 || d->since > 1e11)
 		fail("since is out of its range", NULL, 0);
+	if (!isfinite(d->until) || d->until < 0 || d->until > 1e11)
+		fail("until is out of its range", NULL, 0);
+	if (drain_over(d, 1e12) != (d->drained && d->until > 0))
+		fail("drain_over: over without an end, or never over", NULL,
+		    0);
 	if (memchr(d->reason, '\0', sizeof(d->reason)) == NULL)
 		fail("the reason is not NUL-terminated", NULL, 0);
 	n = strlen(d->reason);
@@ -77,7 +85,8 @@ round_trip(const struct drain_info *d)
 	check_sane(&again);
 	if (again.drained != (d->drained != 0) ||
 	    strcmp(again.reason, d->reason) != 0 ||
-	    !same_time(again.since, d->since))
+	    !same_time(again.since, d->since) ||
+	    !same_time(again.until, d->until))
 		fail("drain_parse reads another drain than was formatted", a,
 		    na);
 	nb = drain_format(b, sizeof(b), &again);
@@ -115,6 +124,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(&now, data, sizeof(now));
 		if (isfinite(now) && now >= 0 && now < 1e11)
 			w.since = now;
+	}
+	/* The next 8 (also the reason's first ones) an until, if one. */
+	if (size >= 2 * sizeof(now)) {
+		memcpy(&now, data + sizeof(now), sizeof(now));
+		if (isfinite(now) && now >= 0.001 && now < 1e11)
+			w.until = now;	/* drain_write() keeps no smaller one */
 	}
 	n = size > sizeof(now) ? size - sizeof(now) : 0;
 	for (i = 0; i < n && i < DRAIN_REASON_MAX && data[8 + i] != '\0'; i++)

@@ -16,6 +16,7 @@
 
 #include "base/buf.h"
 #include "report/agent_line.h"
+#include "report/health_render.h"
 #include "tap.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
@@ -355,12 +356,50 @@ test_appends(void)
 	buf_free(&b);
 }
 
+/* ---- SPEC 21: a check's drain, maintenance_status, shutdown_drain ---- */
+
+static void
+test_check_drain(void)
+{
+	static const struct snapshot_drain d[] = {
+		{ "disk", 1700000000, 0, "deploy" },
+	};
+	const char *state;
+
+	fixture();
+	si.drains = d;
+	si.ndrains = 1;
+	is_str(line("disk", 50), "drain\n", "a drained check: drain");
+	is_str(line("load", 50), "up ready 100%\n",
+	    "another check is not drained by it");
+	is_str(line("", 50), "up ready 100%\n",
+	    "nor is the host's verdict");
+	si.maint_status = 404;
+	ok(health_render_effective(&si, &chk[DISK], &state) == 404 &&
+	    strcmp(state, "maintenance") == 0,
+	    "maintenance_status 404: /health/disk answers 404 maintenance");
+	ok(health_render_effective(&si, NULL, &state) == 200,
+	    "... and /health 200");
+	si.maint_drain = 1;
+	ok(health_render_effective(&si, NULL, &state) == 404,
+	    "the host's drain answers 404 too");
+	is_str(line("disk", 50), "drain\n", "... and the agent drain");
+	si.maint_drain = 0;
+	si.shutting_down = 1;
+	ok(health_render_effective(&si, &chk[DISK], &state) == 503 &&
+	    strcmp(state, "shutting down") == 0,
+	    "a shutdown drain answers 503 shutting down, never 404");
+	is_str(line("", 50), "drain\n", "... and the agent drain");
+	is_str(line("load", 50), "drain\n", "... for every check");
+}
+
 int
 main(void)
 {
 	test_host();
 	test_main();
 	test_maintenance();
+	test_check_drain();
 	test_by_name();
 	test_unknown_names();
 	test_hostile_text();

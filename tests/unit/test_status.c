@@ -224,8 +224,9 @@ test_exact(void)
 	is_str(render(), HEAD
 	    "\"health\":\"maintenance\",\"health_text\":null,"
 	    "\"checks_health\":\"critical\",\"maintenance\":{\"active\":true,"
-	    "\"source\":\"drain\",\"since\":1700000100.500,"
+	    "\"source\":\"drain\",\"since\":1700000100.500,\"until\":null,"
 	    "\"reason\":\"rolling upgrade\"},"
+	    "\"drains\":[],\"shutting_down\":false,"
 	    "\"checks\":[" J_DISK "," J_LOAD "," J_WEB "],\"check\":null"
 	    TAIL("1"), "three checks, drained with a reason");
 	ok(one_json_line(), "... one line of valid JSON");
@@ -235,7 +236,9 @@ test_exact(void)
 	    "\"health\":\"critical\","
 	    "\"health_text\":\"disk: DISK CRITICAL - / 97%\","
 	    "\"checks_health\":\"critical\",\"maintenance\":{\"active\":false,"
-	    "\"source\":null,\"since\":null,\"reason\":\"rolling upgrade\"},"
+	    "\"source\":null,\"since\":null,\"until\":null,"
+	    "\"reason\":\"rolling upgrade\"},"
+	    "\"drains\":[],\"shutting_down\":false,"
 	    "\"checks\":[" J_DISK "," J_LOAD "," J_WEB "],\"check\":null"
 	    TAIL("1"), "the same out of maintenance");
 	ok(one_json_line(), "... one line of valid JSON");
@@ -245,8 +248,8 @@ test_exact(void)
 	si.checks_running = 0;
 	is_str(render(), HEAD
 	    "\"health\":\"ok\",\"health_text\":null,\"checks_health\":\"ok\","
-	    "\"maintenance\":{\"active\":false,\"source\":null,\"since\":null,"
-	    "\"reason\":null},\"checks\":[],\"check\":null" TAIL("0"),
+	    "\"maintenance\":{\"active\":false,\"source\":null,\"since\":null,\"until\":null,"
+	    "\"reason\":null},\"drains\":[],\"shutting_down\":false,\"checks\":[],\"check\":null" TAIL("0"),
 	    "no check at all");
 	ok(one_json_line(), "... one line of valid JSON");
 }
@@ -278,14 +281,14 @@ test_maintenance(void)
 		const char	*reason, *want;
 	} m[] = {
 		{ 1, 0, 1700000100.5, NULL, "{\"active\":true,\"source\":"
-		    "\"config\",\"since\":1700000100.500,\"reason\":null}" },
+		    "\"config\",\"since\":1700000100.500,\"until\":null,\"reason\":null}" },
 		{ 1, 1, 1700000100.5, "both", "{\"active\":true,\"source\":"
-		    "\"config+drain\",\"since\":1700000100.500,"
+		    "\"config+drain\",\"since\":1700000100.500,\"until\":null,"
 		    "\"reason\":\"both\"}" },
 		{ 0, 1, 0, "r", "{\"active\":true,\"source\":\"drain\","
-		    "\"since\":null,\"reason\":\"r\"}" },
+		    "\"since\":null,\"until\":null,\"reason\":\"r\"}" },
 		{ 0, 0, 1700000100.5, NULL, "{\"active\":false,"
-		    "\"source\":null,\"since\":null,\"reason\":null}" },
+		    "\"source\":null,\"since\":null,\"until\":null,\"reason\":null}" },
 	};
 	size_t i;
 
@@ -296,7 +299,7 @@ test_maintenance(void)
 		si.maint_since = m[i].since;
 		si.maint_reason = m[i].reason;
 		render();
-		is_str(json_between("\"maintenance\":", ",\"checks\":["),
+		is_str(json_between("\"maintenance\":", ",\"drains\":["),
 		    m[i].want, "maintenance: config %d, drain %d, since %.1f",
 		    m[i].config, m[i].drain, m[i].since);
 		is_str(json_between("\"health\":", ",\"health_text\""),
@@ -416,7 +419,7 @@ test_numbers(void)
 	render();
 	is_str(json_between("\"uptime_seconds\":", ",\"config_file\""),
 	    "0.000,\"start_time\":0.000", "inf start and now");
-	is_str(json_between("\"since\":", ",\"reason\""), "null",
+	is_str(json_between("\"since\":", ",\"until\""), "null",
 	    "a NaN maintenance start is null");
 	si.start_time = 0;
 	si.now = 1e30;
@@ -425,7 +428,7 @@ test_numbers(void)
 	is_str(json_between("\"uptime_seconds\":", ",\"config_file\""),
 	    "10000000000000000000.000,\"start_time\":0.000",
 	    "an absurd uptime is clamped, still a number");
-	is_str(json_between("\"since\":", ",\"reason\""), "null",
+	is_str(json_between("\"since\":", ",\"until\""), "null",
 	    "a -inf maintenance start is null");
 	ok(no_nan_inf(), "... no nan or inf");
 
@@ -729,11 +732,40 @@ test_numbers_buf(void)
 	}
 }
 
+/* SPEC 21: a check's drain is listed, and leaves the host's alone. */
+static void
+test_check_drains(void)
+{
+	static const struct snapshot_drain d[] = {
+		{ "web", 1700000100.5, 1700000160, "deploy" },
+	};
+
+	fixture();
+	si.maint_drain = 0;
+	si.drains = d;
+	si.ndrains = 1;
+	render();
+	is_str(json_between("\"drains\":", ",\"shutting_down\""),
+	    "[{\"check\":\"web\",\"source\":\"drain\","
+	    "\"since\":1700000100.500,\"until\":1700000160.000,"
+	    "\"reason\":\"deploy\"}]", "a check's drain: since, until, why");
+	is_str(json_between("\"health\":", ",\"health_text\""),
+	    "\"critical\"", "the host's /health is not drained by it");
+	si.shutting_down = 1;
+	render();
+	is_str(json_between("\"health\":", ",\"health_text\""),
+	    "\"shutting down\"", "a shutdown drain says so");
+	si.shutting_down = 0;
+	si.drains = NULL;
+	si.ndrains = 0;
+}
+
 int
 main(void)
 {
 	test_json_checker();
 	test_exact();
+	test_check_drains();
 	test_maintenance();
 	test_main_check();
 	test_nulls();
