@@ -28,7 +28,8 @@
 #define KILL_GRACE_MS	500
 #define TREE_MAX	256	/* descendants killed per walk at most */
 
-char *const	check_run_env[] = { "PATH=" MYDAEMON_SAFE_PATH, "LANG=C", NULL };
+char *const	check_run_env[] = { "PATH=" MYDAEMON_SAFE_PATH, "LANG=C",
+    NULL };
 
 /* The children of pid, from every one of its threads; returns how many. */
 static size_t

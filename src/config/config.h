@@ -114,7 +114,7 @@ struct config_check {
 						   none */
 	int		 depends_line;
 	uint64_t	 start_grace_ms;	/* 0: no grace */
-	uint64_t	 ttl_ms;		/* pushed results taken; 0: no */
+	uint64_t	 ttl_ms;		/* pushed results: 0: none */
 	int		 pushed;		/* only pushed results: nothing
 						   to run (kind COMMAND, argv
 						   NULL) */

@@ -18,20 +18,9 @@ config_hook_set(struct parser *p, const struct confkey *k, void *base,
 {
 	struct config_hook	*h = (void *)((char *)base + k->off);
 	char			**argv;
-	const char		 *why;
 
-	if ((argv = words_split(val, &why)) == NULL) {
-		if (why == NULL)
-			p->oom = 1;
-		else
-			config_parser_error(p, "%s: %s", k->name, why);
+	if ((argv = config_parser_argv(p, k->name, val)) == NULL)
 		return;
-	}
-	if (argv[0][0] == '\0') {
-		config_parser_error(p, "%s: empty command name", k->name);
-		words_free(argv);
-		return;
-	}
 	config_hook_free(h);
 	h->argv = argv;
 	h->line = p->lineno;

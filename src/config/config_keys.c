@@ -212,8 +212,8 @@ set_path(struct parser *p, const struct confkey *k, void *base,
 	for (; w != NULL && *w != '\0'; w += n + (w[n] == ' ')) {
 		n = strcspn(w, " ");
 		if (strlen(val) == n && strncasecmp(val, w, n) == 0) {
-			config_parser_string(p, dst, w == k->arg && k->word_null ?
-			    NULL : val);
+			config_parser_string(p, dst, w == k->arg &&
+			    k->word_null ? NULL : val);
 			if (*dst != NULL)	/* as we spell it */
 				memcpy(*dst, w, n);
 			return;
@@ -271,22 +271,11 @@ set_command(struct parser *p, const struct confkey *k, void *base,
 {
 	struct config_check	*c = base;
 	char			**argv;
-	const char		 *why;
 
 	if (config_probe_taken(p, k, c))
 		return;
-	if ((argv = words_split(val, &why)) == NULL) {
-		if (why == NULL)
-			p->oom = 1;
-		else
-			config_parser_error(p, "%s: %s", k->name, why);
+	if ((argv = config_parser_argv(p, k->name, val)) == NULL)
 		return;
-	}
-	if (argv[0][0] == '\0') {
-		config_parser_error(p, "%s: empty command name", k->name);
-		words_free(argv);
-		return;
-	}
 	words_free(c->argv);
 	c->argv = argv;
 	c->command_line = p->lineno;

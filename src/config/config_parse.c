@@ -90,8 +90,8 @@ find_key(struct parser *p, const char *key)
 	}
 	if (i == config_keys_count && elsewhere != NULL) {
 		if (p->cur == NULL)
-			config_parser_error(p, "\"%s\" belongs in a [check NAME] "
-			    "section", key);
+			config_parser_error(p, "\"%s\" belongs in a [check "
+			    "NAME] section", key);
 		else
 			config_parser_error(p, "unknown key \"%s\" in a check "
 			    "section (%s keys go before the first section)",
@@ -105,8 +105,8 @@ find_key(struct parser *p, const char *key)
 		return NULL;
 	}
 	if (p->seen[i] != 0 && !confkeys[i].repeat) {
-		config_parser_error(p, "duplicate key \"%s\" (first set on line "
-		    "%d)", key, p->seen[i]);
+		config_parser_error(p, "duplicate key \"%s\" (first set on "
+		    "line %d)", key, p->seen[i]);
 		return NULL;
 	}
 	if (p->seen[i] == 0)
@@ -164,8 +164,8 @@ overlap(struct parser *p)
 			if (config_values_same_addr(&cfg->agent_listen[i],
 			    &cfg->listen[j])) {
 				p->lineno = p->addrs[1].line[i];
-				config_parser_error(p, "agent_listen: %s is also "
-				    "a listen address",
+				config_parser_error(p, "agent_listen: %s is "
+				    "also a listen address",
 				    cfg->agent_listen[i].text);
 			}
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "config/config_parser.h"
+#include "base/words.h"
 
 #define MSG_SIZE	512
 
@@ -96,4 +97,25 @@ config_parser_string(struct parser *p, char **dst, const char *val)
 	}
 	free(*dst);
 	*dst = s;
+}
+
+char **
+config_parser_argv(struct parser *p, const char *key, const char *val)
+{
+	char		**argv;
+	const char	 *why;
+
+	if ((argv = words_split(val, &why)) == NULL) {
+		if (why == NULL)
+			p->oom = 1;
+		else
+			config_parser_error(p, "%s: %s", key, why);
+		return NULL;
+	}
+	if (argv[0][0] == '\0') {
+		config_parser_error(p, "%s: empty command name", key);
+		words_free(argv);
+		return NULL;
+	}
+	return argv;
 }

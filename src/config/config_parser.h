@@ -88,6 +88,13 @@ void	config_parser_string(struct parser *p, char **dst, const char *val);
 /* The next message is at this file (one of cfg->files) and line. */
 void	config_parser_at(struct parser *p, const char *file, int line);
 
+/*
+ * A command's words, split as a shell would (no shell runs it), or NULL
+ * after saying what is wrong with it (a quote left open, no command).
+ */
+char	**config_parser_argv(struct parser *p, const char *key,
+	    const char *val);
+
 /* The line where the section being read set key `name`, 0: not set. */
 int	config_parser_line(struct parser *p, const char *name);
 

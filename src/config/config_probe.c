@@ -152,9 +152,9 @@ config_probe_set_comm(struct parser *p, const struct confkey *k, void *base,
 	char			 sv[CONFVAL_SAFE];
 
 	if ((r = config_probe_values_comm(val)) == PROBEVAL_LONG)
-		config_parser_error(p, "%s: \"%s\" is %zu bytes, but the kernel "
-		    "keeps only the first %d of a process's name: it could "
-		    "never match", k->name, config_values_safe(sv, val),
+		config_parser_error(p, "%s: \"%s\" is %zu bytes, but the "
+		    "kernel keeps only the first %d of a process's name: it "
+		    "could never match", k->name, config_values_safe(sv, val),
 		    strlen(val), PROBEVAL_COMM_MAX);
 	else if (r != PROBEVAL_OK)
 		config_parser_error(p, "%s: invalid process name \"%s\" "
@@ -230,23 +230,25 @@ config_probe_set_status(struct parser *p, const struct confkey *k,
 		config_parser_error(p, "%s: \"%s\" has a code that is not an "
 		    "HTTP status (100-599)", k->name, sv);
 	else if (r == PROBEVAL_ORDER)
-		config_parser_error(p, "%s: \"%s\" has a range that ends before "
-		    "it starts", k->name, sv);
+		config_parser_error(p, "%s: \"%s\" has a range that ends "
+		    "before it starts", k->name, sv);
 	else if (r == PROBEVAL_MANY)
-		config_parser_error(p, "%s: \"%s\" has too many codes and ranges "
-		    "(at most %d)", k->name, sv, CONFIG_STATUS_MAX);
+		config_parser_error(p, "%s: \"%s\" has too many codes and "
+		    "ranges (at most %d)", k->name, sv, CONFIG_STATUS_MAX);
 	else
-		config_parser_error(p, "%s: invalid status list \"%s\" (expected "
-		    "codes and ranges such as 200, 301-302)", k->name, sv);
+		config_parser_error(p, "%s: invalid status list \"%s\" "
+		    "(expected codes and ranges such as 200, 301-302)",
+		    k->name, sv);
 }
 
 void
 config_probe_set_body(struct parser *p, const struct confkey *k, void *base,
     const char *val)
 {
+	struct config_check *c = base;
+
 	(void)k;
-	config_parser_string(p, &((struct config_check *)base)->probe.expect_body,
-	    val);
+	config_parser_string(p, &c->probe.expect_body, val);
 }
 
 /* host_header goes into the request as it is: no CR, LF or blank. */

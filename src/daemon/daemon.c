@@ -341,7 +341,7 @@ daemon_run(const struct daemon_opts *opts, struct config *cfg)
 
 	dm.opts = opts;
 	verdict_init(&dm);
-	drains_init(&dm);
+	drains_init(&dm, verdict_changed);
 	dm.cfg = cfg;
 	if (opts->foreground)
 		daemonize_foreground();

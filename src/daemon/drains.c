@@ -16,7 +16,6 @@
 #include "config/config.h"
 #include "daemon/daemon_private.h"
 #include "daemon/drains.h"
-#include "daemon/verdict.h"
 #include "instance/drain.h"
 #include "instance/instance.h"
 #include "log/log.h"
@@ -33,13 +32,15 @@ static size_t			 ncur;
 static struct snapshot_drain	*shown;		/* cur, for a snapshot */
 static struct loop_timer	 timer;		/* the next end */
 static int			 read_once;
+static void			(*changed)(void);
 
 static void	on_end(struct loop_timer *);
 
 void
-drains_init(struct daemon *d)
+drains_init(struct daemon *d, void (*on_change)(void))
 {
 	dm = d;
+	changed = on_change;
 	timer.cb = on_end;
 }
 
@@ -187,7 +188,8 @@ on_end(struct loop_timer *tm)
 	dm->st.drained = dm->drain.drained;
 	instance_save(&dm->st);
 	publish();
-	verdict_changed();
+	if (changed != NULL)
+		changed();
 }
 
 void

@@ -12,8 +12,11 @@
 struct daemon;
 struct snapshot;
 
-/* The daemon whose drains these are (d->drain is the host's). */
-void	drains_init(struct daemon *d);
+/*
+ * The daemon whose drains these are (d->drain is the host's); `changed`
+ * is called when a drain ends by itself.
+ */
+void	drains_init(struct daemon *d, void (*changed)(void));
 
 /* Read every drain again (the configuration's checks and paths). */
 void	drains_read(void);

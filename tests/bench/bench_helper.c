@@ -77,7 +77,7 @@ static int
 dial(void)
 {
 	struct sockaddr_in sin;
-	struct timeval tv = { 2, 0 };	/* a read that hangs fails, is retried */
+	struct timeval tv = { 2, 0 };	/* a hanging read fails, is retried */
 	int one = 1;
 
 	drop();

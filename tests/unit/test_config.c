@@ -137,7 +137,8 @@ bad_all(const char *file, const char *text, const char *const *want,
 static void
 test_defaults(void)
 {
-	static const struct config_paths none = { NULL, NULL, NULL, NULL, NULL };
+	static const struct config_paths none = { NULL, NULL, NULL, NULL,
+	    NULL };
 	struct config_errors	 e = { NULL, 0 };
 	struct config		*cfg;
 	struct sockaddr_in	*sin;

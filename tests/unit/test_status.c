@@ -248,8 +248,10 @@ test_exact(void)
 	si.checks_running = 0;
 	is_str(render(), HEAD
 	    "\"health\":\"ok\",\"health_text\":null,\"checks_health\":\"ok\","
-	    "\"maintenance\":{\"active\":false,\"source\":null,\"since\":null,\"until\":null,"
-	    "\"reason\":null},\"drains\":[],\"shutting_down\":false,\"checks\":[],\"check\":null" TAIL("0"),
+	    "\"maintenance\":{\"active\":false,\"source\":null,"
+	    "\"since\":null,\"until\":null,\"reason\":null},"
+	    "\"drains\":[],\"shutting_down\":false,\"checks\":[],"
+	    "\"check\":null" TAIL("0"),
 	    "no check at all");
 	ok(one_json_line(), "... one line of valid JSON");
 }
@@ -281,14 +283,16 @@ test_maintenance(void)
 		const char	*reason, *want;
 	} m[] = {
 		{ 1, 0, 1700000100.5, NULL, "{\"active\":true,\"source\":"
-		    "\"config\",\"since\":1700000100.500,\"until\":null,\"reason\":null}" },
+		    "\"config\",\"since\":1700000100.500,\"until\":null,"
+		    "\"reason\":null}" },
 		{ 1, 1, 1700000100.5, "both", "{\"active\":true,\"source\":"
 		    "\"config+drain\",\"since\":1700000100.500,\"until\":null,"
 		    "\"reason\":\"both\"}" },
 		{ 0, 1, 0, "r", "{\"active\":true,\"source\":\"drain\","
 		    "\"since\":null,\"until\":null,\"reason\":\"r\"}" },
 		{ 0, 0, 1700000100.5, NULL, "{\"active\":false,"
-		    "\"source\":null,\"since\":null,\"until\":null,\"reason\":null}" },
+		    "\"source\":null,\"since\":null,\"until\":null,"
+		    "\"reason\":null}" },
 	};
 	size_t i;
 
