@@ -441,7 +441,7 @@ start_other() {
 	assert_failure 7
 }
 
-@test "drain NAME [REASON] and undrain NAME: one check's service; one word that names no check is still the host's reason" {
+@test "drain NAME [REASON] and undrain NAME: one check's service; words that name no check are still the host's reason" {
 	make_config "maintenance_file = $T/maintenance" \
 		"[check web]" "command = /bin/true"
 	run initd start
@@ -465,6 +465,13 @@ start_other() {
 	run initd drain upgrade
 	assert_success
 	assert_equal "$(status_value maintenance.reason)" upgrade
+	run initd undrain
+	assert_success
+	# service(8) splits "drain 'kernel upgrade'": no check "kernel"
+	run initd drain kernel upgrade
+	assert_success
+	assert_output "Draining host health agent: mydaemon."
+	assert_equal "$(status_value maintenance.reason)" "kernel upgrade"
 	run initd undrain
 	assert_success
 	run initd stop
