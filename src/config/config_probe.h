@@ -13,6 +13,9 @@ struct confkey;
 struct config_check;
 struct config_probe;
 
+/* Each enum config_kind's key: "command", "process", "tcp"... */
+extern const char *const config_probe_kinds[];
+
 /* The setters of config_keys.c's table. */
 void	config_probe_set_kind(struct parser *, const struct confkey *,
 	    void *, const char *);
@@ -39,9 +42,10 @@ int	config_probe_taken(struct parser *p, const struct confkey *k,
 	    struct config_check *c);
 
 /*
- * The section being read (p->cur) ends: report its keys that do not fit
- * its kind, read its thresholds for that kind, give a disk check its
- * default ones.  Call before p->seen is cleared.
+ * config_probe_end.c: the section being read (p->cur) ends: report its
+ * keys that do not fit its kind, read its thresholds for that kind, give
+ * a disk check its default ones, refuse mydaemon's own pidfile.  Call
+ * before p->seen is cleared.
  */
 void	config_probe_section_end(struct parser *p);
 

@@ -104,4 +104,7 @@ struct config_probe_url {
 enum probeval	config_probe_values_http(const char *s,
 		    struct config_probe_url *u);
 
+/* Only visible ASCII, no blank (a path, a header value): 1, else 0. */
+int	config_probe_values_visible(const char *s);
+
 #endif /* MYDAEMON_CONFIG_PROBE_VALUES_H */

@@ -12,6 +12,11 @@
  * coding is, else until the close when Transfer-Encoding is there;
  * else Content-Length's bytes; else until the close.  A line may end in
  * LF alone (RFC 9112 2.2).  The body is copied in runs, not bytewise.
+ *
+ * Past STYLE's 400 lines (by about 30) on purpose: it is one state
+ * machine over one struct, head, chunk sizes and body, whose states hand
+ * bytes to each other; split in two, each half would need the other's
+ * states and the struct's insides.
  */
 #include <stddef.h>
 #include <stdint.h>
