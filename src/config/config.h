@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/cidr.h"
+
 #define CONFIG_MAX_LISTEN	16
 #define CONFIG_MAX_CHECKS	1024
 #define CONFIG_NAME_MAX		32	/* bytes of a check name */
@@ -159,6 +161,15 @@ struct config {
 	/* SPEC 21 */
 	int			 maintenance_status;	/* 503 or 404 */
 	uint64_t		 shutdown_drain_ms;	/* 0: none */
+	/* SPEC 22 (config_access.c) */
+	struct cidr		*allow;		/* NULL: everyone */
+	size_t			 nallow;
+	struct cidr		*status_allow;	/* NULL: as allow */
+	size_t			 nstatus_allow;
+	int			 health_details;	/* 0 or 1 */
+	char			**warnings;	/* "FILE:LINE: warning: ..."
+						   for config_load_warnings */
+	size_t			 nwarnings;
 };
 
 /* Error messages collected by the parser, each "FILE:LINE: message". */

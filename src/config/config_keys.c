@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "config/config.h"
+#include "config/config_access.h"
 #include "config/config_depends.h"
 #include "config/config_hook.h"
 #include "config/config_include.h"
@@ -113,6 +114,11 @@ const struct confkey confkeys[] = {
 	TABLE("maintenance_status", G, CF(maintenance_status),
 	    config_values_maint_status, "503 or 404"),
 	DUR("shutdown_drain", G, CF(shutdown_drain_ms), 0, HOUR, "0-1h"),
+	/* SPEC 22: exposure (config_access.c) */
+	REPEAT("allow", G, config_access_set, CF(allow)),
+	REPEAT("status_allow", G, config_access_set, CF(status_allow)),
+	TABLE("health_details", G, CF(health_details), config_values_booleans,
+	    BOOLEANS),
 };
 const size_t config_keys_count = sizeof(confkeys) / sizeof(confkeys[0]);
 

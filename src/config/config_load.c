@@ -221,6 +221,8 @@ config_load_warnings(const struct config *cfg, const char *file,
 	size_t i;
 	int n = 0;
 
+	for (i = 0; i < cfg->nwarnings; i++, n++)
+		say(cfg->warnings[i]);	/* the parser's (SPEC 22) */
 	n += hook_warning(&cfg->on_change, NULL, file, say);
 	for (i = 0; i < cfg->nchecks; i++)
 		n += hook_warning(&cfg->checks[i].on_change,

@@ -21,6 +21,7 @@
 #include <syslog.h>
 
 #include "config/config.h"
+#include "config/config_access.h"
 #include "config/config_depends.h"
 #include "config/config_hook.h"
 #include "config/config_sections.h"
@@ -223,6 +224,7 @@ defaults(struct config *cfg, const struct config_paths *paths)
 	cfg->shutdown_timeout_ms = 5 * SEC;
 	cfg->hook_timeout_ms = 10 * SEC;
 	cfg->maintenance_status = 503;
+	cfg->health_details = 1;
 	if ((cfg->log_file = strdup(paths->log_file != NULL ?
 	    paths->log_file : "stderr")) == NULL ||
 	    (paths->pidfile != NULL &&
@@ -340,6 +342,7 @@ config_parse_free(struct config *cfg)
 	}
 	free(cfg->checks);
 	config_hook_free(&cfg->on_change);
+	config_access_free(cfg);
 	for (i = 0; i < cfg->nfiles; i++)
 		free(cfg->files[i]);
 	free(cfg->files);

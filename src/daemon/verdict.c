@@ -63,6 +63,8 @@ verdict_fill(struct snapshot *snap, int what)
 	check_set_list(&snap->checks, &snap->nchecks, &snap->checks_running);
 	snap->names_in_text = !(snap->nchecks == 1 &&
 	    strcmp(snap->checks[0]->name, "main") == 0);
+	/* What strangers see; readers of the whole say 1 (SPEC 22). */
+	snap->health_details = dm->cfg->health_details;
 	snap->reloads_ok = dm->st.reload_ok;
 	snap->reloads_failed = dm->st.reload_failed;
 	snap->log_reopens = dm->st.reopens;
@@ -72,6 +74,7 @@ verdict_fill(struct snapshot *snap, int what)
 	    log_sink_dropped(dm->access);
 	server_counters(&snap->connections, &snap->requests,
 	    snap->requests_by_code);
+	snap->refused_allow = server_refused();
 	hook_counters(&hc);
 	snap->hook_ok = hc.ok;
 	snap->hook_failed = hc.failed;
@@ -103,6 +106,7 @@ verdict_announce(void)
 
 	memset(&snap, 0, sizeof(snap));
 	verdict_fill(&snap, 0);
+	snap.health_details = 1;	/* systemd's status: ours */
 	(void)health_render_effective(&snap, NULL, &state);
 	health_render_summary(&snap, NULL, &text);
 	notify_status_health(state, &text);
@@ -178,6 +182,7 @@ verdict_changed(void)
 	answer_invalidate();	/* /health may say something else now */
 	memset(&snap, 0, sizeof(snap));
 	verdict_fill(&snap, 0);
+	snap.health_details = 1;	/* the log, systemd and hooks: ours */
 	if (loop_timer_armed(&dm->first_timer) && all_ran(&snap))
 		verdict_first_done();
 	code = health_render_effective(&snap, NULL, &state);

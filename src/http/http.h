@@ -62,6 +62,7 @@ int	http_status_accepts(const struct http_request *req, const char *type);
 #define HTTP_STATUS_TABLE(X)						\
 	X(200, "OK")							\
 	X(400, "Bad Request")						\
+	X(403, "Forbidden")						\
 	X(404, "Not Found")						\
 	X(405, "Method Not Allowed")					\
 	X(408, "Request Timeout")					\

@@ -80,13 +80,20 @@ health_render_effective(const struct snapshot *snap,
 	return health_good(h) ? 200 : 503;
 }
 
-/* A check's text: its first line without perfdata, at most 200 bytes. */
+/*
+ * A check's text: its first line without perfdata, at most 200 bytes;
+ * nothing with health_details = no (SPEC 22: no plugin output to
+ * strangers).
+ */
 static void
-check_text(const struct check_status *c, struct buf *b)
+check_text(const struct snapshot *snap, const struct check_status *c,
+    struct buf *b)
 {
 	const char	*t = c->text != NULL ? c->text : "";
 
-	text_line(b, t, text_first_line(t, strlen(t), HEALTH_TEXT_MAX));
+	if (snap->health_details)
+		text_line(b, t, text_first_line(t, strlen(t),
+		    HEALTH_TEXT_MAX));
 }
 
 /* " (+1 more)", " (+2 waiting)", " (+1 more, +2 waiting)" or nothing. */
@@ -121,7 +128,7 @@ health_render_summary(const struct snapshot *snap,
 		return;
 	if (only != NULL) {
 		if (health_clamp(only->state) != HEALTH_OK)
-			check_text(only, b);
+			check_text(snap, only, b);
 		return;
 	}
 	health_verdict(snap->checks, snap->nchecks, &v);
@@ -133,11 +140,11 @@ health_render_summary(const struct snapshot *snap,
 		buf_puts(b, v.worst->name);
 		buf_puts(b, ": ");
 		mark = b->len;
-		check_text(v.worst, b);
+		check_text(snap, v.worst, b);
 		if (b->len == mark)	/* no text after all: no ": " */
 			buf_truncate(b, mark - 2);
 	} else
-		check_text(v.worst, b);
+		check_text(snap, v.worst, b);
 	more(&v, b);
 }
 
@@ -191,7 +198,8 @@ json_time(struct buf *b, double t)
 }
 
 static void
-json_check(const struct check_status *c, struct buf *b)
+json_check(const struct snapshot *snap, const struct check_status *c,
+    struct buf *b)
 {
 	struct buf	 t = { 0 };
 
@@ -204,7 +212,7 @@ json_check(const struct check_status *c, struct buf *b)
 	if (c->pending)
 		buf_puts(b, ",\"pending\":true");
 	/* The draft: output SHOULD be left out for "pass". */
-	check_text(c, &t);
+	check_text(snap, c, &t);
 	if (health_clamp(c->state) != HEALTH_OK && t.len > 0 && !t.failed) {
 		buf_puts(b, ",\"output\":");
 		text_json(b, t.data, t.len);
@@ -214,7 +222,7 @@ json_check(const struct check_status *c, struct buf *b)
 		buf_puts(b, ",\"time\":");
 		json_time(b, c->started);
 	}
-	if (c->nperf > 0) {
+	if (c->nperf > 0 && snap->health_details) {	/* output, too */
 		buf_puts(b, ",\"observedValue\":");
 		buf_double(b, c->perf[0].value);
 		buf_puts(b, ",\"observedUnit\":");
@@ -284,7 +292,7 @@ health_render_json(const struct snapshot *snap,
 		first = 0;
 		text_json_str(b, snap->checks[i]->name);
 		buf_putc(b, ':');
-		json_check(snap->checks[i], b);
+		json_check(snap, snap->checks[i], b);
 	}
 	buf_puts(b, "}}\n");
 	return code;

@@ -129,6 +129,11 @@ daemon_metrics(const struct snapshot *snap, struct buf *b)
 		    (unsigned long long)snap->requests_by_code[i]);
 	metric_u64(b, "mydaemon_http_connections", "gauge",
 	    "HTTP connections open now.", snap->connections);
+	family(b, "mydaemon_connections_refused_total", "counter",
+	    "Connections closed at accept, by reason (allow: the peer is "
+	    "not in allow).");
+	buf_printf(b, "mydaemon_connections_refused_total{reason=\"allow\"} "
+	    "%llu\n", (unsigned long long)snap->refused_allow);
 	family(b, "mydaemon_reloads_total", "counter",
 	    "Configuration reloads, by result.");
 	buf_printf(b, "mydaemon_reloads_total{result=\"ok\"} %llu\n"

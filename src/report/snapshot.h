@@ -53,6 +53,8 @@ struct snapshot {
 	size_t		 nchecks;
 	/* 0 with only the check "main" of the flat keys: no names in text */
 	int		 names_in_text;
+	/* 0: no plugin output to strangers (SPEC 22 health_details) */
+	int		 health_details;
 	unsigned int	 checks_running;
 
 	uint64_t	 reloads_ok, reloads_failed;
@@ -60,6 +62,7 @@ struct snapshot {
 	uint64_t	 connections;		/* open now */
 	uint64_t	 requests;		/* answered, all codes */
 	uint64_t	 requests_by_code[HTTP_NSTATUS];
+	uint64_t	 refused_allow;		/* not in allow (SPEC 22) */
 	struct process_info proc;
 	/* on_change hooks (SPEC 21): runs by result, dropped from the queue */
 	uint64_t	 hook_ok, hook_failed, hook_timeout, hook_dropped;

@@ -140,6 +140,12 @@ answer_is_health(const struct http_request *req)
 	    (req->path_len > 8 && memcmp(req->path, "/health/", 8) == 0));
 }
 
+int
+answer_is_private(const struct http_request *req)
+{
+	return path_is(req, "/status") || path_is(req, "/metrics");
+}
+
 /* Render the body of req; the status code. */
 static int
 render(const struct http_request *req, const char **ctype)
@@ -156,6 +162,7 @@ render(const struct http_request *req, const char **ctype)
 	if (path_is(req, "/status") || path_is(req, "/metrics")) {
 		memset(&snap, 0, sizeof(snap));
 		fill(&snap, req->path[1] == 'm' ? ANSWER_PROCESS : 0);
+		snap.health_details = 1;	/* status_allow's readers */
 		if (req->path[1] == 'm') {
 			metrics_render(&snap, &body);
 			*ctype = "text/plain; version=0.0.4; charset=utf-8";
@@ -209,6 +216,18 @@ answer_error(const struct http_request *req, int code, struct buf *out,
 	if (req == NULL || req->method != HTTP_HEAD)
 		buf_append(out, body.data, body.len);
 	*body_len = body.len;
+}
+
+void
+answer_forbidden(const struct http_request *req, int keep, struct buf *out,
+    size_t *body_len)
+{
+	static const char text[] = "Forbidden\n";
+
+	head(out, 403, TEXT, sizeof(text) - 1, keep);
+	if (req->method != HTTP_HEAD)
+		buf_append(out, text, sizeof(text) - 1);
+	*body_len = sizeof(text) - 1;
 }
 
 void

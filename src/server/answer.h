@@ -36,6 +36,16 @@ int	answer_http(const struct http_request *req, int keep, struct buf *out,
 /* A request for /health or /health/NAME (GET or HEAD)? */
 int	answer_is_health(const struct http_request *req);
 
+/*
+ * A request for what only status_allow may read (SPEC 22): /status and
+ * /metrics.  The one place that says which paths are private.
+ */
+int	answer_is_private(const struct http_request *req);
+
+/* 403 to a peer outside status_allow asking a private path. */
+void	answer_forbidden(const struct http_request *req, int keep,
+	    struct buf *out, size_t *body_len);
+
 /* The answer with this error status (400, 408, ...), "Connection: close". */
 void	answer_error(const struct http_request *req, int code, struct buf *out,
 	    size_t *body_len);

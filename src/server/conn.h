@@ -57,6 +57,7 @@ struct conn {
 	uint8_t		 close_after;	/* then a lingering close */
 	uint8_t		 peer_done;	/* the client shut down */
 	uint8_t		 answered;	/* a request was answered */
+	uint8_t		 may_status;	/* in status_allow (SPEC 22) */
 	const struct conn_ops	*ops;	/* its kind's, from the accept on */
 };
 
@@ -83,6 +84,8 @@ struct server_state {
 	int			 stopping;
 	int			 hold_health;	/* park /health requests */
 	uint64_t		 nrequests, by_code[HTTP_NSTATUS];
+	uint64_t		 refused_allow;	/* closed at accept */
+	uint64_t		 refused_logged; /* ms, the last said */
 	char			 scratch[SCRATCH_SIZE];
 	struct buf		 outq;	/* answers of the current batch */
 };

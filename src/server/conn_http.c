@@ -91,7 +91,11 @@ answer(struct conn *c, const struct http_request *req)
 	int keep = req->keep_alive && !srv.stopping && !c->peer_done, code;
 	size_t n;
 
-	code = answer_http(req, keep, &srv.outq, &n);
+	if (!c->may_status && answer_is_private(req)) {
+		answer_forbidden(req, keep, &srv.outq, &n);
+		code = 403;
+	} else
+		code = answer_http(req, keep, &srv.outq, &n);
 	answered(c, req, code, req->method == HTTP_HEAD ? 0 : n);
 	c->answered = 1;
 	if (!keep)

@@ -323,6 +323,8 @@ static void
 on_accept(struct loop_io *io, uint32_t events)
 {
 	struct listener *l = io->arg;
+	struct sockaddr_storage peer;
+	socklen_t plen;
 	int i, fd;
 
 	(void)events;
@@ -333,9 +335,12 @@ on_accept(struct loop_io *io, uint32_t events)
 			listener_accepting(0);
 			return;
 		}
-		fd = accept4(io->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		plen = sizeof(peer);
+		memset(&peer, 0, sizeof(peer));
+		fd = accept4(io->fd, (struct sockaddr *)&peer, &plen,
+		    SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd != -1) {
-			take(fd, l->kind);
+			take(fd, l->kind, (const struct sockaddr *)&peer);
 			continue;
 		}
 		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||

@@ -23,11 +23,14 @@ enum listener_kind {
 };
 
 /*
- * Who takes an accepted connection (non-blocking, close-on-exec), and
- * says before each accept whether there is room for one (0: listeners
- * stop accepting until listener_accepting(1)).
+ * Who takes an accepted connection (non-blocking, close-on-exec; peer:
+ * its address as accept(2) gave it, before anything is read), and says
+ * before each accept whether there is room for one (0: listeners stop
+ * accepting until listener_accepting(1)).
  */
-typedef void	listener_accept_fn(int fd, enum listener_kind kind);
+struct sockaddr;
+typedef void	listener_accept_fn(int fd, enum listener_kind kind,
+		    const struct sockaddr *peer);
 typedef int	listener_room_fn(void);
 void		listener_set_accept(listener_room_fn *room,
 		    listener_accept_fn *take);

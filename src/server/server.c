@@ -10,12 +10,15 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/epoll.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "base/cidr.h"
 #include "config/config.h"
 #include "server/conn.h"
 #include "server/conn_agent.h"
@@ -23,6 +26,8 @@
 #include "server/listener.h"
 #include "log/log.h"
 #include "server/server.h"
+
+#define REFUSED_LOG_MS	60000
 
 /* The connection idle the longest with no request in progress, or NULL. */
 static struct conn *
@@ -44,11 +49,47 @@ room(void)
 	    oldest_idle() != NULL;
 }
 
+/*
+ * allow (SPEC 22): a peer outside it is closed before a byte is read
+ * from it or a byte of memory spent on it, and counted.  The close is a
+ * reset (no TIME_WAIT left behind for a flood), and the log says so at
+ * most every REFUSED_LOG_MS, or a flood would fill it.
+ */
+static int
+refused(int fd, const struct sockaddr *peer)
+{
+	const struct config *cfg = srv.conf;
+	const struct sockaddr_in6 *in6 = (const void *)peer;
+	struct linger hard = { 1, 0 };
+	char host[INET6_ADDRSTRLEN] = "?";
+
+	if (cfg->allow == NULL || cidr_match(cfg->allow, cfg->nallow, peer))
+		return 0;
+	(void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &hard, sizeof(hard));
+	close(fd);
+	srv.refused_allow++;
+	if (srv.refused_logged != 0 &&
+	    loop_now() - srv.refused_logged < REFUSED_LOG_MS)
+		return 1;
+	srv.refused_logged = loop_now();
+	if (peer->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
+	else if (peer->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)
+		    peer)->sin_addr, host, sizeof(host));
+	log_info("refused a connection from %s: not in allow (%llu so far; "
+	    "said at most once a minute)", host,
+	    (unsigned long long)srv.refused_allow);
+	return 1;
+}
+
 static void
-take(int fd, enum listener_kind kind)
+take(int fd, enum listener_kind kind, const struct sockaddr *peer)
 {
 	struct conn *c, *old;
 
+	if (refused(fd, peer))
+		return;
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		close(fd);
 		return;
@@ -57,6 +98,9 @@ take(int fd, enum listener_kind kind)
 	c->io.cb = conn_io;
 	c->io.arg = c;
 	c->kind = (uint8_t)kind;
+	/* Decided once: a reload applies to the connections after it. */
+	c->may_status = srv.conf->status_allow == NULL ||
+	    cidr_match(srv.conf->status_allow, srv.conf->nstatus_allow, peer);
 	/* What each kind does on the connection, given to it once. */
 	c->ops = kind == LISTENER_AGENT ? &conn_agent_ops : &conn_http_ops;
 	c->events = EPOLLIN;
@@ -89,6 +133,7 @@ void
 server_set_config(const struct config *cfg)
 {
 	srv.conf = cfg;
+	answer_invalidate();	/* health_details may have changed */
 	conn_rearm(L_OPEN);	/* a new idle_timeout, from each one's clock */
 	/* A lowered limit applies at once; a raised one lets more in. */
 	listener_accepting(conn_count() < cfg->max_connections);
@@ -166,4 +211,10 @@ server_counters(uint64_t *connections, uint64_t *requests,
 	*connections = conn_count_http();
 	*requests = srv.nrequests;
 	memcpy(codes, srv.by_code, sizeof(srv.by_code));
+}
+
+uint64_t
+server_refused(void)
+{
+	return srv.refused_allow;
 }

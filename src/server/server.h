@@ -55,5 +55,7 @@ void	server_close_all(void);
 /* Counters for /status and /metrics. */
 void	server_counters(uint64_t *connections, uint64_t *requests,
 	    uint64_t codes[HTTP_NSTATUS]);
+/* Connections closed at accept: their peer is not in allow (SPEC 22). */
+uint64_t	server_refused(void);
 
 #endif /* MYDAEMON_SERVER_H */

@@ -288,6 +288,7 @@ render(const char *out, size_t n, const char *text,
 	si.checks = list;
 	si.nchecks = 1;
 	si.names_in_text = (h >> 22) & 1;
+	si.health_details = (h >> 26) & 1;
 	si.proc.max_fds = 1024;
 
 	metrics_render(&si, &b);

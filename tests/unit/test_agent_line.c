@@ -71,6 +71,7 @@ fixture(void)
 	si.checks = chkp;
 	si.nchecks = NCHK;
 	si.names_in_text = 1;
+	si.health_details = 1;
 }
 
 /* The line for `sent` (n bytes, from a buffer of exactly n). */
@@ -177,6 +178,20 @@ test_host(void)
 	chk[LOAD].text = "odd";
 	is_str(line("", 50), "down #unknown: load: odd\n",
 	    "a state out of range is unknown");
+}
+
+/* health_details = no (SPEC 22): no output on the agent port either. */
+static void
+test_no_details(void)
+{
+	fixture();
+	chk[DISK] = mk("disk", HEALTH_CRITICAL, "DISK CRITICAL - SECRET");
+	si.health_details = 0;
+	is_str(line("", 50), "down #critical: disk\n",
+	    "no details: down, the worst check named, no output");
+	is_str(line("disk", 50), "down #critical\n",
+	    "no details, asked by name: the state alone");
+	si.health_details = 1;
 }
 
 /* Only the check "main" of the flat check_* keys: no name in the text. */
@@ -404,6 +419,7 @@ main(void)
 	test_unknown_names();
 	test_hostile_text();
 	test_appends();
+	test_no_details();
 	buf_free(&out);
 	return done_testing();
 }

@@ -276,6 +276,7 @@ fixture(void)
 	si.checks = chkp;
 	si.nchecks = NCHK;
 	si.names_in_text = 1;
+	si.health_details = 1;
 }
 
 /* Only the check "main" of the flat keys: no names in the text. */
@@ -734,6 +735,35 @@ test_json(void)
 	    "health+json without checks");
 }
 
+/*
+ * health_details = no (SPEC 22): the state and the checks' names, and
+ * not a byte of their output, in text, by name, and in health+json.
+ */
+static void
+test_no_details(void)
+{
+	fixture();
+	si.health_details = 0;
+	health_is(NULL, 503, "critical: disk (+1 more)\n",
+	    "no details: the worst check named, no output");
+	health_is(&chk[LOAD], 200, "warning\n",
+	    "no details: /health/load is its state alone");
+	buf_reset(&out);
+	(void)health_render_json(&si, NULL, &out);
+	ok(out.data != NULL && strstr(out.data, "CRITICAL") == NULL &&
+	    strstr(out.data, "WARNING") == NULL &&
+	    strstr(out.data, "observedValue") == NULL &&
+	    strstr(out.data, "\"output\":\"disk (+1 more)\"") != NULL &&
+	    strstr(out.data, "\"disk\":[{") != NULL &&
+	    tl_json_valid(out.data, out.len),
+	    "no details: health+json names the checks, no output, no "
+	    "observed value");
+	fixture_main(HEALTH_CRITICAL, "PROCS CRITICAL: 0 processes");
+	si.health_details = 0;
+	health_is(NULL, 503, "critical\n",
+	    "no details, the flat keys' check: the state alone");
+}
+
 /* Every case of test_health_*: the JSON agrees with the text. */
 static void
 json_agrees(const struct check_status *only, const char *what)
@@ -874,6 +904,7 @@ main(void)
 	test_reuse();
 	test_json();
 	test_json_agrees();
+	test_no_details();
 	test_json_hostile();
 	test_json_time();
 	buf_free(&out);

@@ -581,6 +581,7 @@ fixture(size_t n)
 	si.checks = chkp;
 	si.nchecks = n;
 	si.names_in_text = 1;
+	si.health_details = 1;
 	si.checks_running = 2;
 	si.reloads_ok = 2;
 	si.reloads_failed = 1;
@@ -626,7 +627,7 @@ popcount(unsigned int v)
 static int
 samples_for(size_t n)
 {
-	int s = 18 + 4 + 6 + 8;	/* daemon, hooks, process_*, verdict */
+	int s = 20 + 4 + 6 + 8;	/* daemon, hooks, process_*, verdict */
 	size_t i, k;
 
 	for (i = 0; i < n; i++) {
@@ -645,6 +646,7 @@ static const char *const families[][2] = {
 	{ "mydaemon_config_generation", "gauge" },
 	{ "mydaemon_http_requests_total", "counter" },
 	{ "mydaemon_http_connections", "gauge" },
+	{ "mydaemon_connections_refused_total", "counter" },
 	{ "mydaemon_reloads_total", "counter" },
 	{ "mydaemon_log_reopens_total", "counter" },
 	{ "mydaemon_log_reopen_failures_total", "counter" },

@@ -149,6 +149,7 @@ fixture(void)
 	si.checks = chkp;
 	si.nchecks = NCHK;
 	si.names_in_text = 1;
+	si.health_details = 1;
 	si.checks_running = 1;
 	si.reloads_ok = 2;
 	si.reloads_failed = 1;
