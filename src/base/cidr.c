@@ -172,25 +172,24 @@ cidr_match(const struct cidr *list, size_t n, const struct sockaddr *peer)
 {
 	const struct sockaddr_in *in4 = (const void *)peer;
 	const struct sockaddr_in6 *in6 = (const void *)peer;
-	const uint8_t *a;
-	int family;
+	const uint8_t *a4 = NULL, *a6 = NULL;
 	size_t i;
 
-	if (peer->sa_family == AF_INET) {
-		family = AF_INET;
-		a = (const uint8_t *)&in4->sin_addr;
-	} else if (peer->sa_family == AF_INET6) {
-		family = AF_INET6;
-		a = in6->sin6_addr.s6_addr;
-		if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr)) {
-			family = AF_INET;
-			a += 12;
-		}
-	} else
-		return 0;
-	for (i = 0; i < n; i++)
-		if (list[i].family == family &&
-		    same_prefix(list[i].addr, a, list[i].len))
+	if (peer->sa_family == AF_INET)
+		a4 = (const uint8_t *)&in4->sin_addr;
+	else if (peer->sa_family == AF_INET6) {
+		a6 = in6->sin6_addr.s6_addr;
+		/* an IPv4 client of a dual-stack socket: IPv4 too */
+		if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr))
+			a4 = a6 + 12;
+	}
+	for (i = 0; i < n; i++) {
+		if (list[i].family == AF_INET && a4 != NULL &&
+		    same_prefix(list[i].addr, a4, list[i].len))
 			return 1;
+		if (list[i].family == AF_INET6 && a6 != NULL &&
+		    same_prefix(list[i].addr, a6, list[i].len))
+			return 1;
+	}
 	return 0;
 }

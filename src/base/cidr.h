@@ -44,8 +44,9 @@ void	cidr_format(const struct cidr *c, char *buf, size_t size);
 /*
  * Whether the peer (a struct sockaddr_in or sockaddr_in6) is in one of
  * the n ranges of list.  An IPv4-mapped IPv6 peer (::ffff:a.b.c.d, as a
- * dual-stack listener sees IPv4 clients) is matched as the IPv4 address.
- * Any other family matches nothing.
+ * dual-stack listener sees IPv4 clients) matches IPv4 ranges as the IPv4
+ * address, and IPv6 ranges (::/0, ::ffff:0:0/96) as it is.  Any other
+ * family matches nothing.
  */
 int	cidr_match(const struct cidr *list, size_t n,
 	    const struct sockaddr *peer);

@@ -190,6 +190,11 @@ test_match(void)
 	ok(peer6(l, n, "::1") && peer6(l, n, "ffff::1"),
 	    "::/0 matches every IPv6 address");
 	ok(!peer4(l, n, "1.2.3.4"), "but no IPv4 one");
+	ok(peer6(l, n, "::ffff:1.2.3.4"), "and every mapped one, as IPv6");
+	n = list("::ffff:10.0.0.0/104", l);
+	ok(peer6(l, n, "::ffff:10.9.9.9") && !peer6(l, n, "::ffff:11.0.0.1"),
+	    "an IPv6 entry in the mapped range matches mapped peers");
+	ok(!peer4(l, n, "10.9.9.9"), "but not the plain IPv4 peer");
 	n = list("::1", l);
 	ok(peer6(l, n, "::1") && !peer6(l, n, "::2"),
 	    "::1 is one host (/128)");
