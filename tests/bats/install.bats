@@ -88,7 +88,8 @@ setup() {
 	    syslog_facility access_log maintenance maintenance_file \
 	    agent_listen agent_warning_weight max_parallel_checks \
 	    check_command check_interval check_timeout check_rise check_fall \
-	    max_connections idle_timeout shutdown_timeout; do
+	    max_connections idle_timeout shutdown_timeout allow status_allow \
+	    health_details; do
 		assert grep -Eq "^#?$key =" "$SHIPPED/mydaemon.conf"
 		assert grep -q "^\\.It Cm $key" "$P/share/man/man5/mydaemon.conf.5"
 	done
