@@ -120,6 +120,7 @@ struct config_check {
 						   NULL) */
 	struct config_hook on_change;		/* its own, replacing the
 						   global one */
+	unsigned int	 history;		/* results kept (SPEC 23) */
 };
 
 struct config {
@@ -159,6 +160,8 @@ struct config {
 	/* SPEC 21 */
 	int			 maintenance_status;	/* 503 or 404 */
 	uint64_t		 shutdown_drain_ms;	/* 0: none */
+	/* SPEC 23: results kept per check, unless a check says */
+	unsigned int		 history;
 };
 
 /* Error messages collected by the parser, each "FILE:LINE: message". */

@@ -20,6 +20,7 @@
 #include "config/config_keys.h"
 #include "config/config_probe.h"
 #include "config/config_values.h"
+#include "checks/check_history.h"
 #include "base/words.h"
 
 #define SEC		1000ULL
@@ -113,6 +114,9 @@ const struct confkey confkeys[] = {
 	TABLE("maintenance_status", G, CF(maintenance_status),
 	    config_values_maint_status, "503 or 404"),
 	DUR("shutdown_drain", G, CF(shutdown_drain_ms), 0, HOUR, "0-1h"),
+	/* SPEC 23: a check's own, or the global one (config_sections.c) */
+	UINT("history", G, CF(history), 0, CHECK_HISTORY_MAX, "0-500"),
+	UINT("history", C, CK(history), 0, CHECK_HISTORY_MAX, "0-500"),
 };
 const size_t config_keys_count = sizeof(confkeys) / sizeof(confkeys[0]);
 

@@ -63,6 +63,8 @@ verdict_fill(struct snapshot *snap, int what)
 	check_set_list(&snap->checks, &snap->nchecks, &snap->checks_running);
 	snap->names_in_text = !(snap->nchecks == 1 &&
 	    strcmp(snap->checks[0]->name, "main") == 0);
+	/* SPEC 22 sets it from the config: until then, always shown. */
+	snap->health_details = 1;
 	snap->reloads_ok = dm->st.reload_ok;
 	snap->reloads_failed = dm->st.reload_failed;
 	snap->log_reopens = dm->st.reopens;

@@ -53,6 +53,8 @@ struct snapshot {
 	size_t		 nchecks;
 	/* 0 with only the check "main" of the flat keys: no names in text */
 	int		 names_in_text;
+	/* 0: no plugin output to strangers (SPEC 22 health_details) */
+	int		 health_details;
 	unsigned int	 checks_running;
 
 	uint64_t	 reloads_ok, reloads_failed;
