@@ -193,6 +193,8 @@ perfdata(const struct snapshot *snap, const struct check_status *c,
 		html_str(b, c->perf[i].label, NAME_MAX_SHOWN);
 		buf_putc(b, '=');
 		buf_double(b, c->perf[i].value);
+		if (c->perf[i].unit != NULL && c->perf[i].unit[0] != '\0')
+			buf_putc(b, ' ');
 		html_str(b, c->perf[i].unit, NAME_MAX_SHOWN);
 	}
 	buf_puts(b, "</td>");
