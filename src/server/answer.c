@@ -18,6 +18,12 @@
 #include "report/status_page.h"
 
 #define TEXT	"text/plain; charset=utf-8"
+/*
+ * A body this large (/status or the page of hundreds of checks with
+ * their history) is not kept for the next answer: its memory goes back
+ * rather than stay in the daemon's RssAnon for good.
+ */
+#define BODY_KEEP	(256 * 1024)
 /* The status page's own fields (SPEC 23). */
 #define PAGE_FIELDS \
 	"Content-Security-Policy: " STATUS_PAGE_CSP "\r\n" \
@@ -229,6 +235,8 @@ answer_http(const struct http_request *req, int keep, struct buf *out,
 	if (req->method != HTTP_HEAD)
 		buf_append(out, body.data, body.len);
 	*body_len = body.len;
+	if (body.cap > BODY_KEEP)
+		buf_free(&body);
 	return code;
 }
 
