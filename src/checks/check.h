@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "config/config.h"
+#include "checks/check_history.h"
 #include "checks/check_status.h"
 
 /*
@@ -47,12 +48,18 @@ struct check_seed {
 	uint64_t		 runs, timeouts, skipped;
 	double			 started, duration;
 	char			 text[256];
+	double			 since;		/* 0: not said */
+	/* its last results, oldest first */
+	struct check_history_entry
+				 history[CHECK_HISTORY_MAX];
+	size_t			 nhistory;
 };
 
 /*
  * Start from those results, for the checks of the same name and command
  * that have none yet: a restart does not make /health start over from
- * "no check result yet".  Call after the first check_set_configure().
+ * "no check result yet", nor a check's history from nothing.  Call
+ * after the first check_set_configure().
  */
 void	check_set_seed(const struct check_seed *seeds, size_t n);
 

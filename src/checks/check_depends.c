@@ -80,6 +80,7 @@ static void
 show_own(struct check *c)
 {
 	c->st.state = c->held;
+	c->st.since = c->held_since;
 	c->st.text = c->text;
 	c->st.waiting_for = NULL;
 	c->blocker = NULL;
@@ -102,7 +103,9 @@ apply(struct check *c)
 	}
 	if (c->blocker == NULL) {
 		c->held = c->st.state;
+		c->held_since = c->st.since;
 		c->st.state = HEALTH_UNKNOWN;
+		c->st.since = loop_wallclock();
 		c->st.text = c->wait_text;
 	}
 	c->blocker = b;

@@ -41,6 +41,7 @@ struct check {
 	unsigned int		 pass;		/* of that working out */
 	int			 lifted;	/* waiting, a result coming */
 	enum health_state	 held;		/* its own state, meanwhile */
+	double			 held_since;	/* and since when */
 	char			 wait_text[CHECK_TEXT_MAX];
 	/* SPEC 20: its start_grace (check_grace.c) */
 	struct loop_timer	 grace;		/* the end of it */

@@ -202,6 +202,20 @@ keep_result(struct check *c, const struct check_run *r)
 	c->st.nperf = n;
 }
 
+/* One more result in its history: a run's time, or a push's now. */
+static void
+keep_history(struct check *c, const struct check_run *r, int flags)
+{
+	struct check_history_result h;
+
+	h.time = flags & CHECK_RESULT_NO_RUN ? loop_wallclock() : r->started;
+	h.state = (int)r->result;
+	h.duration = flags & CHECK_RESULT_NO_RUN ? 0 : r->duration;
+	h.exit_code = r->exit_code;
+	if (check_history_add(&c->st.history, c->conf->history, &h) == -1)
+		log_warnx("check %s: out of memory for its history", c->name);
+}
+
 static void
 log_change(const struct check *c, enum health_state was, int first)
 {
@@ -264,6 +278,9 @@ check_sched_result(struct check *c, const struct check_run *r,
 	    CHECK_RESULT_FORCE));
 	if (c->st.state == r->result)
 		snprintf(c->text, sizeof(c->text), "%s", r->text);
+	if (first || c->st.state != was || c->st.since == 0)
+		c->st.since = loop_wallclock();
+	keep_history(c, r, flags);
 	c->st.ran = 1;
 	c->st.pending = 0;
 	c->st.previous = 0;

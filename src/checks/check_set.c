@@ -34,6 +34,7 @@ destroy(struct check *c)
 	free(c->output);
 	free(c->perf);
 	free(c->arena);
+	check_history_free(&c->st.history);
 	free(c);
 }
 
@@ -52,6 +53,7 @@ create(const struct config_check *conf, int pending)
 	c->st.state = HEALTH_UNKNOWN;
 	c->st.text = c->text;
 	c->st.exit_code = -1;
+	c->st.since = loop_wallclock();
 	c->st.pending = pending;
 	c->st.affects_health = conf->affects_health;
 	c->tick.cb = check_sched_tick;
@@ -84,6 +86,11 @@ update(struct check *c, const struct config_check *conf)
 			c->st.command = conf->command;
 		loop_timer_set(&c->tick, 0);
 	}
+	if (cmd)	/* another command's results are not its own */
+		check_history_free(&c->st.history);
+	else if (check_history_resize(&c->st.history, conf->history) == -1)
+		log_warnx("check %s: out of memory, its history is kept at "
+		    "%u results", c->name, (unsigned int)c->st.history.cap);
 	c->conf = conf;
 	c->st.affects_health = conf->affects_health;
 	check_grace_update(c);
@@ -175,7 +182,7 @@ void
 check_set_seed(const struct check_seed *seeds, size_t n)
 {
 	struct check *c;
-	size_t i;
+	size_t i, j;
 
 	for (i = 0; i < n; i++) {
 		const struct check_seed *s = &seeds[i];
@@ -194,6 +201,10 @@ check_set_seed(const struct check_seed *seeds, size_t n)
 		c->st.skipped = s->skipped;
 		c->st.started = s->started;
 		c->st.duration = s->duration;
+		c->st.since = s->since > 0 ? s->since : c->st.since;
+		for (j = 0; j < s->nhistory; j++)
+			(void)check_history_add_entry(&c->st.history,
+			    c->conf->history, &s->history[j]);
 		snprintf(c->text, sizeof(c->text), "%s", s->text);
 		c->st.ran = 1;
 		check_grace_seeded(c);

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "checks/check_history.h"
 #include "checks/perfdata.h"
 
 /* Nagios results, in the order of their exit codes. */
@@ -48,6 +49,9 @@ struct check_status {
 	const char		*waiting_for;
 	int			 pushed;	/* only pushed results: none
 						   to wait for at start-up */
+	double			 since;		/* Unix time the state shown
+						   began, 0: unknown */
+	struct check_history	 history;	/* its last results (SPEC 23) */
 };
 
 #endif /* MYDAEMON_CHECK_STATUS_H */

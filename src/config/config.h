@@ -122,6 +122,7 @@ struct config_check {
 						   NULL) */
 	struct config_hook on_change;		/* its own, replacing the
 						   global one */
+	unsigned int	 history;		/* results kept (SPEC 23) */
 };
 
 struct config {
@@ -170,6 +171,8 @@ struct config {
 	char			**warnings;	/* "FILE:LINE: warning: ..."
 						   for config_load_warnings */
 	size_t			 nwarnings;
+	/* SPEC 23: results kept per check, unless a check says */
+	unsigned int		 history;
 };
 
 /* Error messages collected by the parser, each "FILE:LINE: message". */

@@ -7,6 +7,7 @@
  * takes its keys and is dropped at the end, so that one mistake in a
  * header is not followed by a message for every key under it.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,7 @@ check_defaults(struct config_check *c, const char *name, int line)
 	c->fall = 1;
 	c->affects_health = 1;
 	c->line = line;
+	c->history = UINT_MAX;	/* the global one, at the end */
 }
 
 /* A new check at the end of the list, or NULL (p->oom, or an error). */
@@ -244,6 +246,8 @@ config_sections_finish(struct parser *p)
 	for (i = 0; i < cfg->nchecks; i++) {
 		struct config_check *c = &cfg->checks[i];
 
+		if (c->history == UINT_MAX)
+			c->history = cfg->history;
 		if (c->command == NULL && c->ttl_ms > 0 && c->line > 0)
 			pushed(p, c);
 		if (c->command == NULL && c->line > 0) {

@@ -38,6 +38,7 @@
 #define MAX_PEERS	4
 #define RETRY_MS	10
 #define RETRY_MAX	6000	/* a minute */
+#define HISTORY_CHUNK	256	/* history entries a datagram */
 
 static struct {
 	struct loop_io		 io;		/* the control socket */
@@ -114,6 +115,34 @@ field(char *dst, size_t size, const char *src)
 	dst[i] = '\0';
 }
 
+/*
+ * A check's since and history, after its "c" line: "h\tNAME\tSINCE\t"
+ * and 16 hex digits an entry, oldest first, HISTORY_CHUNK a datagram
+ * (a process older than this skips these lines).
+ */
+static void
+send_history(int fd, const struct check_status *c)
+{
+	const struct check_history *h = &c->history;
+	const struct check_history_entry *e;
+	char msg[HANDOFF_MSG_MAX];
+	size_t i = 0, k;
+	int len;
+
+	do {
+		len = snprintf(msg, sizeof(msg), "h\t%s\t%.3f\t", c->name,
+		    c->since);
+		for (k = 0; i < h->n && k < HISTORY_CHUNK; i++, k++) {
+			e = check_history_at(h, i);
+			len += snprintf(msg + len, sizeof(msg) - (size_t)len,
+			    "%08x%08x", (unsigned int)e->time,
+			    (unsigned int)e->bits);
+		}
+		if (handoff_wire_send(fd, msg, NULL, 0) == -1)
+			return;
+	} while (i < h->n);
+}
+
 static void
 send_checks(int fd)
 {
@@ -138,8 +167,9 @@ send_checks(int fd)
 		    (unsigned long long)v[i]->timeouts,
 		    (unsigned long long)v[i]->skipped, v[i]->started,
 		    v[i]->duration, v[i]->name, cmd, text);
-		if (len > 0 && (size_t)len < sizeof(msg))
-			handoff_wire_send(fd, msg, NULL, 0);
+		if (len > 0 && (size_t)len < sizeof(msg) &&
+		    handoff_wire_send(fd, msg, NULL, 0) == 0)
+			send_history(fd, v[i]);
 	}
 	handoff_wire_send(fd, "end", NULL, 0);
 }

@@ -54,6 +54,12 @@ int	http_parse(const char *buf, size_t len, struct http_request *req);
  * Accept, or any, gets the plain text it always got.
  */
 int	http_status_accepts(const struct http_request *req, const char *type);
+/*
+ * Does the request's Accept prefer this media type: named exactly, with
+ * a q above 0 and at least as high as that of any other range it lists
+ * (a browser's text/html)?  No Accept, or * / * alone, is no.
+ */
+int	http_status_prefers(const struct http_request *req, const char *type);
 
 /*
  * Every status code we send, with its reason phrase: one table, from

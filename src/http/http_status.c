@@ -58,6 +58,67 @@ http_status_accepts(const struct http_request *req, const char *type)
 	return 0;
 }
 
+/*
+ * A media range's q (RFC 9110 12.4.2) in thousandths: 1000 without
+ * one; a q that is not one (q=2, q=x) counts as 0, refused.
+ */
+static unsigned int
+q_value(const char *p, size_t n)
+{
+	const char	*q, *end = p + n;
+	unsigned int	 v, scale = 100;
+
+	for (; p < end; p++) {
+		if (*p != ';')
+			continue;
+		q = p + 1;
+		while (q < end && (*q == ' ' || *q == '\t'))
+			q++;
+		if (end - q < 3 || (q[0] != 'q' && q[0] != 'Q') ||
+		    q[1] != '=')
+			continue;
+		q += 2;
+		if (*q != '0' && *q != '1')
+			return 0;
+		v = *q++ == '1' ? 1000 : 0;
+		if (q < end && *q == '.')
+			for (q++; q < end && is_digit((unsigned char)*q) &&
+			    scale > 0; q++, scale /= 10)
+				v += (unsigned int)(*q - '0') * scale;
+		if (q < end && *q != ';' && *q != ' ' && *q != '\t')
+			return 0;
+		return v > 1000 ? 0 : v;
+	}
+	return 1000;
+}
+
+int
+http_status_prefers(const struct http_request *req, const char *type)
+{
+	const char	*v = req->accept, *r;
+	size_t		 n = req->accept_len, i = 0, j, len, tl = strlen(type);
+	unsigned int	 mine = 0, best = 0, q;
+
+	while (v != NULL && i < n) {
+		for (j = i; j < n && v[j] != ','; j++)
+			;
+		r = v + i;
+		len = j - i;
+		trim_ows(&r, &len);
+		for (i = 0; i < len && r[i] != ';' && r[i] != ' ' &&
+		    r[i] != '\t'; i++)
+			;
+		q = q_value(r + i, len - i);
+		if (i == tl && token_is(r, i, type)) {
+			if (q > mine)
+				mine = q;
+		} else if (i > 0 && q > best)
+			best = q;
+		i = j + 1;
+	}
+	return mine > 0 && mine >= best;
+}
+
 static const struct {
 	int		 code;
 	const char	*reason;

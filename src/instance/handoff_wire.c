@@ -156,6 +156,53 @@ parse_seed(char *msg, struct check_seed *s)
 	return 0;
 }
 
+static int
+hexval(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	return -1;
+}
+
+/*
+ * One "h\tNAME\tSINCE\tHEX" line (a newer sender's: an older receiver
+ * skips it) into the seed of NAME, the last "c" line's: its since and
+ * more of its history, 16 hex digits an entry.  0, or -1 when it is not
+ * one; nothing is taken from a line that is not whole.
+ */
+static int
+parse_history(char *msg, struct check_seed *s)
+{
+	struct check_history_entry e;
+	char *f[4], *p = msg;
+	size_t n = 0, len, i, k;
+	uint64_t v;
+	int d;
+
+	while (n < 4 && (f[n] = strsep(&p, "\t")) != NULL)
+		n++;
+	if (n != 4 || p != NULL || strcmp(f[0], "h") != 0 ||
+	    strcmp(f[1], s->name) != 0 || (len = strlen(f[3])) % 16 != 0 ||
+	    s->nhistory + len / 16 > CHECK_HISTORY_MAX)
+		return -1;
+	for (i = 0; i < len; i++)
+		if (hexval(f[3][i]) == -1)
+			return -1;
+	s->since = strtod(f[2], NULL);
+	for (i = 0; i < len; i += 16) {
+		for (v = 0, k = 0; k < 16; k++) {
+			d = hexval(f[3][i + k]);
+			v = v << 4 | (uint64_t)d;
+		}
+		e.time = (uint32_t)(v >> 32);
+		e.bits = (uint32_t)v;
+		s->history[s->nhistory++] = e;
+	}
+	return 0;
+}
+
 size_t
 handoff_wire_fetch_checks(const char *conffile, long pid,
     struct check_seed *seeds,
@@ -177,9 +224,12 @@ handoff_wire_fetch_checks(const char *conffile, long pid,
 		return 0;
 	}
 	while (handoff_wire_recv(fd, msg, sizeof(msg), NULL, NULL) > 0 &&
-	    strcmp(msg, "end") != 0)
-		if (n < max && parse_seed(msg, &seeds[n]) == 0)
+	    strcmp(msg, "end") != 0) {
+		if (msg[0] == 'h' && n > 0)
+			(void)parse_history(msg, &seeds[n - 1]);
+		else if (n < max && parse_seed(msg, &seeds[n]) == 0)
 			n++;
+	}
 	close(fd);
 	return n;
 }

@@ -76,6 +76,33 @@ perf_item(struct buf *b, const struct perf_item *p)
 	buf_putc(b, '}');
 }
 
+/* Its last results, oldest first (SPEC 23). */
+static void
+history(struct buf *b, const struct check_history *h)
+{
+	struct check_history_result r;
+	size_t i;
+
+	key(b, "history");
+	buf_putc(b, '[');
+	for (i = 0; i < h->n; i++) {
+		check_history_unpack(check_history_at(h, i), &r);
+		buf_puts(b, i > 0 ? ",{\"time\":" : "{\"time\":");
+		buf_u64(b, (uint64_t)r.time);
+		key(b, "state");
+		text_json_str(b, health_name((enum health_state)r.state));
+		key(b, "duration");
+		buf_fixed(b, r.duration, 3);
+		key(b, "exit_code");
+		if (r.exit_code != -1)
+			buf_i64(b, r.exit_code);
+		else
+			buf_puts(b, "null");
+		buf_putc(b, '}');
+	}
+	buf_putc(b, ']');
+}
+
 static void
 check(struct buf *b, const struct check_status *c)
 {
@@ -117,6 +144,7 @@ check(struct buf *b, const struct check_status *c)
 	u64(b, "runs", c->runs);
 	u64(b, "timeouts", c->timeouts);
 	u64(b, "skipped", c->skipped);
+	history(b, &c->history);
 	buf_putc(b, '}');
 }
 

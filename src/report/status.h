@@ -18,7 +18,9 @@ struct buf;
  *	maintenance { active, source, since, reason },
  *	checks [ { name, command, affects_health, state, pending,
  *	    previous_command, ran, exit_code, result, output, perfdata [],
- *	    started, duration_seconds, runs, timeouts, skipped } ],
+ *	    started, duration_seconds, runs, timeouts, skipped,
+ *	    history [ { time, state, duration, exit_code } ] (oldest
+ *	    first) } ],
  *	check (the entry of the check "main", or null: what older versions
  *	    showed), checks_running, reloads { ok, failed },
  *	log { reopens, reopen_failures, dropped_lines }, connections,

@@ -15,8 +15,21 @@
 #include "http/http.h"
 #include "report/metrics.h"
 #include "report/status.h"
+#include "report/status_page.h"
 
 #define TEXT	"text/plain; charset=utf-8"
+/*
+ * A body this large (/status or the page of hundreds of checks with
+ * their history) is not kept for the next answer: its memory goes back
+ * rather than stay in the daemon's RssAnon for good.
+ */
+#define BODY_KEEP	(256 * 1024)
+/* The status page's own fields (SPEC 23). */
+#define PAGE_FIELDS \
+	"Content-Security-Policy: " STATUS_PAGE_CSP "\r\n" \
+	"X-Content-Type-Options: nosniff\r\n"
+
+static const char	 page_type[] = STATUS_PAGE_TYPE;
 
 static answer_snapshot_fn	*fill;
 static struct buf	 body;		/* scratch for every answer */
@@ -50,9 +63,10 @@ answer_invalidate(void)
 	health_cache.valid = 0;
 }
 
-/* Status line and fields, for a body of n bytes. */
+/* Status line and fields, for a body of n bytes; extra: more fields. */
 static void
-head(struct buf *out, int code, const char *ctype, size_t n, int keep)
+head_with(struct buf *out, int code, const char *ctype, size_t n, int keep,
+    const char *extra)
 {
 	buf_puts(out, "HTTP/1.1 ");
 	buf_u64(out, (uint64_t)code);
@@ -65,8 +79,17 @@ head(struct buf *out, int code, const char *ctype, size_t n, int keep)
 	buf_puts(out, "\r\nCache-Control: no-store\r\n");
 	if (code == 405)
 		buf_puts(out, "Allow: GET, HEAD\r\n");
+	if (extra != NULL)
+		buf_puts(out, extra);
 	buf_puts(out, keep ? "Connection: keep-alive\r\n\r\n" :
 	    "Connection: close\r\n\r\n");
+}
+
+/* Status line and fields, for a body of n bytes. */
+static void
+head(struct buf *out, int code, const char *ctype, size_t n, int keep)
+{
+	head_with(out, code, ctype, n, keep, NULL);
 }
 
 static int
@@ -140,10 +163,20 @@ answer_is_health(const struct http_request *req)
 	    (req->path_len > 8 && memcmp(req->path, "/health/", 8) == 0));
 }
 
+/* GET / from a browser: the status page rather than the index. */
+int
+answer_is_page(const struct http_request *req)
+{
+	return req->method != HTTP_OTHER && path_is(req, "/") &&
+	    http_status_prefers(req, "text/html");
+}
+
+/* What only status_allow may read: /status, /metrics, the page. */
 int
 answer_is_private(const struct http_request *req)
 {
-	return path_is(req, "/status") || path_is(req, "/metrics");
+	return path_is(req, "/status") || path_is(req, "/metrics") ||
+	    answer_is_page(req);
 }
 
 /* Render the body of req; the status code. */
@@ -172,6 +205,13 @@ render(const struct http_request *req, const char **ctype)
 		}
 		return 200;
 	}
+	if (answer_is_page(req)) {
+		memset(&snap, 0, sizeof(snap));
+		fill(&snap, 0);
+		status_page_render(&snap, &body);
+		*ctype = page_type;
+		return 200;
+	}
 	if (path_is(req, "/")) {
 		buf_append(&body, index_text, sizeof(index_text) - 1);
 		return 200;
@@ -197,11 +237,15 @@ answer_http(const struct http_request *req, int keep, struct buf *out,
 	if (body.failed) {
 		buf_reset(&body);
 		code = 500;
+		ctype = TEXT;
 	}
-	head(out, code, ctype, body.len, keep);
+	head_with(out, code, ctype, body.len, keep, ctype == page_type ?
+	    PAGE_FIELDS : NULL);
 	if (req->method != HTTP_HEAD)
 		buf_append(out, body.data, body.len);
 	*body_len = body.len;
+	if (body.cap > BODY_KEEP)
+		buf_free(&body);
 	return code;
 }
 

@@ -35,6 +35,11 @@ int	answer_http(const struct http_request *req, int keep, struct buf *out,
 
 /* A request for /health or /health/NAME (GET or HEAD)? */
 int	answer_is_health(const struct http_request *req);
+/*
+ * GET or HEAD / from a browser (Accept prefers text/html): the status
+ * page (SPEC 23) rather than the plain index?
+ */
+int	answer_is_page(const struct http_request *req);
 
 /*
  * A request for what only status_allow may read (SPEC 22): /status and

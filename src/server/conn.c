@@ -322,6 +322,8 @@ conn_emit(struct conn *c)
 		memcpy(c->out->data, srv.outq.data + n, c->out->len);
 	}
 	buf_reset(&srv.outq);
+	if (srv.outq.cap > OUTQ_KEEP)	/* a big answer's: given back */
+		buf_free(&srv.outq);
 	if (c->out != NULL)
 		conn_watch(c, EPOLLOUT);
 	else

@@ -18,6 +18,8 @@
 
 #define SCRATCH_SIZE	(16 * 1024)
 #define OUT_HIGH	(64 * 1024)	/* stop answering until it is sent */
+/* outq is given back after a larger batch (a big /status or page) */
+#define OUTQ_KEEP	(256 * 1024)
 #define IN_FIRST	512		/* first buffer of a partial head */
 #define LINGER_MS	2000
 #define AGENT_WAIT_MS	50		/* for HAProxy's agent-send string */

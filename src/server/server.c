@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -125,6 +126,16 @@ take(int fd, enum listener_kind kind, const struct sockaddr *peer)
 void
 server_init(void)
 {
+	/*
+	 * The big answers' buffers (/status, the status page of many
+	 * checks with their history) are given back after use (answer.c,
+	 * conn.c): with glibc's mmap threshold fixed rather than raised by
+	 * the first such free, they are mapped apart and really go back,
+	 * instead of staying in the heap and in RssAnon.
+	 */
+#ifdef M_MMAP_THRESHOLD
+	(void)mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+#endif
 	conn_init();
 	listener_set_accept(room, take);
 }

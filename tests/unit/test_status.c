@@ -63,6 +63,7 @@ static struct check_status chk[NCHK];
 static const struct check_status *chkp[NCHK];
 static struct snapshot si;
 static struct perf_item perf[2];
+static struct check_history_entry ring[3];
 
 #define DISK_OUTPUT	"DISK CRITICAL - / 97% | /=97%;90;95;0;100 " \
 	"inodes=0.25\n"
@@ -110,6 +111,15 @@ fixture(void)
 	chk[DISK].runs = 12;
 	chk[DISK].timeouts = 1;
 	chk[DISK].skipped = 2;
+	/* two results in a ring of three, the oldest at its end */
+	check_history_pack(&(struct check_history_result){ 1700000110.9,
+	    HEALTH_OK, 0.012, 0 }, &ring[2]);
+	check_history_pack(&(struct check_history_result){ 1700000120.1,
+	    HEALTH_CRITICAL, 5, -1 }, &ring[0]);
+	chk[DISK].history.v = ring;
+	chk[DISK].history.cap = 3;
+	chk[DISK].history.n = 2;
+	chk[DISK].history.first = 2;
 
 	chk[LOAD].name = "load";
 	chk[LOAD].command = "/usr/lib/nagios/plugins/check_load -w 5 -c 10";
@@ -194,7 +204,10 @@ one_json_line(void)
 	"\"max\":100,\"warning_high\":90,\"critical_high\":95}," \
 	"{\"label\":\"inodes\",\"value\":0.25,\"unit\":\"\"}]," \
 	"\"started\":1700000120.125,\"duration_seconds\":0.042," \
-	"\"runs\":12,\"timeouts\":1,\"skipped\":2}"
+	"\"runs\":12,\"timeouts\":1,\"skipped\":2,\"history\":[" \
+	"{\"time\":1700000110,\"state\":\"ok\",\"duration\":0.012," \
+	"\"exit_code\":0},{\"time\":1700000120,\"state\":\"critical\"," \
+	"\"duration\":5.000,\"exit_code\":null}]}"
 #define J_LOAD \
 	"{\"name\":\"load\",\"command\":" \
 	"\"/usr/lib/nagios/plugins/check_load -w 5 -c 10\"," \
@@ -204,7 +217,8 @@ one_json_line(void)
 	"\"result\":\"warning\"," \
 	"\"output\":\"LOAD WARNING - load average 5.10\\n\"," \
 	"\"perfdata\":[],\"started\":1700000110.500," \
-	"\"duration_seconds\":1.500,\"runs\":3,\"timeouts\":0,\"skipped\":0}"
+	"\"duration_seconds\":1.500,\"runs\":3,\"timeouts\":0,\"skipped\":0," \
+	"\"history\":[]}"
 #define J_WEB \
 	"{\"name\":\"web\",\"command\":" \
 	"\"/usr/lib/nagios/plugins/check_http -H localhost\"," \
@@ -212,7 +226,8 @@ one_json_line(void)
 	"\"waiting_for\":null," \
 	"\"previous_command\":false,\"ran\":false,\"exit_code\":null," \
 	"\"result\":null,\"output\":null,\"perfdata\":[],\"started\":null," \
-	"\"duration_seconds\":null,\"runs\":0,\"timeouts\":0,\"skipped\":0}"
+	"\"duration_seconds\":null,\"runs\":0,\"timeouts\":0,\"skipped\":0," \
+	"\"history\":[]}"
 #define TAIL(running) \
 	",\"checks_running\":" running ",\"reloads\":{\"ok\":2,\"failed\":1}," \
 	"\"log\":{\"reopens\":4,\"reopen_failures\":1,\"dropped_lines\":9}," \
