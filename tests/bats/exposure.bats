@@ -128,12 +128,20 @@ fd_count() {
 	assert_equal "$status_code" 200
 	from "$STRANGER" /
 	assert_equal "$status_code" 200
+	assert_regex "$body" '^mydaemon: the health agent'
+	# The status page (SPEC 23) is status_allow's, as /status is.
+	from "$STRANGER" / -H 'Accept: text/html'
+	assert_equal "$status_code" 403
+	assert_equal "$body" Forbidden
+	from "$ALLOWED" / -H 'Accept: text/html'
+	assert_equal "$status_code" 200
+	assert_regex "$body" 'DISK OK - / 40%'
 	from "$ALLOWED" /status
 	assert_equal "$status_code" 200
 	assert_regex "$body" '"output":"DISK OK - / 40%'
 	from "$ALLOWED" /metrics
 	assert_equal "$status_code" 200
-	assert_regex "$body" 'mydaemon_http_requests_total\{code="403"\} 3'
+	assert_regex "$body" 'mydaemon_http_requests_total\{code="403"\} 4'
 	# A 403 keeps the connection: two requests on one.
 	run curl -s --max-time 5 --interface "$STRANGER" -o /dev/null \
 		-o /dev/null -w '%{http_code} %{num_connects}\n' \
@@ -169,6 +177,11 @@ fd_count() {
 	assert_equal "$status_code" 200
 	assert_regex "$body" '"health_text":"disk: SECRET-TOKEN disk full"'
 	assert_regex "$body" '"output":"SECRET-TOKEN disk full'
+	# The status page follows health_details: state and name only.
+	from "$ALLOWED" / -H 'Accept: text/html'
+	assert_equal "$status_code" 200
+	assert_regex "$body" 'critical'
+	refute_regex "$body" 'SECRET'
 	# The log is the administrator's: it keeps the output.
 	log_has 'health: unknown -> critical: disk: SECRET-TOKEN'
 }
