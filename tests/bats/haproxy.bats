@@ -36,6 +36,8 @@ setup() {
 	global
 	    stats socket $SOCK mode 600 level admin
 	defaults
+	    # From 127.0.0.2, which the test of allow tells from 127.0.0.1.
+	    source 127.0.0.2
 	    mode http
 	    timeout connect 1s
 	    timeout client 5s
@@ -170,4 +172,20 @@ servers_within() {
 	run "$MYDAEMON" -s undrain -c "$CONF"
 	assert_success
 	servers_within 5 "web404/s4 UP" "host/s1 UP 100"
+}
+
+@test "under allow, the agent port and /health answer HAProxy from an allowed address and close on it from another" {
+	servers_within 10 "host/s1 UP 100" "disk/s2 UP 100" "http/s3 UP 100"
+	sed -i "1i allow = 127.0.0.2" "$CONF"
+	kill -HUP "$DAEMON_PID"
+	wait_for 5 log_has 'reloaded \(generation 2\)'
+	echo "DISK WARNING - / 85%" > "$T/disk"
+	echo 1 > "$T/disk.code"
+	servers_within 5 "host/s1 UP 50" "disk/s2 UP 50" "http/s3 UP 100"
+	# HAProxy is now a stranger: its checks are closed, its agent too.
+	sed -i "1s/.*/allow = 127.0.0.3/" "$CONF"
+	kill -HUP "$DAEMON_PID"
+	wait_for 5 log_has 'reloaded \(generation 3\)'
+	servers_within 5 "http/s3 DOWN"
+	wait_for 5 log_has 'refused a connection from 127.0.0.2: not in allow'
 }
