@@ -1,6 +1,6 @@
 /*
- * http_parse.c - parse an HTTP/1.x request head (RFC 9112) into a struct
- * http_request, or name the status that answers it.
+ * http_parse.c - parse any HTTP/1.x request head (RFC 9112) into a struct
+ * http_request, or name the status that answers it (http_fast.h).
  *
  * The parser is pure and keeps no state between calls, so the caller
  * calls it again each time bytes arrive.  That is why the cheap question
@@ -19,6 +19,7 @@
 
 #include "http/http.h"
 #include "http/http_chars.h"
+#include "http/http_fast.h"
 #include "http/http_uri.h"
 #include "http/http_scan.h"
 
@@ -381,7 +382,7 @@ too_big(const char *buf, size_t pos, size_t len, struct http_request *req)
 }
 
 int
-http_parse(const char *buf, size_t len, struct http_request *req)
+http_parse_careful(const char *buf, size_t len, struct http_request *req)
 {
 	size_t	 lim, pos, end;
 

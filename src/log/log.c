@@ -17,6 +17,12 @@ static int		 log_level = LOG_INFO;
 static struct log_sink	*log_cur;	/* NULL: stderr */
 static uint64_t		 log_total_dropped;
 
+int
+log_on(int level)
+{
+	return level <= log_level;
+}
+
 static const char *
 level_name(int level)
 {

@@ -25,6 +25,8 @@ void		 log_init(const char *ident);
 /* Send lines to s from now on (NULL: stderr); returns the old sink. */
 struct log_sink	*log_set_sink(struct log_sink *s);
 void		 log_set_level(int level);	/* LOG_ERR .. LOG_DEBUG */
+/* Would a line of this level be written?  (Spares a hot path's work.) */
+int		 log_on(int level);
 /* Reopen the current sink at its path (SIGUSR1); 0, or -1 with err. */
 int		 log_reopen(char *err, size_t errlen);
 /* Lines lost so far, across every sink that was current. */

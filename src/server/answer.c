@@ -4,7 +4,9 @@
  * Bodies are rendered into one scratch buffer reused by every answer;
  * after warm-up an answer allocates nothing.  The /health text answers
  * are kept whole, head and body, for keep-alive and for close, and are
- * copied as they are until answer_invalidate() says they are stale.
+ * copied as they are, to every request that negotiates the text (no
+ * Accept, "* / *", any list without a JSON type), until
+ * answer_invalidate() says they are stale.
  */
 #include <string.h>
 
@@ -123,6 +125,21 @@ render_health(const struct http_request *req, const char **ctype)
 	return health_render_json(&snap, only, &body);
 }
 
+/*
+ * Is the plain text what negotiation gives req (as render_health()
+ * decides)?  No Accept and ab's, curl's and most probes' "* / *" are
+ * answered without looking at the list.
+ */
+static int
+wants_text(const struct http_request *req)
+{
+	if (req->accept == NULL ||
+	    (req->accept_len == 3 && memcmp(req->accept, "*/*", 3) == 0))
+		return 1;
+	return !http_status_accepts(req, "application/health+json") &&
+	    !http_status_accepts(req, "application/json");
+}
+
 /* The plain /health answer, from the cache (rendered when stale). */
 static int
 cached_health(const struct http_request *req, int keep, struct buf *out,
@@ -229,7 +246,7 @@ answer_http(const struct http_request *req, int keep, struct buf *out,
 	int code;
 
 	if (req->method != HTTP_OTHER && path_is(req, "/health") &&
-	    req->accept == NULL &&
+	    wants_text(req) &&
 	    (code = cached_health(req, keep, out, body_len)) != -1)
 		return code;
 	buf_reset(&body);

@@ -74,7 +74,12 @@ unlink_conn(struct conn *c)
 	else
 		cl->tail = c->prev;
 	c->prev = c->next = NULL;
-	if (was_head)
+	/*
+	 * A new head is due no sooner than the old one (the list is in the
+	 * order of the clock): the timer stays, and if it fires early,
+	 * on_expiry() sets it again.  An empty list stops it.
+	 */
+	if (was_head && cl->head == NULL)
 		arm(c->list);
 }
 
@@ -100,6 +105,9 @@ put(struct conn *c, enum list_id l)
 void
 conn_touch(struct conn *c, enum list_id l)
 {
+	/* The last of l since now already (a request, then its answer). */
+	if (c->list == l && lists[l].tail == c && c->since == loop_now())
+		return;
 	unlink_conn(c);
 	put(c, l);
 }

@@ -79,8 +79,10 @@ answered(struct conn *c, const struct http_request *req, int code,
 	srv.nrequests++;
 	if (i >= 0)
 		srv.by_code[i]++;
-	request_words(req, &mlen, &m, &plen, &p);
-	log_debug("answered %d to %.*s %.*s", code, mlen, m, plen, p);
+	if (log_on(LOG_DEBUG)) {
+		request_words(req, &mlen, &m, &plen, &p);
+		log_debug("answered %d to %.*s %.*s", code, mlen, m, plen, p);
+	}
 	if (srv.access_sink != NULL)
 		access_log(c, req, code, bytes);
 }

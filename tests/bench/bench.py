@@ -504,6 +504,38 @@ def cmd_table(args):
                  cell(a is not None and fmt_us(a) or None),
                  "—", "—", "≤ 100 ms"))
 
+    # Row 17 (tests/bench/insns): callgrind's count, not time.
+    a, b = num(r.get("r17.md")), num(r.get("r17.ng"))
+    rows.append(("17. user-space instructions per /health request "
+                 "(callgrind, ab -k -c50)",
+                 cell(a is not None and "{:,.0f}".format(a) or None),
+                 cell(b is not None and "{:,.0f}".format(b) or None),
+                 ratio(a, b), "≤ {:,} (≤ 0.15× nginx)".format(
+                     int(num(r.get("r17.max")) or 1500))))
+
+    # Rows 17b and 17c: rows 1 and 3 again, beside a bare epoll
+    # responder (floor.c): what is left above the kernel's part.
+    for key, label, fmt in (
+            ("r17b", "17b. row 1 beside the floor (a bare epoll responder)",
+             fmt_ns),
+            ("r17c", "17c. row 3 beside the floor (a bare epoll responder)",
+             fmt_us)):
+        a, b = num(r.get(key + ".md")), num(r.get(key + ".ng"))
+        fl = num(r.get(key + ".fl"))
+        text_a = text_b = None
+        if a is not None and fl is not None:
+            text_a = "%s (floor %s: %s of it)" % (fmt(a), fmt(fl),
+                                                  ratio(fl, a))
+        if b is not None and fl is not None:
+            text_b = "%s (floor %s: %s of it)" % (fmt(b), fmt(fl),
+                                                  ratio(fl, b))
+        above = "—"
+        if None not in (a, b, fl) and b > fl:
+            above = "%s; above the floor %s" % (ratio(a, b),
+                                                 ratio(a - fl, b - fl))
+        rows.append((label, cell(text_a), cell(text_b), above,
+                     "— (the kernel's part)"))
+
     head = ("figure", md_name, ng_name + " / plugin", "ratio", "target")
     widths = [max(len(x[i]) for x in rows + [head]) for i in range(5)]
 

@@ -23,7 +23,9 @@
  *    never says 400 or 431 on a prefix of it; where the scan says 0,
  *    http_parse() finds a complete head of exactly that length; and
  *    http_parse() says 431 only where the scan does (garbage is 400 at
- *    its first byte, however much of it arrives at once).
+ *    its first byte, however much of it arrives at once);
+ *  - the fast path (http_fast.h) accepts only what the careful parser
+ *    accepts, and fills the request exactly as it does.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -32,6 +34,7 @@
 #include <string.h>
 
 #include "http/http.h"
+#include "http/http_fast.h"
 #include "http/http_scan.h"
 
 #include "fuzz_check.h"
@@ -87,6 +90,31 @@ check_ok(const char *buf, size_t size, const struct http_request *r)
 		fail("the head one byte shorter is not incomplete", buf, size);
 }
 
+/* The fast path against the careful parser, on the same bytes. */
+FUZZ_ORACLE static void
+check_fast(const char *buf, size_t size)
+{
+	struct http_request	 f, c;
+	int			 frc, crc;
+
+	frc = http_parse_fast(buf, size, &f);
+	if (frc != 0 && frc != HTTP_FAST_UNSURE)
+		fail("the fast path answered an unknown code", buf, size);
+	if (frc != 0)
+		return;
+	crc = http_parse_careful(buf, size, &c);
+	if (crc != 0)
+		fail("the fast path accepts what the careful parser refuses",
+		    buf, size);
+	if (f.method != c.method || f.method_text != c.method_text ||
+	    f.method_len != c.method_len || f.path != c.path ||
+	    f.path_len != c.path_len || f.minor != c.minor ||
+	    f.keep_alive != c.keep_alive || f.head_len != c.head_len ||
+	    f.accept != c.accept || f.accept_len != c.accept_len)
+		fail("the fast path reads a head otherwise than the careful "
+		    "parser", buf, size);
+}
+
 /* xorshift32: chunk sizes from the input's first byte. */
 struct chunks {
 	uint32_t	 x;
@@ -136,6 +164,7 @@ one_head(const char *buf, size_t size, uint8_t seed, struct http_request *r)
 	struct http_scan	 s, whole;
 	int			 rc, sc, wc, prc;
 
+	check_fast(buf, size);
 	rc = http_parse(buf, size, r);
 	if (!known(rc))
 		fail("http_parse answered an unknown code", buf, size);
