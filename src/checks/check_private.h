@@ -30,7 +30,8 @@ struct check {
 	unsigned int		 skips;		/* turns skipped in a row */
 	/* what st points to */
 	char			*command, *output;
-	char			 text[CHECK_TEXT_MAX];
+	char			*text;		/* check_text()'s */
+	size_t			 text_size;
 	struct perf_item	*perf;
 	char			*arena;
 	/* SPEC 20: what it waits for (check_depends.c) */
@@ -41,7 +42,7 @@ struct check {
 	unsigned int		 pass;		/* of that working out */
 	int			 lifted;	/* waiting, a result coming */
 	enum health_state	 held;		/* its own state, meanwhile */
-	char			 wait_text[CHECK_TEXT_MAX];
+	char			*wait_text;	/* CHECK_TEXT_MAX, if deps */
 	/* SPEC 20: its start_grace (check_grace.c) */
 	struct loop_timer	 grace;		/* the end of it */
 	uint64_t		 grace_start;	/* loop_now() */
@@ -75,6 +76,14 @@ void	check_sched_halt(struct check *c);
 void	check_sched_start_waiting(void);
 void	check_sched_exited(struct probe *p);
 void	check_sched_settled(struct check *c);
+
+/*
+ * check_set.c: c's text becomes s, cut at CHECK_TEXT_MAX - 1 bytes, in a
+ * buffer grown to fit (never for each run: only a longer text grows it;
+ * out of memory, the text is cut to the buffer).  st.text follows unless
+ * it shows a wait.  -1: no buffer at all.
+ */
+int	check_text(struct check *c, const char *s);
 
 /* check_list.c: the check called name, or NULL. */
 struct check *check_list_find(const char *name);

@@ -35,6 +35,7 @@ check_sched_init(void (*changed)(void))
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
 		log_warn("cannot become the reaper of check processes");
 	ck.changed = changed;
+	check_run_init();
 }
 
 /* A probe's run: no process, no slot; over at once or in the loop. */
@@ -263,7 +264,7 @@ check_sched_result(struct check *c, const struct check_run *r,
 	    c->conf->rise, c->conf->fall, first || (flags &
 	    CHECK_RESULT_FORCE));
 	if (c->st.state == r->result)
-		snprintf(c->text, sizeof(c->text), "%s", r->text);
+		(void)check_text(c, r->text);
 	c->st.ran = 1;
 	c->st.pending = 0;
 	c->st.previous = 0;

@@ -34,7 +34,31 @@ destroy(struct check *c)
 	free(c->output);
 	free(c->perf);
 	free(c->arena);
+	free(c->text);
 	free(c);
+}
+
+int
+check_text(struct check *c, const char *s)
+{
+	size_t n = strnlen(s, CHECK_TEXT_MAX - 1);
+	int shown = c->st.text == c->text;
+	char *t;
+
+	if (n >= c->text_size) {
+		if ((t = realloc(c->text, n + 1)) != NULL) {
+			if (shown)
+				c->st.text = t;
+			c->text = t;
+			c->text_size = n + 1;
+		} else if (c->text_size == 0)
+			return -1;
+		else
+			n = c->text_size - 1;
+	}
+	memcpy(c->text, s, n);
+	c->text[n] = '\0';
+	return 0;
 }
 
 static struct check *
@@ -44,8 +68,11 @@ create(const struct config_check *conf, int pending)
 
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
+	if (check_text(c, "no check result yet") == -1) {
+		free(c);
+		return NULL;
+	}
 	snprintf(c->name, sizeof(c->name), "%s", conf->name);
-	snprintf(c->text, sizeof(c->text), "no check result yet");
 	c->conf = conf;
 	c->st.name = c->name;
 	c->st.command = conf->command;
@@ -194,7 +221,7 @@ check_set_seed(const struct check_seed *seeds, size_t n)
 		c->st.skipped = s->skipped;
 		c->st.started = s->started;
 		c->st.duration = s->duration;
-		snprintf(c->text, sizeof(c->text), "%s", s->text);
+		(void)check_text(c, s->text);
 		c->st.ran = 1;
 		check_grace_seeded(c);
 	}
