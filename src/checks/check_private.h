@@ -20,7 +20,8 @@ struct check {
 	char			 name[CONFIG_NAME_MAX + 1];
 	const struct config_check *conf;	/* in the current config */
 	struct check_run		 run;
-	struct probe			 probe;	/* a probe's runs */
+	struct probe			*probe;	/* a probe's runs; NULL
+						   till its first */
 	char			*run_command;	/* of the run going on */
 	struct loop_timer	 tick;		/* the next start */
 	struct check		*next_waiting;

@@ -24,7 +24,9 @@ static void
 destroy(struct check *c)
 {
 	check_sched_halt(c);
-	probe_forget(&c->probe);
+	if (c->probe != NULL)
+		probe_forget(c->probe);
+	free(c->probe);
 	loop_timer_cancel(&c->tick);
 	check_depends_forget(c);
 	check_grace_forget(c);
@@ -86,9 +88,6 @@ create(const struct config_check *conf, int pending)
 	c->run.done = check_sched_done;
 	c->run.arg = c;
 	c->run.pipe.fd = -1;
-	probe_init(&c->probe, &c->run);
-	c->probe.exited = check_sched_exited;
-	c->probe.arg = c;
 	check_push_init(c);
 	return c;
 }
@@ -103,8 +102,11 @@ update(struct check *c, const struct config_check *conf)
 	    c->conf->timeout_ms != conf->timeout_ms) {
 		/* an old command's run tells nothing now */
 		check_sched_halt(c);
-		if (cmd)
-			probe_forget(&c->probe);
+		if (cmd && c->probe != NULL) {
+			probe_forget(c->probe);
+			free(c->probe);
+			c->probe = NULL;
+		}
 		if (cmd && c->st.ran)
 			c->st.previous = 1;
 		if (!c->st.ran)
