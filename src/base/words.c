@@ -102,7 +102,7 @@ next_word(const char **sp, char *buf, const char **why)
 char **
 words_split(const char *s, const char **why)
 {
-	char		**argv, *buf;
+	char		**argv, **shrunk, *buf;
 	const char	 *dummy;
 	size_t		  n = 0;
 
@@ -132,8 +132,12 @@ words_split(const char *s, const char **why)
 	free(buf);
 	if (*why == NULL && n == 0)
 		*why = "no command";
-	if (*why == NULL && argv[n - 1] != NULL)
+	if (*why == NULL && argv[n - 1] != NULL) {
+		/* kept as long as the config: no room for words it lacks */
+		if ((shrunk = realloc(argv, (n + 1) * sizeof(*argv))) != NULL)
+			argv = shrunk;
 		return argv;
+	}
 	words_free(argv);
 	errno = *why != NULL ? EINVAL : ENOMEM;
 	return NULL;

@@ -29,6 +29,7 @@
 #include "base/loop.h"
 
 static unsigned int	pass;
+static size_t		with_deps;	/* checks that have dependencies */
 
 /* c's state under any overlay. */
 static enum health_state
@@ -67,10 +68,10 @@ describe(struct check *c)
 	while (root->next_blocker != NULL)
 		root = root->next_blocker;
 	if (root != b)
-		snprintf(c->wait_text, sizeof(c->wait_text),
+		snprintf(c->wait_text, CHECK_TEXT_MAX,
 		    "waiting for %s (waiting for %s)", b->name, root->name);
 	else
-		snprintf(c->wait_text, sizeof(c->wait_text),
+		snprintf(c->wait_text, CHECK_TEXT_MAX,
 		    "waiting for %s (%s)", b->name, b->st.pending &&
 		    b->st.ran ? "pending" : health_name(own_state(b)));
 }
@@ -116,11 +117,14 @@ apply(struct check *c)
 		    c->wait_text);
 }
 
+/* Both passes; without a dependency in the set, nothing to do. */
 void
 check_depends_eval(void)
 {
 	size_t i;
 
+	if (with_deps == 0)
+		return;
 	pass++;
 	for (i = 0; i < ck.n; i++)
 		(void)blocker_of(ck.v[i]);
@@ -143,7 +147,12 @@ resolve(struct check *c)
 		n++;
 	if (n == 0)
 		return;
-	if ((c->deps = calloc(n, sizeof(*c->deps))) == NULL) {
+	/* only a check with dependencies waits: the others have no text
+	   for it (kept until the check goes: it may show it now) */
+	if (c->wait_text == NULL)
+		c->wait_text = malloc(CHECK_TEXT_MAX);
+	if (c->wait_text == NULL ||
+	    (c->deps = calloc(n, sizeof(*c->deps))) == NULL) {
 		log_warnx("check %s: out of memory, runs without waiting "
 		    "for its dependencies", c->name);
 		return;
@@ -158,9 +167,15 @@ check_depends_configure(void)
 {
 	size_t i;
 
-	for (i = 0; i < ck.n; i++)
+	with_deps = 0;
+	for (i = 0; i < ck.n; i++) {
 		resolve(ck.v[i]);
+		with_deps += ck.v[i]->ndeps > 0;
+	}
+	i = with_deps;
+	with_deps = 1;		/* once anyway: lift what the old laid */
 	check_depends_eval();
+	with_deps = i;
 }
 
 int
@@ -184,4 +199,6 @@ check_depends_forget(struct check *c)
 	free(c->deps);
 	c->deps = NULL;
 	c->ndeps = 0;
+	free(c->wait_text);
+	c->wait_text = NULL;
 }

@@ -20,7 +20,8 @@ struct check {
 	char			 name[CONFIG_NAME_MAX + 1];
 	const struct config_check *conf;	/* in the current config */
 	struct check_run		 run;
-	struct probe			 probe;	/* a probe's runs */
+	struct probe			*probe;	/* a probe's runs; NULL
+						   till its first */
 	char			*run_command;	/* of the run going on */
 	struct loop_timer	 tick;		/* the next start */
 	struct check		*next_waiting;
@@ -30,7 +31,8 @@ struct check {
 	unsigned int		 skips;		/* turns skipped in a row */
 	/* what st points to */
 	char			*command, *output;
-	char			 text[CHECK_TEXT_MAX];
+	char			*text;		/* check_text()'s */
+	size_t			 text_size;
 	struct perf_item	*perf;
 	char			*arena;
 	/* SPEC 20: what it waits for (check_depends.c) */
@@ -42,7 +44,7 @@ struct check {
 	int			 lifted;	/* waiting, a result coming */
 	enum health_state	 held;		/* its own state, meanwhile */
 	double			 held_since;	/* and since when */
-	char			 wait_text[CHECK_TEXT_MAX];
+	char			*wait_text;	/* CHECK_TEXT_MAX, if deps */
 	/* SPEC 20: its start_grace (check_grace.c) */
 	struct loop_timer	 grace;		/* the end of it */
 	uint64_t		 grace_start;	/* loop_now() */
@@ -76,6 +78,14 @@ void	check_sched_halt(struct check *c);
 void	check_sched_start_waiting(void);
 void	check_sched_exited(struct probe *p);
 void	check_sched_settled(struct check *c);
+
+/*
+ * check_set.c: c's text becomes s, cut at CHECK_TEXT_MAX - 1 bytes, in a
+ * buffer grown to fit (never for each run: only a longer text grows it;
+ * out of memory, the text is cut to the buffer).  st.text follows unless
+ * it shows a wait.  -1: no buffer at all.
+ */
+int	check_text(struct check *c, const char *s);
 
 /* check_list.c: the check called name, or NULL. */
 struct check *check_list_find(const char *name);

@@ -34,7 +34,7 @@ check_push_init(struct check *c)
 	c->ttl.arg = c;
 	c->born = loop_wallclock();
 	if (c->conf->pushed)
-		snprintf(c->text, sizeof(c->text), "no result yet");
+		(void)check_text(c, "no result yet");
 }
 
 /* A duration as the configuration would say it: 26h, 90m, 1500ms. */
@@ -57,7 +57,7 @@ expired(struct loop_timer *t)
 {
 	struct check *c = t->arg;
 	struct check_run r;
-	char out[64], ttl[32];
+	char out[64], ttl[32], text[CHECK_TEXT_MAX];
 
 	duration_text(ttl, sizeof(ttl), c->conf->ttl_ms);
 	snprintf(out, sizeof(out), "no result for %s", ttl);
@@ -66,7 +66,8 @@ expired(struct loop_timer *t)
 	r.exit_code = -1;
 	r.out = out;
 	r.outlen = strlen(out);
-	snprintf(r.text, sizeof(r.text), "%s", out);
+	r.text = text;
+	snprintf(text, sizeof(text), "%s", out);
 	c->expired = 1;
 	check_sched_result(c, &r, strdup(c->conf->command),
 	    CHECK_RESULT_FORCE | CHECK_RESULT_NO_RUN);
@@ -102,6 +103,7 @@ check_push_apply(const char *name, const struct check_push *p)
 {
 	struct check *c = check_list_find(name);
 	struct check_run r;
+	char text[CHECK_TEXT_MAX];
 	double now = loop_wallclock();
 	/* A clock ahead of ours must not put the ttl off for ever. */
 	double when = p->when < now ? p->when : now;
@@ -121,8 +123,9 @@ check_push_apply(const char *name, const struct check_push *p)
 	r.outlen = p->len < CHECK_OUTPUT_MAX ? p->len : CHECK_OUTPUT_MAX;
 	r.started = when;
 	/* As a plugin that exited with the status and printed the text. */
+	r.text = text;
 	r.result = check_run_judge((int)p->state << 8, 0, 0, r.out, r.outlen,
-	    &r.exit_code, r.text, sizeof(r.text));
+	    &r.exit_code, text, sizeof(text));
 	c->pushes++;
 	c->pushed_at = when;
 	c->push_dev = p->dev;

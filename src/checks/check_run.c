@@ -14,7 +14,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,20 +21,42 @@
 
 #include "base/build.h"
 #include "checks/check_run.h"
+#include "checks/check_spawn.h"
 #include "log/log.h"
 #include "base/loop.h"
 
 #define KILL_GRACE_MS	500
 #define TREE_MAX	256	/* descendants killed per walk at most */
 
+char		check_run_text[CHECK_TEXT_MAX];
 char *const	check_run_env[] = { "PATH=" MYDAEMON_SAFE_PATH, "LANG=C",
     NULL };
+
+static int	own_fd = -1;	/* the daemon's children file, kept open */
+
+/* The pids in a children file's text; returns how many. */
+static size_t
+parse_pids(const char *buf, pid_t *out, size_t max)
+{
+	const char *p;
+	char *end;
+	size_t n = 0;
+
+	for (p = buf; n < max; p = end) {
+		long v = strtol(p, &end, 10);
+
+		if (end == p)
+			break;
+		out[n++] = (pid_t)v;
+	}
+	return n;
+}
 
 /* The children of pid, from every one of its threads; returns how many. */
 static size_t
 children(pid_t pid, pid_t *out, size_t max)
 {
-	char path[320], buf[4096], *p, *end;
+	char path[320], buf[4096];
 	struct dirent *de;
 	size_t n = 0;
 	ssize_t len;
@@ -55,16 +76,40 @@ children(pid_t pid, pid_t *out, size_t max)
 		len = read(fd, buf, sizeof(buf) - 1);
 		close(fd);
 		buf[len > 0 ? len : 0] = '\0';
-		for (p = buf; n < max; p = end) {
-			long v = strtol(p, &end, 10);
-
-			if (end == p)
-				break;
-			out[n++] = (pid_t)v;
-		}
+		n += parse_pids(buf, out + n, max - n);
 	}
 	closedir(d);
 	return n;
+}
+
+/*
+ * The daemon's own children, after every run: one pread() of the file
+ * check_run_init() opened (the daemon has one thread, so its one task
+ * forks them all; a read from offset 0 makes the text anew).
+ */
+static size_t
+own_children(pid_t *out, size_t max)
+{
+	char buf[4096];
+	ssize_t len;
+
+	if (own_fd == -1)
+		return children(getpid(), out, max);
+	len = pread(own_fd, buf, sizeof(buf) - 1, 0);
+	buf[len > 0 ? len : 0] = '\0';
+	return parse_pids(buf, out, max);
+}
+
+void
+check_run_init(void)
+{
+	char path[64];
+
+	if (own_fd != -1)
+		return;
+	snprintf(path, sizeof(path), "/proc/%ld/task/%ld/children",
+	    (long)getpid(), (long)getpid());
+	own_fd = open(path, O_RDONLY | O_CLOEXEC);
 }
 
 /*
@@ -151,8 +196,9 @@ run_over(struct check_run *r, int status)
 		kill(-r->pid, SIGKILL);
 	loop_timer_cancel(&r->deadline);
 	r->duration = (double)(loop_now() - r->t0_ms) / 1e3;
+	r->text = check_run_text;
 	r->result = check_run_judge(status, r->timed_out, r->timeout_ms,
-	    r->out, r->outlen, &r->exit_code, r->text, sizeof(r->text));
+	    r->out, r->outlen, &r->exit_code, r->text, CHECK_TEXT_MAX);
 	r->pid = 0;
 	r->done(r);
 	free(r->out);		/* done() took what it keeps */
@@ -181,58 +227,6 @@ on_deadline(struct loop_timer *t)
 		signal_run(r, SIGKILL);
 }
 
-/*
- * glibc keeps two real-time signals (32 and 33) for itself: sigfillset()
- * leaves them out and sigaddset() refuses them, and its posix_spawn
- * makes them SIG_IGN in the child unless the child is asked to make them
- * SIG_DFL.  An ignored signal survives exec, so a check would start with
- * them ignored.  Set their bits by hand: a Linux sigset_t is an array of
- * unsigned long, signal n at bit n - 1.
- */
-static void
-reserved_too(sigset_t *set)
-{
-	unsigned long *w = (unsigned long *)(void *)set;
-	int sig;
-
-	for (sig = 32; sig < SIGRTMIN; sig++)
-		w[(sig - 1) / (8 * sizeof(*w))] |=
-		    1UL << ((sig - 1) % (8 * sizeof(*w)));
-}
-
-/* posix_spawn's part of the sandbox; 0 or an errno. */
-static int
-spawn(struct check_run *r, char *const argv[], char *const envp[], int out)
-{
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t at;
-	sigset_t none, all;
-	int e;
-
-	sigemptyset(&none);
-	sigfillset(&all);
-	reserved_too(&all);
-	if ((e = posix_spawn_file_actions_init(&fa)) != 0)
-		return e;
-	if ((e = posix_spawnattr_init(&at)) != 0) {
-		posix_spawn_file_actions_destroy(&fa);
-		return e;
-	}
-	if ((e = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null",
-	    O_RDONLY, 0)) == 0 &&
-	    (e = posix_spawn_file_actions_adddup2(&fa, out, 1)) == 0 &&
-	    (e = posix_spawn_file_actions_adddup2(&fa, out, 2)) == 0 &&
-	    (e = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP |
-	    POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)) == 0 &&
-	    (e = posix_spawnattr_setpgroup(&at, 0)) == 0 &&
-	    (e = posix_spawnattr_setsigdefault(&at, &all)) == 0 &&
-	    (e = posix_spawnattr_setsigmask(&at, &none)) == 0)
-		e = posix_spawnp(&r->pid, argv[0], &fa, &at, argv, envp);
-	posix_spawnattr_destroy(&at);
-	posix_spawn_file_actions_destroy(&fa);
-	return e;
-}
-
 int
 check_run_start(struct check_run *r, char *const argv[], char *const envp[],
     uint64_t timeout_ms)
@@ -259,8 +253,8 @@ check_run_start(struct check_run *r, char *const argv[], char *const envp[],
 	r->started = loop_wallclock();
 	r->deadline.cb = on_deadline;
 	r->deadline.arg = r;
-	if ((e = spawn(r, argv, envp != NULL ? envp : check_run_env,
-	    p[1])) != 0) {
+	if ((e = check_spawn(&r->pid, argv, envp != NULL ? envp :
+	    check_run_env, p[1])) != 0) {
 		close(p[0]);
 		close(p[1]);
 		r->outlen = (size_t)snprintf(r->out, CHECK_OUTPUT_MAX,
@@ -309,7 +303,7 @@ check_run_sweep(int (*running)(pid_t pid))
 	size_t i, n;
 	int budget = TREE_MAX;
 
-	n = children(getpid(), kids, sizeof(kids) / sizeof(kids[0]));
+	n = own_children(kids, sizeof(kids) / sizeof(kids[0]));
 	for (i = 0; i < n; i++) {
 		if (running(kids[i]))
 			continue;

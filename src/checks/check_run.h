@@ -46,9 +46,16 @@ struct check_run {
 	/* The outcome, for done(): */
 	enum health_state	 result;
 	int			 exit_code;	/* -1: none */
-	char			 text[CHECK_TEXT_MAX];
+	char			*text;		/* CHECK_TEXT_MAX bytes: till
+						   done() returns only */
 	double			 duration;
 };
+
+/*
+ * The text of the run that ends: one for all runs, as done() is called at
+ * once and nothing else ends meanwhile (run_over's, probe_outcome's).
+ */
+extern char	check_run_text[CHECK_TEXT_MAX];
 
 /*
  * Start argv with this timeout, in the environment envp (NULL: the
@@ -69,6 +76,12 @@ int	check_run_reaped(struct check_run *r, pid_t pid, int status);
 
 /* Kill a run's processes and forget it: done() is not called. */
 void	check_run_abort(struct check_run *r);
+
+/*
+ * Once the daemon's pid is its last (after any fork): keep a descriptor
+ * on the list of its children, for check_run_sweep().
+ */
+void	check_run_init(void);
 
 /*
  * Kill what checks left behind: children of the daemon that are not

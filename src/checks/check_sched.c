@@ -35,18 +35,37 @@ check_sched_init(void (*changed)(void))
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
 		log_warn("cannot become the reaper of check processes");
 	ck.changed = changed;
+	check_run_init();
+}
+
+/* What a probe check needs, made at its first run (a command's never). */
+static struct probe *
+new_probe(struct check *c)
+{
+	struct probe *p;
+
+	if ((p = malloc(sizeof(*p))) == NULL)
+		return NULL;
+	probe_init(p, &c->run);
+	p->exited = check_sched_exited;
+	p->arg = c;
+	return p;
 }
 
 /* A probe's run: no process, no slot; over at once or in the loop. */
 static void
 start_probe(struct check *c)
 {
+	if (c->probe == NULL && (c->probe = new_probe(c)) == NULL) {
+		log_warn("check %s: cannot start", c->name);
+		return;
+	}
 	free(c->run_command);
 	c->run_command = strdup(c->conf->command);
 	c->pushes_at_start = c->pushes;
 	c->skips = 0;
 	c->probing = 1;
-	if (probe_start(&c->probe, c->conf))
+	if (probe_start(c->probe, c->conf))
 		check_sched_done(&c->run);
 }
 
@@ -124,7 +143,8 @@ check_sched_tick(struct loop_timer *t)
 	loop_timer_set(t, c->conf->interval_ms);
 	if (check_depends_blocked(c))
 		return;
-	if (c->run.pid != 0 || c->waiting || c->probe.busy) {
+	if (c->run.pid != 0 || c->waiting ||
+	    (c->probe != NULL && c->probe->busy)) {
 		c->st.skipped++;
 		if (c->skips++ == 0)
 			log_warnx("check %s: still %s after its interval: this "
@@ -148,7 +168,7 @@ check_sched_exited(struct probe *p)
 {
 	struct check *c = p->arg;
 
-	if (c->conf->kind != CONFIG_PROCESS || c->probe.busy ||
+	if (c->conf->kind != CONFIG_PROCESS || p->busy ||
 	    check_depends_blocked(c))
 		return;
 	log_debug("check %s: the process it watches exited", c->name);
@@ -277,7 +297,7 @@ check_sched_result(struct check *c, const struct check_run *r,
 	    c->conf->rise, c->conf->fall, first || (flags &
 	    CHECK_RESULT_FORCE));
 	if (c->st.state == r->result)
-		snprintf(c->text, sizeof(c->text), "%s", r->text);
+		(void)check_text(c, r->text);
 	if (first || c->st.state != was || c->st.since == 0)
 		c->st.since = loop_wallclock();
 	keep_history(c, r, flags);
@@ -342,8 +362,8 @@ check_sched_halt(struct check *c)
 		check_run_abort(&c->run);
 		ck.running--;
 	}
-	if (c->probe.busy)
-		probe_abort(&c->probe);
+	if (c->probe != NULL && c->probe->busy)
+		probe_abort(c->probe);
 	c->probing = 0;
 	if (c->waiting)
 		dequeue(c);
@@ -379,7 +399,8 @@ check_sched_shutdown(void)
 			    ck.v[i]->name, (long)ck.v[i]->run.pid);
 		check_sched_halt(ck.v[i]);
 		/* nor does a watched process's exit start a run now */
-		probe_forget(&ck.v[i]->probe);
+		if (ck.v[i]->probe != NULL)
+			probe_forget(ck.v[i]->probe);
 	}
 	hook_shutdown();
 	check_run_sweep(is_running);

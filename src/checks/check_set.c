@@ -24,7 +24,9 @@ static void
 destroy(struct check *c)
 {
 	check_sched_halt(c);
-	probe_forget(&c->probe);
+	if (c->probe != NULL)
+		probe_forget(c->probe);
+	free(c->probe);
 	loop_timer_cancel(&c->tick);
 	check_depends_forget(c);
 	check_grace_forget(c);
@@ -35,7 +37,31 @@ destroy(struct check *c)
 	free(c->perf);
 	free(c->arena);
 	check_history_free(&c->st.history);
+	free(c->text);
 	free(c);
+}
+
+int
+check_text(struct check *c, const char *s)
+{
+	size_t n = strnlen(s, CHECK_TEXT_MAX - 1);
+	int shown = c->st.text == c->text;
+	char *t;
+
+	if (n >= c->text_size) {
+		if ((t = realloc(c->text, n + 1)) != NULL) {
+			if (shown)
+				c->st.text = t;
+			c->text = t;
+			c->text_size = n + 1;
+		} else if (c->text_size == 0)
+			return -1;
+		else
+			n = c->text_size - 1;
+	}
+	memcpy(c->text, s, n);
+	c->text[n] = '\0';
+	return 0;
 }
 
 static struct check *
@@ -45,8 +71,11 @@ create(const struct config_check *conf, int pending)
 
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
+	if (check_text(c, "no check result yet") == -1) {
+		free(c);
+		return NULL;
+	}
 	snprintf(c->name, sizeof(c->name), "%s", conf->name);
-	snprintf(c->text, sizeof(c->text), "no check result yet");
 	c->conf = conf;
 	c->st.name = c->name;
 	c->st.command = conf->command;
@@ -61,9 +90,6 @@ create(const struct config_check *conf, int pending)
 	c->run.done = check_sched_done;
 	c->run.arg = c;
 	c->run.pipe.fd = -1;
-	probe_init(&c->probe, &c->run);
-	c->probe.exited = check_sched_exited;
-	c->probe.arg = c;
 	check_push_init(c);
 	return c;
 }
@@ -78,8 +104,11 @@ update(struct check *c, const struct config_check *conf)
 	    c->conf->timeout_ms != conf->timeout_ms) {
 		/* an old command's run tells nothing now */
 		check_sched_halt(c);
-		if (cmd)
-			probe_forget(&c->probe);
+		if (cmd && c->probe != NULL) {
+			probe_forget(c->probe);
+			free(c->probe);
+			c->probe = NULL;
+		}
 		if (cmd && c->st.ran)
 			c->st.previous = 1;
 		if (!c->st.ran)
@@ -205,7 +234,7 @@ check_set_seed(const struct check_seed *seeds, size_t n)
 		for (j = 0; j < s->nhistory; j++)
 			(void)check_history_add_entry(&c->st.history,
 			    c->conf->history, &s->history[j]);
-		snprintf(c->text, sizeof(c->text), "%s", s->text);
+		(void)check_text(c, s->text);
 		c->st.ran = 1;
 		check_grace_seeded(c);
 	}

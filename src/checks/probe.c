@@ -40,26 +40,26 @@ probe_outcome(struct probe *p, const char *kind, enum health_state state,
 	static const char *const word[] = { "OK", "WARNING", "CRITICAL",
 	    "UNKNOWN" };
 
-	n = snprintf(p->out, sizeof(p->out), "%s %s - ", kind,
+	n = snprintf(p->out, CHECK_OUTPUT_MAX, "%s %s - ", kind,
 	    word[health_clamp(state)]);
-	if (n < 0 || (size_t)n >= sizeof(p->out))
+	if (n < 0 || (size_t)n >= CHECK_OUTPUT_MAX)
 		n = 0;
 	va_start(ap, fmt);
-	m = vsnprintf(p->out + n, sizeof(p->out) - (size_t)n, fmt, ap);
+	m = vsnprintf(p->out + n, CHECK_OUTPUT_MAX - (size_t)n, fmt, ap);
 	va_end(ap);
 	if (m > 0)
 		n += m;
-	if ((size_t)n >= sizeof(p->out))
-		n = (int)sizeof(p->out) - 1;
+	if ((size_t)n >= CHECK_OUTPUT_MAX)
+		n = (int)CHECK_OUTPUT_MAX - 1;
 	/* the text /health shows: the first line, no performance data */
-	snprintf(r->text, sizeof(r->text), "%.*s", n, p->out);
+	snprintf(r->text, CHECK_TEXT_MAX, "%.*s", n, p->out);
 	if (perf != NULL && *perf != '\0') {
-		m = snprintf(p->out + n, sizeof(p->out) - (size_t)n, "|%s",
+		m = snprintf(p->out + n, CHECK_OUTPUT_MAX - (size_t)n, "|%s",
 		    perf);
 		if (m > 0)
 			n += m;
-		if ((size_t)n >= sizeof(p->out))
-			n = (int)sizeof(p->out) - 1;
+		if ((size_t)n >= CHECK_OUTPUT_MAX)
+			n = (int)CHECK_OUTPUT_MAX - 1;
 	}
 	r->outlen = (size_t)n;
 	r->result = state;

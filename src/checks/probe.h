@@ -31,7 +31,8 @@ struct probe {
 	struct check_run	*run;		/* the outcome goes there */
 	int			 busy;		/* a run is in flight */
 	uint64_t		 t0_us;		/* monotonic, at the start */
-	char			 out[CHECK_OUTPUT_MAX];
+	char			*out;		/* CHECK_OUTPUT_MAX bytes, from
+						   its first run to probe_forget */
 
 	/* a network probe in flight */
 	struct loop_io		 io;		/* fd -1: none */

@@ -4,6 +4,8 @@
  * probe_net.c's (with probe_tcp.c and probe_http.c); the outcome's words
  * are probe.c's.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/clock.h"
@@ -11,6 +13,8 @@
 #include "checks/health.h"
 #include "checks/probe.h"
 #include "checks/probe_private.h"
+
+static char	no_out[1];	/* a run's output when memory ran out */
 
 void
 probe_init(struct probe *p, struct check_run *r)
@@ -36,6 +40,18 @@ probe_start(struct probe *p, const struct config_check *conf)
 	p->t0_us = clock_us();
 	r->t0_ms = loop_now();
 	r->started = loop_wallclock();
+	r->text = check_run_text;
+	if (p->out == NULL && (p->out = malloc(CHECK_OUTPUT_MAX)) == NULL) {
+		r->out = no_out;
+		r->outlen = 0;
+		r->result = HEALTH_UNKNOWN;
+		r->timed_out = 0;
+		r->exit_code = -1;
+		r->duration = 0;
+		snprintf(r->text, CHECK_TEXT_MAX, "out of memory");
+		p->busy = 0;
+		return 1;
+	}
 	r->timeout_ms = conf->timeout_ms;
 	r->timed_out = 0;
 	r->exit_code = -1;
@@ -82,4 +98,9 @@ probe_forget(struct probe *p)
 {
 	probe_abort(p);
 	probe_unwatch(p);
+	/* a command's run makes its own */
+	if (p->run->out == p->out || p->run->out == no_out)
+		p->run->out = NULL;
+	free(p->out);
+	p->out = NULL;
 }

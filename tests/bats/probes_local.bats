@@ -404,6 +404,24 @@ latency_to_503() {
 	stop_daemon
 }
 
+@test "a reload that turns a probe into a command runs the command, again and again" {
+	touch "$T/stamp"
+	write_config "$(probe swap "file = $T/stamp" "interval = 200ms")"
+	start_daemon
+	wait_check_runs 2 5 swap
+	write_config "$(probe swap "command = echo from the command" \
+		"interval = 200ms")"
+	run "$MYDAEMON" -s reload -c "$CONF"
+	assert_success
+	wait_for 5 health_starts /health/swap "200 ok"
+	runs=$(check_runs swap)
+	wait_check_runs $((runs + 3)) 5 swap
+	run output_of swap
+	assert_output "from the command"
+	assert alive "$DAEMON_PID"
+	stop_daemon
+}
+
 @test "a process probe of mydaemon's own pidfile: refused by -t, never read by a daemon started with -p" {
 	write_config "$(probe self "process = $PIDFILE")"
 	run "$MYDAEMON" -t -c "$CONF"

@@ -8,6 +8,8 @@
     bench.py wait-checks PORT N SECS wait until /status says N checks ran
     bench.py conns ...               hold many client connections (see -h)
     bench.py table RESULTS           the table, from the results file
+    bench.py monit-cpu PID FILE K N  Monit's CPU per run over K cycles
+    bench.py wait-health PORT SECS   wait until GET /health answers 200
 """
 
 import argparse
@@ -114,6 +116,55 @@ def cmd_wait_checks(args):
             pass
         time.sleep(0.2)
     die("only %d of %d checks ran within %d s" % (ran, args.n, args.secs))
+
+
+# --- rows 18 and 19: Monit ---------------------------------------------------
+
+def cpu_ns(pid):
+    with open("/proc/%d/schedstat" % pid) as f:
+        return int(f.read().split()[0])
+
+
+def lines_in(path):
+    with open(path, "rb") as f:
+        return f.read().count(b"\n")
+
+
+def cmd_monit_cpu(args):
+    """Monit's CPU (schedstat) per program run over args.k whole cycles:
+    the window opens and closes as a cycle begins (a line more in FILE,
+    which the first program of each cycle appends to); each cycle runs
+    args.n programs."""
+    deadline = time.monotonic() + 20 + 10 * args.k
+    seen = lines_in(args.file)
+    start = None
+    while time.monotonic() < deadline:
+        n = lines_in(args.file)
+        if n != seen:
+            if start is None:
+                start, s0 = n, cpu_ns(args.pid)
+            elif n >= start + args.k:
+                print("%.0f" % ((cpu_ns(args.pid) - s0) /
+                                ((n - start) * args.n)))
+                return
+            seen = n
+        time.sleep(0.005)
+    die("Monit did not run %d cycles in time" % args.k)
+
+
+def cmd_wait_health(args):
+    deadline = time.monotonic() + args.secs
+    code = None
+    while time.monotonic() < deadline:
+        try:
+            code, _ = http_get(args.port, "/health", timeout=args.secs)
+            if code == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    die("GET /health did not answer 200 within %d s (last: %s)"
+        % (args.secs, code))
 
 
 # --- many connections --------------------------------------------------------
@@ -535,6 +586,23 @@ def cmd_table(args):
                                                  ratio(a - fl, b - fl))
         rows.append((label, cell(text_a), cell(text_b), above,
                      "— (the kernel's part)"))
+    # Rows 18 and 19: the peer's column names the peer.
+    a, b = num(r.get("r18.md")), num(r.get("r18.floor"))
+    rows.append(("18. CPU per check run of /bin/true (100 checks, 1 s), "
+                 "against a bare posix_spawn loop",
+                 cell(fmt_ns(a)),
+                 cell(b is not None and fmt_ns(b) + " (the floor)" or None),
+                 ratio(a, b), "≤ 1.2× the floor"))
+    b = num(r.get("r18.monit"))
+    rows.append(("18. the same against Monit 5.33 `check program`",
+                 cell(fmt_ns(a)),
+                 cell(b is not None and fmt_ns(b) + " (Monit)" or None),
+                 ratio(a, b), "≤ 0.3× Monit"))
+    a, b = num(r.get("r19.md")), num(r.get("r19.monit"))
+    rows.append(("19. private memory (RssAnon) with 1,000 checks",
+                 cell(a is not None and "%.0f KiB" % a or None),
+                 cell(b is not None and "%.0f KiB (Monit)" % b or None),
+                 ratio(a, b), "≤ 0.25× Monit"))
 
     head = ("figure", md_name, ng_name + " / plugin", "ratio", "target")
     widths = [max(len(x[i]) for x in rows + [head]) for i in range(5)]
@@ -584,6 +652,16 @@ def main():
     s.add_argument("--fresh", type=int, default=0)
     s.add_argument("--fresh-timeout", type=float, default=5)
     s.set_defaults(fn=cmd_conns)
+    s = sub.add_parser("monit-cpu")
+    s.add_argument("pid", type=int)
+    s.add_argument("file")
+    s.add_argument("k", type=int)
+    s.add_argument("n", type=int)
+    s.set_defaults(fn=cmd_monit_cpu)
+    s = sub.add_parser("wait-health")
+    s.add_argument("port", type=int)
+    s.add_argument("secs", type=int)
+    s.set_defaults(fn=cmd_wait_health)
     s = sub.add_parser("table")
     s.add_argument("results")
     s.set_defaults(fn=cmd_table)
