@@ -239,21 +239,13 @@ keep_history(struct check *c, const struct check_run *r, int flags)
 static void
 log_change(const struct check *c, enum health_state was, int first)
 {
-	int worse = health_rank(c->st.state) > health_rank(was);
+	void (*say)(const char *, ...) __attribute__((format(printf, 1, 2))) =
+	    health_rank(c->st.state) > health_rank(was) ? log_warnx :
+	    log_notice;
 	const char *sep = c->text[0] != '\0' ? ": " : "";
 
-	if (first && worse)
-		log_warnx("check %s: %s%s%s", c->name,
-		    health_name(c->st.state), sep, c->text);
-	else if (first)
-		log_notice("check %s: %s%s%s", c->name,
-		    health_name(c->st.state), sep, c->text);
-	else if (worse)
-		log_warnx("check %s: %s -> %s%s%s", c->name, health_name(was),
-		    health_name(c->st.state), sep, c->text);
-	else
-		log_notice("check %s: %s -> %s%s%s", c->name, health_name(was),
-		    health_name(c->st.state), sep, c->text);
+	say("check %s: %s%s%s%s%s", c->name, first ? "" : health_name(was),
+	    first ? "" : " -> ", health_name(c->st.state), sep, c->text);
 }
 
 /* Is pid a check's process that is running (for check_run_sweep)? */

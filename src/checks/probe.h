@@ -31,8 +31,8 @@ struct probe {
 	struct check_run	*run;		/* the outcome goes there */
 	int			 busy;		/* a run is in flight */
 	uint64_t		 t0_us;		/* monotonic, at the start */
-	char			*out;		/* CHECK_OUTPUT_MAX bytes, from
-						   its first run to probe_forget */
+	/* CHECK_OUTPUT_MAX bytes, from its first run to probe_forget */
+	char			*out;
 
 	/* a network probe in flight */
 	struct loop_io		 io;		/* fd -1: none */

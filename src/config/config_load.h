@@ -22,8 +22,9 @@ struct config	*config_load(const char *file, int foreground, int print,
 
 /*
  * What is allowed but probably wrong: a check command that does not
- * exist or cannot be executed, an address range with host bits set.  Calls `say` once per finding with a
- * "FILE:LINE: [check NAME] ..." message; returns how many there were.
+ * exist or cannot be executed, an address range with host bits set.
+ * Calls `say` once per finding with a "FILE:LINE: [check NAME] ..."
+ * message; returns how many there were.
  */
 int	config_load_warnings(const struct config *cfg, const char *file,
 	    void (*say)(const char *msg));
