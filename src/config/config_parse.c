@@ -285,8 +285,7 @@ struct config *
 config_parse(const char *file, const char *text, size_t len,
     const struct config_paths *paths, struct config_errors *errs)
 {
-	static const struct config_paths none = { NULL, NULL, NULL, NULL,
-	    NULL };
+	static const struct config_paths none;
 	struct parser	 p;
 	struct config	*cfg;
 
@@ -379,7 +378,6 @@ config_parse_peek(const char *text, size_t len, const char *key)
 
 	if (text != NULL && len >= 3 && memcmp(text, "\357\273\277", 3) == 0)
 		it.p += 3;
-
 	while ((r = config_line(&it, buf)) != LINE_END) {
 		if (r != LINE_OK)
 			continue;
