@@ -35,26 +35,41 @@ q_zero(const char *p, size_t n)
 	return 0;
 }
 
+/*
+ * The next media range of an Accept value, from *pos: the range without
+ * its blanks in *r and *len, the length of its type in *tl; 0 at the end.
+ */
+static int
+next_range(const char *v, size_t n, size_t *pos, const char **r,
+    size_t *len, size_t *tl)
+{
+	size_t	 i, j;
+
+	if (v == NULL || *pos >= n)
+		return 0;
+	for (j = *pos; j < n && v[j] != ','; j++)
+		;
+	*r = v + *pos;
+	*len = j - *pos;
+	trim_ows(r, len);
+	/* the type, up to its parameters */
+	for (i = 0; i < *len && (*r)[i] != ';' && (*r)[i] != ' ' &&
+	    (*r)[i] != '\t'; i++)
+		;
+	*tl = i;
+	*pos = j + 1;
+	return 1;
+}
+
 int
 http_status_accepts(const struct http_request *req, const char *type)
 {
-	const char	*v = req->accept, *r;
-	size_t		 n = req->accept_len, i = 0, j, len, tl = strlen(type);
+	const char	*r;
+	size_t		 pos = 0, len, n, tl = strlen(type);
 
-	while (v != NULL && i < n) {
-		for (j = i; j < n && v[j] != ','; j++)
-			;
-		r = v + i;
-		len = j - i;
-		trim_ows(&r, &len);
-		/* the type, up to its parameters */
-		for (i = 0; i < len && r[i] != ';' && r[i] != ' ' &&
-		    r[i] != '\t'; i++)
-			;
-		if (i == tl && token_is(r, i, type) && !q_zero(r, len))
+	while (next_range(req->accept, req->accept_len, &pos, &r, &len, &n))
+		if (n == tl && token_is(r, n, type) && !q_zero(r, len))
 			return 1;
-		i = j + 1;
-	}
 	return 0;
 }
 
@@ -95,26 +110,18 @@ q_value(const char *p, size_t n)
 int
 http_status_prefers(const struct http_request *req, const char *type)
 {
-	const char	*v = req->accept, *r;
-	size_t		 n = req->accept_len, i = 0, j, len, tl = strlen(type);
+	const char	*r;
+	size_t		 pos = 0, len, n, tl = strlen(type);
 	unsigned int	 mine = 0, best = 0, q;
 
-	while (v != NULL && i < n) {
-		for (j = i; j < n && v[j] != ','; j++)
-			;
-		r = v + i;
-		len = j - i;
-		trim_ows(&r, &len);
-		for (i = 0; i < len && r[i] != ';' && r[i] != ' ' &&
-		    r[i] != '\t'; i++)
-			;
-		q = q_value(r + i, len - i);
-		if (i == tl && token_is(r, i, type)) {
+	while (next_range(req->accept, req->accept_len, &pos, &r, &len,
+	    &n)) {
+		q = q_value(r + n, len - n);
+		if (n == tl && token_is(r, n, type)) {
 			if (q > mine)
 				mine = q;
-		} else if (i > 0 && q > best)
+		} else if (n > 0 && q > best)
 			best = q;
-		i = j + 1;
 	}
 	return mine > 0 && mine >= best;
 }
