@@ -9,8 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CHECK_HISTORY_MAX	500	/* the most "history = N" allows */
-#define CHECK_HISTORY_DEFAULT	30
+#include "config/config.h"
+
+#define CHECK_HISTORY_MAX	CONFIG_HISTORY_MAX	/* "history = N" */
 
 /*
  * One result, packed: time in Unix seconds; then the duration in ms

@@ -41,29 +41,6 @@ destroy(struct check *c)
 	free(c);
 }
 
-int
-check_text(struct check *c, const char *s)
-{
-	size_t n = strnlen(s, CHECK_TEXT_MAX - 1);
-	int shown = c->st.text == c->text;
-	char *t;
-
-	if (n >= c->text_size) {
-		if ((t = realloc(c->text, n + 1)) != NULL) {
-			if (shown)
-				c->st.text = t;
-			c->text = t;
-			c->text_size = n + 1;
-		} else if (c->text_size == 0)
-			return -1;
-		else
-			n = c->text_size - 1;
-	}
-	memcpy(c->text, s, n);
-	c->text[n] = '\0';
-	return 0;
-}
-
 static struct check *
 create(const struct config_check *conf, int pending)
 {

@@ -24,6 +24,8 @@
 #define CONFIG_MAX_LISTEN	16
 #define CONFIG_MAX_CHECKS	1024
 #define CONFIG_NAME_MAX		32	/* bytes of a check name */
+#define CONFIG_HISTORY_MAX	500	/* "history = N" (SPEC 23) */
+#define CONFIG_HISTORY_DEFAULT	30
 
 /* An on_change hook's command (SPEC 21), split like a check's. */
 struct config_hook {

@@ -21,7 +21,6 @@
 #include "config/config_keys.h"
 #include "config/config_probe.h"
 #include "config/config_values.h"
-#include "checks/check_history.h"
 #include "base/words.h"
 
 #define SEC		1000ULL
@@ -121,8 +120,8 @@ const struct confkey confkeys[] = {
 	TABLE("health_details", G, CF(health_details), config_values_booleans,
 	    BOOLEANS),
 	/* SPEC 23: a check's own, or the global one (config_sections.c) */
-	UINT("history", G, CF(history), 0, CHECK_HISTORY_MAX, "0-500"),
-	UINT("history", C, CK(history), 0, CHECK_HISTORY_MAX, "0-500"),
+	UINT("history", G, CF(history), 0, CONFIG_HISTORY_MAX, "0-500"),
+	UINT("history", C, CK(history), 0, CONFIG_HISTORY_MAX, "0-500"),
 };
 const size_t config_keys_count = sizeof(confkeys) / sizeof(confkeys[0]);
 

@@ -28,7 +28,6 @@
 #include "config/config_keys.h"
 #include "config/config_probe.h"
 #include "config/config_values.h"
-#include "checks/check_history.h"
 #include "base/words.h"
 
 #define LINE_MAX_BYTES	4096	/* longer lines are an error, not cut */
@@ -226,7 +225,7 @@ defaults(struct config *cfg, const struct config_paths *paths)
 	cfg->hook_timeout_ms = 10 * SEC;
 	cfg->maintenance_status = 503;
 	cfg->health_details = 1;
-	cfg->history = CHECK_HISTORY_DEFAULT;
+	cfg->history = CONFIG_HISTORY_DEFAULT;
 	if ((cfg->log_file = strdup(paths->log_file != NULL ?
 	    paths->log_file : "stderr")) == NULL ||
 	    (paths->pidfile != NULL &&
