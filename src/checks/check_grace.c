@@ -15,6 +15,8 @@
  * check's grace over; a check it has a result of had seen its grace
  * out, and has none again.
  */
+#include <stdlib.h>
+
 #include "checks/check_depends.h"
 #include "checks/check_grace.h"
 #include "checks/check_private.h"
@@ -29,9 +31,9 @@
 static void
 over(struct check *c)
 {
-	c->in_grace = 0;
-	loop_timer_cancel(&c->grace);
-	if (c->st.ran || !c->grace_reload)
+	c->grace->in_grace = 0;
+	loop_timer_cancel(&c->grace->end);
+	if (c->st.ran || !c->grace->reload)
 		c->st.pending = 0;
 }
 
@@ -56,15 +58,22 @@ on_end(struct loop_timer *t)
 void
 check_grace_begin(struct check *c, int reload)
 {
-	c->grace.cb = on_end;
-	c->grace.arg = c;
+	struct check_grace *g = c->grace;
+
 	if (c->conf->start_grace_ms == 0)
 		return;
-	c->in_grace = 1;
-	c->grace_reload = reload;
-	c->grace_start = loop_now();
+	if (g == NULL && (g = calloc(1, sizeof(*g))) == NULL) {
+		log_warnx("check %s: out of memory, no start_grace", c->name);
+		return;
+	}
+	c->grace = g;
+	g->end.cb = on_end;
+	g->end.arg = c;
+	g->in_grace = 1;
+	g->reload = reload;
+	g->start = loop_now();
 	c->st.pending = 1;
-	loop_timer_set(&c->grace, c->conf->start_grace_ms);
+	loop_timer_set(&g->end, c->conf->start_grace_ms);
 }
 
 void
@@ -72,11 +81,11 @@ check_grace_update(struct check *c)
 {
 	uint64_t now = loop_now(), end;
 
-	if (!c->in_grace)
+	if (c->grace == NULL || !c->grace->in_grace)
 		return;
-	end = c->grace_start + c->conf->start_grace_ms;
+	end = c->grace->start + c->conf->start_grace_ms;
 	if (end > now) {
-		loop_timer_set(&c->grace, end - now);
+		loop_timer_set(&c->grace->end, end - now);
 		return;
 	}
 	over(c);
@@ -87,7 +96,7 @@ check_grace_update(struct check *c)
 void
 check_grace_result(struct check *c)
 {
-	if (!c->in_grace)
+	if (c->grace == NULL || !c->grace->in_grace)
 		return;
 	if (health_clamp(c->st.state) != HEALTH_OK) {
 		c->st.pending = 1;
@@ -100,12 +109,15 @@ check_grace_result(struct check *c)
 void
 check_grace_seeded(struct check *c)
 {
-	if (c->in_grace)
+	if (c->grace != NULL && c->grace->in_grace)
 		over(c);
 }
 
 void
 check_grace_forget(struct check *c)
 {
-	loop_timer_cancel(&c->grace);
+	if (c->grace != NULL)
+		loop_timer_cancel(&c->grace->end);
+	free(c->grace);
+	c->grace = NULL;
 }

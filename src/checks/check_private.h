@@ -15,9 +15,17 @@
 #include "checks/perfdata.h"
 #include "checks/probe.h"
 
+/* A start_grace going on or over: made for the checks that have one. */
+struct check_grace {
+	struct loop_timer	 end;		/* the end of it */
+	uint64_t		 start;		/* loop_now() */
+	int			 in_grace;
+	int			 reload;	/* new since a reload */
+};
+
 struct check {
 	struct check_status	 st;		/* what the endpoints show */
-	char			 name[CONFIG_NAME_MAX + 1];
+	const char		*name;		/* conf's */
 	const struct config_check *conf;	/* in the current config */
 	struct check_run		 run;
 	struct probe			*probe;	/* a probe's runs; NULL
@@ -45,13 +53,11 @@ struct check {
 	enum health_state	 held;		/* its own state, meanwhile */
 	double			 held_since;	/* and since when */
 	char			*wait_text;	/* CHECK_TEXT_MAX, if deps */
-	/* SPEC 20: its start_grace (check_grace.c) */
-	struct loop_timer	 grace;		/* the end of it */
-	uint64_t		 grace_start;	/* loop_now() */
-	int			 in_grace;
-	int			 grace_reload;	/* new since a reload */
+	/* SPEC 20: its start_grace (check_grace.c); NULL: never had one */
+	struct check_grace	*grace;
 	/* pushed results: check_push.c's */
-	struct loop_timer	 ttl;		/* ttl passes with no result */
+	struct loop_timer	*ttl;		/* ttl passes with no result:
+						   made when first armed */
 	double			 born;		/* Unix time: made */
 	double			 pushed_at;	/* of the last push, 0: none */
 	uint64_t		 push_dev, push_ino; /* the file it came in */

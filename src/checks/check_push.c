@@ -30,8 +30,6 @@ static void	expired(struct loop_timer *t);
 void
 check_push_init(struct check *c)
 {
-	c->ttl.cb = expired;
-	c->ttl.arg = c;
 	c->born = loop_wallclock();
 	if (c->conf->pushed)
 		(void)check_text(c, "no result yet");
@@ -82,12 +80,21 @@ check_push_arm(struct check *c)
 
 	c->st.pushed = c->conf->pushed;
 	if (!c->conf->pushed || c->conf->ttl_ms == 0 || c->expired) {
-		loop_timer_cancel(&c->ttl);
+		if (c->ttl != NULL)
+			loop_timer_cancel(c->ttl);
 		return;
+	}
+	if (c->ttl == NULL) {
+		if ((c->ttl = calloc(1, sizeof(*c->ttl))) == NULL) {
+			log_warnx("check %s: out of memory, no ttl", c->name);
+			return;
+		}
+		c->ttl->cb = expired;
+		c->ttl->arg = c;
 	}
 	base = c->pushed_at > 0 ? c->pushed_at : c->born;
 	left = base + (double)c->conf->ttl_ms / SEC - loop_wallclock();
-	loop_timer_set(&c->ttl, left <= 0 ? 0 : (uint64_t)(left * SEC) + 1);
+	loop_timer_set(c->ttl, left <= 0 ? 0 : (uint64_t)(left * SEC) + 1);
 }
 
 int

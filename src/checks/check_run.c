@@ -235,17 +235,12 @@ check_run_start(struct check_run *r, char *const argv[], char *const envp[],
 
 	if (r->out == NULL && (r->out = malloc(CHECK_OUTPUT_MAX)) == NULL)
 		return -1;
-	/* Only our end is non-blocking: the check writes as it pleases. */
-	if (pipe2(p, O_CLOEXEC) == -1 ||
-	    fcntl(p[0], F_SETFL, O_NONBLOCK) == -1) {
-		e = errno;
-		if (p[0] != -1) {
-			close(p[0]);
-			close(p[1]);
-		}
-		errno = e;
+	/*
+	 * Both ends non-blocking, one system call less: the child makes
+	 * its end blocking (check_spawn()), to write as it pleases.
+	 */
+	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) == -1)
 		return -1;
-	}
 	r->timeout_ms = timeout_ms;
 	r->timed_out = 0;
 	r->outlen = 0;

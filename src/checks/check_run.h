@@ -3,12 +3,13 @@
  * output and its timeout.  The scheduler (check_sched.c) embeds one per check
  * and is called back when the run is over.
  *
- * The sandbox: posix_spawn (vfork semantics: the daemon is suspended
- * until the exec, so no child ever holds the daemon's descriptors, which
- * are all close-on-exec), its own process group, default signals and an
- * empty mask, stdin /dev/null, stdout and stderr into a pipe of which
- * the first CHECK_OUTPUT_MAX bytes are kept, an environment of PATH and
- * LANG=C (an on_change hook's adds its MYDAEMON_* variables: hook.c).
+ * The sandbox: vfork() and execve() (check_spawn.c: the daemon is
+ * suspended until the exec, so no child ever holds the daemon's
+ * descriptors, which are all close-on-exec), its own process group,
+ * default signals and an empty mask, stdin /dev/null, stdout and
+ * stderr into a pipe of which the first CHECK_OUTPUT_MAX bytes are
+ * kept, an environment of PATH and LANG=C (an on_change hook's adds its
+ * MYDAEMON_* variables: hook.c).
  * A timeout sends TERM to the group and to every descendant, KILL
  * shortly after; as the reaper of orphans (check_sched_init) the daemon
  * kills and reaps what a check left behind, even after a setsid().

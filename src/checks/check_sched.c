@@ -188,7 +188,7 @@ keep_result(struct check *c, const struct check_run *r)
 	free(c->arena);
 	c->perf = NULL;
 	c->arena = NULL;
-	if ((c->output = malloc(r->outlen + 1)) != NULL)
+	if ((c->output = r->outlen > 0 ? malloc(r->outlen + 1) : NULL) != NULL)
 		memcpy(c->output, r->out, r->outlen);
 	n = perfdata_parse(r->out, r->outlen, items, PERFDATA_MAX, arena,
 	    sizeof(arena));
@@ -216,7 +216,7 @@ keep_result(struct check *c, const struct check_run *r)
 		    sizeof(arena))
 			c->perf[i].unit = c->arena + (items[i].unit - arena);
 	}
-	c->st.output = c->output;
+	c->st.output = r->outlen == 0 ? "" : c->output;
 	c->st.output_len = c->output != NULL ? r->outlen : 0;
 	c->st.perf = c->perf;
 	c->st.nperf = n;

@@ -30,7 +30,9 @@ destroy(struct check *c)
 	loop_timer_cancel(&c->tick);
 	check_depends_forget(c);
 	check_grace_forget(c);
-	loop_timer_cancel(&c->ttl);
+	if (c->ttl != NULL)
+		loop_timer_cancel(c->ttl);
+	free(c->ttl);
 	free(c->run_command);
 	free(c->command);
 	free(c->output);
@@ -52,7 +54,7 @@ create(const struct config_check *conf, int pending)
 		free(c);
 		return NULL;
 	}
-	snprintf(c->name, sizeof(c->name), "%s", conf->name);
+	c->name = conf->name;
 	c->conf = conf;
 	c->st.name = c->name;
 	c->st.command = conf->command;
@@ -98,6 +100,7 @@ update(struct check *c, const struct config_check *conf)
 		log_warnx("check %s: out of memory, its history is kept at "
 		    "%u results", c->name, (unsigned int)c->st.history.cap);
 	c->conf = conf;
+	c->name = c->st.name = conf->name;	/* the old config goes */
 	c->st.affects_health = conf->affects_health;
 	check_grace_update(c);
 	if (!c->st.ran && !c->st.previous)

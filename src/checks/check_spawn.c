@@ -1,108 +1,174 @@
 /*
- * check_spawn.c - posix_spawn with the checks' sandbox (see check_spawn.h).
+ * check_spawn.c - start a check's program with the checks' sandbox (see
+ * check_spawn.h): vfork() and execve(), as posix_spawnp() would with the
+ * attributes the checks had (own group, every signal default, empty
+ * mask, stdin /dev/null, stdout and stderr on the pipe).
  *
- * The attributes are the same for every run: made once.  The file
- * actions differ only in the descriptor that becomes stdout and stderr,
- * the write end of the run's pipe, which is one of the lowest free
- * numbers: a set of actions is made the first time a number is seen
- * and kept for the next run that gets it.  Making them costs glibc a
- * getrlimit() per action (to check the descriptor), which a run then
- * no longer pays.  Numbers beyond the kept ones get actions made and
- * dropped at each run, as before.
+ * Why not posix_spawnp(): glibc's maps and unmaps a stack for its child
+ * at each run, and every step its attributes ask for is a system call
+ * of the daemon's.  A vfork() child borrows the daemon's stack and does
+ * the steps itself, on its own CPU time: the daemon only waits for its
+ * execve().  Until then the child shares the daemon's memory: it calls
+ * only system calls, touches nothing but its own stack and the error it
+ * reports, and leaves with _exit().  Every signal is blocked around the
+ * vfork() so that no handler of the daemon's runs in the child.
  */
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
-#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "checks/check_spawn.h"
 
-#define KEPT_FDS	64	/* pipe ends whose file actions are kept */
+#define NSIGS		64	/* Linux signals: 1 to 64 */
+#define DEFAULT_PATH	"/bin:/usr/bin"	/* posix_spawnp's without PATH */
 
-static posix_spawnattr_t		attr;
-static int				attr_made;
-static posix_spawn_file_actions_t	kept[KEPT_FDS];
-static unsigned char			kept_made[KEPT_FDS];
+/* The child's execve() error, read by the parent once the child is gone. */
+static volatile int	child_errno;
 
 /*
- * glibc keeps two real-time signals (32 and 33) for itself: sigfillset()
- * leaves them out and sigaddset() refuses them, and its posix_spawn
- * makes them SIG_IGN in the child unless the child is asked to make them
- * SIG_DFL.  An ignored signal survives exec, so a check would start with
- * them ignored.  Set their bits by hand: a Linux sigset_t is an array of
- * unsigned long, signal n at bit n - 1.
+ * Every signal default, the two glibc keeps for itself (32 and 33) too:
+ * an ignored one would survive exec.  The kernel's sigaction directly,
+ * as glibc refuses those two; SIGKILL and SIGSTOP just fail.
  */
 static void
-reserved_too(sigset_t *set)
+child_signals(void)
 {
-	unsigned long *w = (unsigned long *)(void *)set;
+	struct {
+		void		(*handler)(int);
+		unsigned long	 flags;
+		void		(*restorer)(void);
+		unsigned long	 mask;
+	} ksa = { SIG_DFL, 0, NULL, 0 };
 	int sig;
 
-	for (sig = 32; sig < SIGRTMIN; sig++)
-		w[(sig - 1) / (8 * sizeof(*w))] |=
-		    1UL << ((sig - 1) % (8 * sizeof(*w)));
+	for (sig = 1; sig <= NSIGS; sig++)
+		(void)syscall(SYS_rt_sigaction, sig, &ksa, NULL,
+		    sizeof(ksa.mask));
 }
 
-/* Own group, default signals, empty mask; 0 or an errno. */
+/* Descriptors: stdin /dev/null, stdout and stderr on out; -1 or 0. */
 static int
-make_attr(void)
+child_fds(int out)
 {
-	sigset_t none, all;
-	int e;
+	int fd;
+
+	if ((fd = open("/dev/null", O_RDONLY)) == -1)
+		return -1;
+	if (fd != 0) {
+		if (dup2(fd, 0) == -1)
+			return -1;
+		(void)close(fd);
+	}
+	/* The pipe's write end, non-blocking for the parent's sake. */
+	if (dup2(out, 1) == -1 || dup2(out, 2) == -1 ||
+	    fcntl(1, F_SETFL, 0) == -1 ||
+	    fcntl(1, F_SETFD, 0) == -1 || fcntl(2, F_SETFD, 0) == -1)
+		return -1;
+	return 0;
+}
+
+/*
+ * execve() argv[0] as posix_spawnp() does: as it is if it has a slash,
+ * else in each directory of path (an empty one: the current), going on
+ * past those that do not have it; EACCES if one had it unexecutable.
+ * Returns the errno.
+ */
+static int
+child_exec(char *const argv[], char *const envp[], const char *path)
+{
+	const char *file = argv[0], *p, *end;
+	char buf[PATH_MAX];
+	size_t flen = strlen(file), dlen;
+	int eacces = 0;
+
+	if (flen == 0)
+		return ENOENT;
+	if (strchr(file, '/') != NULL) {
+		(void)execve(file, argv, envp);
+		return errno;
+	}
+	for (p = path; ; p = end + 1) {
+		if ((end = strchr(p, ':')) == NULL)
+			end = p + strlen(p);
+		dlen = (size_t)(end - p);
+		if (dlen + 1 + flen + 1 <= sizeof(buf)) {
+			memcpy(buf, p, dlen);
+			buf[dlen] = '/';
+			memcpy(buf + dlen + (dlen > 0), file, flen + 1);
+			(void)execve(buf, argv, envp);
+			switch (errno) {
+			case EACCES:
+				eacces = 1;
+				break;
+			case ENOENT: case ENOTDIR: case ESTALE: case ENODEV:
+			case ETIMEDOUT: case ENAMETOOLONG:
+				break;
+			default:
+				return errno;
+			}
+		}
+		if (*end == '\0')
+			break;
+	}
+	return eacces ? EACCES : ENOENT;
+}
+
+/* The child: the sandbox's steps, then exec; never returns. */
+static void __attribute__((noreturn))
+child(char *const argv[], char *const envp[], const char *path, int out)
+{
+	sigset_t none;
 
 	sigemptyset(&none);
-	sigfillset(&all);
-	reserved_too(&all);
-	if ((e = posix_spawnattr_init(&attr)) != 0)
-		return e;
-	if ((e = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP |
-	    POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)) != 0 ||
-	    (e = posix_spawnattr_setpgroup(&attr, 0)) != 0 ||
-	    (e = posix_spawnattr_setsigdefault(&attr, &all)) != 0 ||
-	    (e = posix_spawnattr_setsigmask(&attr, &none)) != 0) {
-		posix_spawnattr_destroy(&attr);
-		return e;
-	}
-	attr_made = 1;
-	return 0;
+	child_signals();
+	if (setpgid(0, 0) == -1 || child_fds(out) == -1 ||
+	    sigprocmask(SIG_SETMASK, &none, NULL) == -1)
+		child_errno = errno;
+	else
+		child_errno = child_exec(argv, envp, path);
+	_exit(127);
 }
 
-/* stdin /dev/null, stdout and stderr on out; 0 or an errno. */
-static int
-make_actions(posix_spawn_file_actions_t *fa, int out)
+/* Kept out of check_spawn(): nothing of the caller's lives across it. */
+static pid_t __attribute__((noinline))
+spawn(char *const argv[], char *const envp[], const char *path, int out)
 {
-	int e;
+	pid_t p;
 
-	if ((e = posix_spawn_file_actions_init(fa)) != 0)
-		return e;
-	if ((e = posix_spawn_file_actions_addopen(fa, 0, "/dev/null",
-	    O_RDONLY, 0)) != 0 ||
-	    (e = posix_spawn_file_actions_adddup2(fa, out, 1)) != 0 ||
-	    (e = posix_spawn_file_actions_adddup2(fa, out, 2)) != 0) {
-		posix_spawn_file_actions_destroy(fa);
-		return e;
-	}
-	return 0;
+	if ((p = vfork()) == 0)
+		child(argv, envp, path, out);
+	return p;
 }
 
 int
 check_spawn(pid_t *pid, char *const argv[], char *const envp[], int out)
 {
-	posix_spawn_file_actions_t once, *fa = &once;
-	int e;
+	const char *path = getenv("PATH");
+	sigset_t all, old;
+	pid_t p;
+	int e = 0;
 
-	if (!attr_made && (e = make_attr()) != 0)
-		return e;
-	if (out >= 0 && out < KEPT_FDS) {
-		fa = &kept[out];
-		if (!kept_made[out]) {
-			if ((e = make_actions(fa, out)) != 0)
-				return e;
-			kept_made[out] = 1;
-		}
-	} else if ((e = make_actions(fa, out)) != 0)
-		return e;
-	e = posix_spawnp(pid, argv[0], fa, &attr, argv, envp);
-	if (fa == &once)
-		posix_spawn_file_actions_destroy(fa);
+	sigfillset(&all);
+	if (sigprocmask(SIG_SETMASK, &all, &old) == -1)
+		return errno;
+	child_errno = 0;
+	p = spawn(argv, envp, path != NULL ? path : DEFAULT_PATH, out);
+	if (p == -1)
+		e = errno;
+	else if (child_errno != 0) {	/* it never ran: reap it now */
+		e = child_errno;
+		while (waitpid(p, NULL, 0) == -1 && errno == EINTR)
+			;
+	} else
+		*pid = p;
+	(void)sigprocmask(SIG_SETMASK, &old, NULL);
 	return e;
 }
