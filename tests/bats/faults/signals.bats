@@ -294,6 +294,9 @@ reloads() {
 	rss1=$(rss_kb "$DAEMON_PID")
 	stop_client
 	[ "$(client_failed)" = 0 ] || fail "client: $client"
+	# A failed reload says why in the log: show it with the figures.
+	[ "$(state_number reload_ok)" = $((n + 50)) ] ||
+		grep 'reload failed' "$LOG" >&2 || true
 	assert_equal "$(state_number reload_ok)" $((n + 50))
 	assert_equal "$(state_number reload_failed)" 0
 	echo "VmRSS: $rss0 kB -> $rss1 kB after $n reloads"
