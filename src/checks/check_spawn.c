@@ -13,7 +13,6 @@
  * reports, and leaves with _exit().  Every signal is blocked around the
  * vfork() so that no handler of the daemon's runs in the child.
  */
-#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -25,6 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/sig.h"
 #include "checks/check_spawn.h"
 
 #define NSIGS		64	/* Linux signals: 1 to 64 */
@@ -33,25 +33,14 @@
 /* The child's execve() error, read by the parent once the child is gone. */
 static volatile int	child_errno;
 
-/*
- * Every signal default, the two glibc keeps for itself (32 and 33) too:
- * an ignored one would survive exec.  The kernel's sigaction directly,
- * as glibc refuses those two; SIGKILL and SIGSTOP just fail.
- */
+/* Every signal default, the two glibc keeps for itself (32 and 33) too. */
 static void
 child_signals(void)
 {
-	struct {
-		void		(*handler)(int);
-		unsigned long	 flags;
-		void		(*restorer)(void);
-		unsigned long	 mask;
-	} ksa = { SIG_DFL, 0, NULL, 0 };
 	int sig;
 
 	for (sig = 1; sig <= NSIGS; sig++)
-		(void)syscall(SYS_rt_sigaction, sig, &ksa, NULL,
-		    sizeof(ksa.mask));
+		(void)sig_default(sig);	/* SIGKILL, SIGSTOP just fail */
 }
 
 /* Descriptors: stdin /dev/null, stdout and stderr on out; -1 or 0. */

@@ -1,14 +1,13 @@
 /*
  * signals.c - the self-pipe (see signals.h).
  */
-#include <sys/syscall.h>
-
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "base/sig.h"
 #include "daemon/signals.h"
 #include "instance/state.h"
 
@@ -75,24 +74,6 @@ on_signal(int signo)
 	errno = saved;
 }
 
-/*
- * glibc keeps two real-time signals for itself and refuses to touch
- * them, yet a parent may have left them ignored, and an ignored signal
- * survives exec: ask the kernel directly to make them default again.
- */
-static void
-reset_reserved(int sig)
-{
-	struct {
-		void		(*handler)(int);
-		unsigned long	 flags;
-		void		(*restorer)(void);
-		unsigned long	 mask;
-	} ksa = { SIG_DFL, 0, NULL, 0 };
-
-	(void)syscall(SYS_rt_sigaction, sig, &ksa, NULL, sizeof(ksa.mask));
-}
-
 void
 signals_reset(void)
 {
@@ -106,7 +87,7 @@ signals_reset(void)
 	for (sig = 1; sig < NSIG; sig++)	/* KILL, STOP fail: fine */
 		if (sigaction(sig, &sa, NULL) == -1 && errno == EINVAL &&
 		    sig != SIGKILL && sig != SIGSTOP)
-			reset_reserved(sig);
+			(void)sig_default(sig);	/* glibc's own two */
 	sigemptyset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
 }
