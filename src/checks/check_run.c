@@ -1,9 +1,13 @@
 /*
  * check_run.c - one sandboxed run of a check (see check_run.h).
  *
- * The parent reads the pipe from the loop, keeping the first 4 KiB and
- * dropping the rest, so a chatty check never blocks on a full pipe; it
- * learns of the exit from SIGCHLD (check_sched_reap).  Processes a check left
+ * A run ends when the daemon reaps its process (SIGCHLD:
+ * check_sched_reap), and its pipe is read then, to the end: a check that
+ * writes less than a pipe holds (64 KiB on Linux) costs the daemon no
+ * wakeup and no epoll_ctl() of its own.  A run still going after WATCH_MS
+ * has its pipe read from the loop, the first 4 KiB kept and the rest
+ * dropped, so a chatty check waits on a full pipe that long at most.
+ * Processes a check left
  * are found through /proc/PID/task/TID/children, which lists what a
  * process forked even after those children left its group.
  */
@@ -26,6 +30,7 @@
 #include "base/loop.h"
 
 #define KILL_GRACE_MS	500
+#define WATCH_MS	100	/* a run's pipe is in the loop from then on */
 #define TREE_MAX	256	/* descendants killed per walk at most */
 
 char		check_run_text[CHECK_TEXT_MAX];
@@ -148,7 +153,8 @@ close_pipe(struct check_run *r)
 {
 	if (r->pipe.fd == -1)
 		return;
-	loop_del(&r->pipe);
+	if (r->watched)
+		loop_del(&r->pipe);
 	close(r->pipe.fd);
 	r->pipe.fd = -1;
 }
@@ -216,6 +222,18 @@ on_deadline(struct loop_timer *t)
 	}
 	if (r->pid == 0)
 		return;
+	if (!r->watched) {		/* WATCH_MS: read the pipe from now on */
+		uint64_t gone = loop_now() - r->t0_ms;
+
+		r->watched = 1;
+		if (r->pipe.fd != -1) {
+			loop_add(&r->pipe, EPOLLIN);
+			on_output(&r->pipe, 0);
+		}
+		loop_timer_set(t, gone > r->timeout_ms ? 0 :
+		    r->timeout_ms - gone + 1);
+		return;
+	}
 	if (!r->timed_out) {
 		r->timed_out = 1;
 		log_warnx("%s timed out after %llu ms, killing its process "
@@ -265,9 +283,12 @@ check_run_start(struct check_run *r, char *const argv[], char *const envp[],
 	r->pipe.fd = p[0];
 	r->pipe.cb = on_output;
 	r->pipe.arg = r;
-	loop_add(&r->pipe, EPOLLIN);
+	r->watched = timeout_ms <= WATCH_MS;
+	if (r->watched)
+		loop_add(&r->pipe, EPOLLIN);
 	/* +1: the loop's clock is in whole ms; never fire early. */
-	loop_timer_set(&r->deadline, timeout_ms + 1);
+	loop_timer_set(&r->deadline,
+	    (r->watched ? timeout_ms : WATCH_MS) + 1);
 	return 0;
 }
 

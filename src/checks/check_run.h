@@ -8,8 +8,9 @@
  * descriptors, which are all close-on-exec), its own process group,
  * default signals and an empty mask, stdin /dev/null, stdout and
  * stderr into a pipe of which the first CHECK_OUTPUT_MAX bytes are
- * kept, an environment of PATH and LANG=C (an on_change hook's adds its
- * MYDAEMON_* variables: hook.c).
+ * kept (read when the run ends, or from the loop once it has lasted
+ * 100 ms: check_run.c), an environment of PATH and LANG=C (an
+ * on_change hook's adds its MYDAEMON_* variables: hook.c).
  * A timeout sends TERM to the group and to every descendant, KILL
  * shortly after; as the reaper of orphans (check_sched_init) the daemon
  * kills and reaps what a check left behind, even after a setsid().
@@ -36,6 +37,7 @@ struct check_run {
 	struct loop_timer	 deadline;
 	uint64_t		 timeout_ms;
 	int			 timed_out;
+	int			 watched;	/* its pipe is in the loop */
 	uint64_t		 t0_ms;		/* loop clock at the start */
 	double			 started;	/* Unix time of the start */
 	char			*out;		/* CHECK_OUTPUT_MAX bytes */

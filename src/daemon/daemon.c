@@ -162,13 +162,14 @@ on_reload(int signo)
 /*
  * At most SIGNAL_BATCH signals a turn: a flood of them must not keep the
  * loop from its timers (the shutdown deadline) and its clients; the rest
- * wait in the pipe for the next turn.
+ * wait in the pipe for the next turn.  Children are reaped once a turn,
+ * however many SIGCHLDs came: one reaping collects them all.
  */
 static void
 on_signals(struct loop_io *io, uint32_t events)
 {
 	const struct signal_entry *e;
-	int signo, n = 0;
+	int signo, n = 0, reap = 0;
 
 	(void)io;
 	(void)events;
@@ -192,10 +193,12 @@ on_signals(struct loop_io *io, uint32_t events)
 			begin_shutdown(signo);
 			break;
 		case SIGNAL_CHILD:
-			check_sched_reap();
+			reap = 1;
 			break;
 		}
 	}
+	if (reap)
+		check_sched_reap();
 }
 
 /* The log and the access log, made for the user we will become. */

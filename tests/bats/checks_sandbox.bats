@@ -286,6 +286,30 @@ lingering_zombies() {
 	stop_daemon
 }
 
+@test "output written before and long after a check's first 100 ms is kept whole, in order" {
+	# A run's pipe is read when it ends, or from the loop once it has
+	# lasted 100 ms: the two readings make one output.
+	script slowtalk <<-'EOF'
+	#!/bin/sh
+	echo "CRITICAL: first line | t=1"
+	sleep 0.3
+	echo "second line"
+	sleep 0.2
+	printf 'third, no newline'
+	exit 2
+	EOF
+	write_config "check_command = $T/slowtalk" "check_interval = 1h"
+	start_daemon
+	wait_check_runs 1
+	assert_health 503 "critical: CRITICAL: first line"
+	run status_value check.output check.duration_seconds
+	assert_equal "${lines[0]}" "CRITICAL: first line | t=1"
+	assert_equal "${lines[1]}" "second line"
+	assert_equal "${lines[2]}" "third, no newline"
+	assert in_range "${lines[3]}" 0.5 3
+	stop_daemon
+}
+
 @test "the check starts with default signal dispositions and nothing blocked" {
 	# The daemon ignores SIGPIPE; its check must not.
 	write_config "check_command = grep -E ^Sig(Blk|Ign): /proc/self/status" \
