@@ -598,6 +598,14 @@ def cmd_table(args):
                  cell(fmt_ns(a)),
                  cell(b is not None and fmt_ns(b) + " (Monit)" or None),
                  ratio(a, b), "≤ 0.3× Monit"))
+    # Row 18b: what the kernel takes for one run of a program, with
+    # nothing around it (spawn_floor -b), beside Monit's whole run.
+    fl = num(r.get("r18.bare"))
+    rows.append(("18b. the kernel's part: vfork + execve + waitpid of "
+                 "/bin/true, nothing else",
+                 cell(fl is not None and fmt_ns(fl) + " (bare)" or None),
+                 cell(b is not None and fmt_ns(b) + " (Monit)" or None),
+                 ratio(fl, b), "— (below it, no process runs)"))
     a, b = num(r.get("r19.md")), num(r.get("r19.monit"))
     rows.append(("19. private memory (RssAnon) with 1,000 checks",
                  cell(a is not None and "%.0f KiB" % a or None),

@@ -6,7 +6,8 @@
 #
 # Row 18: mydaemon (100 checks of /bin/true, interval 1 s), Monit (the
 # same 100 as `check program`, `set daemon 1`) and the floor (/bin/true
-# 100 times a second) run at the same time, all on CPU 0: whatever else
+# 100 times a second; then, row 18b, the same with nothing but vfork,
+# execve and waitpid) run at the same time, all on CPU 0: whatever else
 # the machine does weighs on the three alike, which interleaving could
 # not promise on a shared machine.  Each one's CPU is its own task's
 # (/proc/PID/schedstat), never its children's.  Runs: mydaemon's
@@ -101,7 +102,7 @@ monit_conf mo 100 1
 monit_start mo
 bpy wait-checks "${cports[0]}" 100 30
 wait_cycles mo 3 30
-v_md=() v_mo=() v_fl=()
+v_md=() v_mo=() v_fl=() v_bare=()
 for ((r = 1; r <= rounds; r++)); do
 	say "row 18, round $r/$rounds"
 	bpy monit-cpu "$mo_pid" "$T/mo.cycles" "$monit_cycles_n" 101 \
@@ -111,16 +112,20 @@ for ((r = 1; r <= rounds; r++)); do
 	n0=$(bpy runs "${cports[0]}") s0=$(cpu_ns "$cr_pid")
 	fl=$(taskset -c 0 "$T/spawn_floor" /bin/true $((spawn_secs * 100)) \
 	    100) || die "spawn_floor failed"
+	bare=$(taskset -c 0 "$T/spawn_floor" -b /bin/true \
+	    $((spawn_secs * 100)) 100) || die "spawn_floor -b failed"
 	s1=$(cpu_ns "$cr_pid") n1=$(bpy runs "${cports[0]}")
 	wait "$mc" || die "measuring Monit failed"
 	forget "$mc"
 	v_fl+=("$fl")
+	v_bare+=("$bare")
 	v_md+=("$(awk -v s=$((s1 - s0)) -v n=$((n1 - n0)) \
 	    'BEGIN { if (n > 0) printf "%.0f\n", s / n }')")
 	v_mo+=("$(cat "$T/mo.cpu")")
 done
 put "r18.md $(median "${v_md[@]}")"
 put "r18.floor $(median "${v_fl[@]}")"
+put "r18.bare $(median "${v_bare[@]}")"
 put "r18.monit $(median "${v_mo[@]}")"
 stop_pid "$cr_pid"
 stop_pid "$mo_pid"

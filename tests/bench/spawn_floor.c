@@ -3,7 +3,7 @@
  * the process that runs it, with nothing else around.  Built by
  * tests/bench/run (cc -O2), never installed.
  *
- *   spawn_floor PROGRAM COUNT RATE
+ *   spawn_floor [-b] PROGRAM COUNT RATE
  *	COUNT times, RATE times a second (paced on CLOCK_MONOTONIC):
  *	pipe2, posix_spawn PROGRAM with stdin /dev/null and stdout and
  *	stderr into the pipe, read the pipe to its end, waitpid.  One
@@ -11,6 +11,9 @@
  *	the first field, as the bench reads the daemon's) per run.  The
  *	children are other tasks: their CPU is not counted, as it is not
  *	for the daemon.
+ *   -b	the bare minimum instead (row 18b): vfork, execve PROGRAM,
+ *	waitpid, and nothing else: no pipe, no descriptor, no signal
+ *	step.  What any process that runs a program pays the kernel.
  */
 #define _GNU_SOURCE	/* pipe2 */
 
@@ -22,6 +25,7 @@
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -79,6 +83,32 @@ one_run(char *const argv[])
 		}
 }
 
+/* -b: a program run with nothing around it. */
+static void
+bare_run(char *const argv[])
+{
+	pid_t pid;
+	int status;
+
+	if ((pid = vfork()) == 0) {
+		execve(argv[0], argv, environ);
+		_exit(127);
+	}
+	if (pid == -1) {
+		perror("spawn_floor: vfork");
+		exit(1);
+	}
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR) {
+			perror("spawn_floor: waitpid");
+			exit(1);
+		}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) == 127) {
+		fprintf(stderr, "spawn_floor: %s did not run\n", argv[0]);
+		exit(1);
+	}
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -86,16 +116,23 @@ main(int argc, char *argv[])
 	unsigned long long c0;
 	long count, rate, i, step;
 	char *prog[2];
+	void (*run)(char *const []) = one_run;
 
+	if (argc > 1 && strcmp(argv[1], "-b") == 0) {
+		run = bare_run;
+		argc--;
+		argv++;
+	}
 	if (argc != 4 || (count = atol(argv[2])) <= 0 ||
 	    (rate = atol(argv[3])) <= 0) {
-		fprintf(stderr, "usage: spawn_floor PROGRAM COUNT RATE\n");
+		fprintf(stderr,
+		    "usage: spawn_floor [-b] PROGRAM COUNT RATE\n");
 		return 2;
 	}
 	prog[0] = argv[1];
 	prog[1] = NULL;
 	step = 1000000000L / rate;
-	one_run(prog);			/* warm: the first one pays more */
+	run(prog);			/* warm: the first one pays more */
 	clock_gettime(CLOCK_MONOTONIC, &next);
 	c0 = cpu_ns();
 	for (i = 0; i < count; i++) {
@@ -107,7 +144,7 @@ main(int argc, char *argv[])
 		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next,
 		    NULL) == EINTR)
 			;
-		one_run(prog);
+		run(prog);
 	}
 	printf("%.0f\n", (double)(cpu_ns() - c0) / (double)count);
 	return 0;
