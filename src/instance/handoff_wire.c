@@ -203,10 +203,18 @@ parse_history(char *msg, struct check_seed *s)
 	return 0;
 }
 
+void
+handoff_wire_take(char *msg, struct check_seed *seeds, size_t *n, size_t max)
+{
+	if (msg[0] == 'h' && *n > 0)
+		(void)parse_history(msg, &seeds[*n - 1]);
+	else if (*n < max && parse_seed(msg, &seeds[*n]) == 0)
+		(*n)++;
+}
+
 size_t
 handoff_wire_fetch_checks(const char *conffile, long pid,
-    struct check_seed *seeds,
-    size_t max)
+    struct check_seed *seeds, size_t max)
 {
 	struct timeval tv = { 2, 0 };
 	char msg[HANDOFF_MSG_MAX];
@@ -224,12 +232,8 @@ handoff_wire_fetch_checks(const char *conffile, long pid,
 		return 0;
 	}
 	while (handoff_wire_recv(fd, msg, sizeof(msg), NULL, NULL) > 0 &&
-	    strcmp(msg, "end") != 0) {
-		if (msg[0] == 'h' && n > 0)
-			(void)parse_history(msg, &seeds[n - 1]);
-		else if (n < max && parse_seed(msg, &seeds[n]) == 0)
-			n++;
-	}
+	    strcmp(msg, "end") != 0)
+		handoff_wire_take(msg, seeds, &n, max);
 	close(fd);
 	return n;
 }
