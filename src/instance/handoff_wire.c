@@ -6,6 +6,9 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -130,26 +133,90 @@ handoff_wire_connect(const char *conffile, long *pid)
 	return fd;
 }
 
-/* One "c\t..." line as a seed; 0, or -1 when it is not one. */
+/*
+ * The numbers of a hand-over line, each a whole field as the sender's
+ * printf writes it: digits first (no blank, sign or "nan"), nothing
+ * after them, nothing out of range.  The peer is our own process, older
+ * or newer, but its bytes come from outside this one: what does not
+ * read as such a number makes the line not whole.
+ */
+static int
+num_u64(const char *s, uint64_t *v)
+{
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	return errno == 0 && *end == '\0' ? 0 : -1;
+}
+
+/* An int from lo to hi; a minus sign allowed (an exit code of -1). */
+static int
+num_int(const char *s, long lo, long hi, int *v)
+{
+	char *end;
+	long l;
+
+	if ((*s < '0' || *s > '9') && (*s != '-' || s[1] < '0' ||
+	    s[1] > '9'))
+		return -1;
+	errno = 0;
+	l = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || l < lo || l > hi)
+		return -1;
+	*v = (int)l;
+	return 0;
+}
+
+/*
+ * A time in seconds ("%.3f"): finite and not negative, as /status,
+ * /metrics and the status page can show it; strtod() alone would take
+ * "nan", "inf", "-1" and "1e999" (infinity).
+ */
+static int
+num_time(const char *s, double *v)
+{
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	*v = strtod(s, &end);
+	return *end == '\0' && isfinite(*v) && *v >= 0 ? 0 : -1;
+}
+
+/*
+ * One "c\t..." line as a seed; 0, or -1 when it is not one.  A line with
+ * a number that is not whole, a state or result that is no health state,
+ * or a started or duration that is no time is refused, not clamped: that
+ * check then starts over as it would with a sender that said nothing of
+ * it, rather than show a result the old process never had.  Fields after
+ * the twelfth are ignored: a newer sender may add some there.
+ */
 static int
 parse_seed(char *msg, struct check_seed *s)
 {
 	char *f[12], *p = msg;
 	size_t n = 0;
+	int st, res;
 
 	while (n < 12 && (f[n] = strsep(&p, "\t")) != NULL)
 		n++;
 	if (n != 12 || strcmp(f[0], "c") != 0)
 		return -1;
 	memset(s, 0, sizeof(*s));
-	s->state = (enum health_state)atoi(f[1]);
-	s->result = (enum health_state)atoi(f[2]);
-	s->exit_code = atoi(f[3]);
-	s->runs = strtoull(f[4], NULL, 10);
-	s->timeouts = strtoull(f[5], NULL, 10);
-	s->skipped = strtoull(f[6], NULL, 10);
-	s->started = strtod(f[7], NULL);
-	s->duration = strtod(f[8], NULL);
+	if (num_int(f[1], HEALTH_OK, HEALTH_UNKNOWN, &st) == -1 ||
+	    num_int(f[2], HEALTH_OK, HEALTH_UNKNOWN, &res) == -1 ||
+	    num_int(f[3], INT_MIN, INT_MAX, &s->exit_code) == -1 ||
+	    num_u64(f[4], &s->runs) == -1 ||
+	    num_u64(f[5], &s->timeouts) == -1 ||
+	    num_u64(f[6], &s->skipped) == -1 ||
+	    num_time(f[7], &s->started) == -1 ||
+	    num_time(f[8], &s->duration) == -1)
+		return -1;
+	s->state = (enum health_state)st;
+	s->result = (enum health_state)res;
 	snprintf(s->name, sizeof(s->name), "%s", f[9]);
 	snprintf(s->command, sizeof(s->command), "%s", f[10]);
 	snprintf(s->text, sizeof(s->text), "%s", f[11]);
@@ -170,7 +237,9 @@ hexval(char ch)
  * One "h\tNAME\tSINCE\tHEX" line (a newer sender's: an older receiver
  * skips it) into the seed of NAME, the last "c" line's: its since and
  * more of its history, 16 hex digits an entry.  0, or -1 when it is not
- * one; nothing is taken from a line that is not whole.
+ * one; nothing is taken from a line that is not whole.  A SINCE that is
+ * not a time (see num_time()) is taken as 0, which check_set_seed()
+ * reads as "not said": the entries are checked on their own.
  */
 static int
 parse_history(char *msg, struct check_seed *s)
@@ -190,7 +259,9 @@ parse_history(char *msg, struct check_seed *s)
 	for (i = 0; i < len; i++)
 		if (hexval(f[3][i]) == -1)
 			return -1;
-	s->since = strtod(f[2], NULL);
+	/* Not a time: "not said", as 0 is; the history stands alone. */
+	if (num_time(f[2], &s->since) == -1)
+		s->since = 0;
 	for (i = 0; i < len; i += 16) {
 		for (v = 0, k = 0; k < 16; k++) {
 			d = hexval(f[3][i + k]);
@@ -203,10 +274,18 @@ parse_history(char *msg, struct check_seed *s)
 	return 0;
 }
 
+void
+handoff_wire_take(char *msg, struct check_seed *seeds, size_t *n, size_t max)
+{
+	if (msg[0] == 'h' && *n > 0)
+		(void)parse_history(msg, &seeds[*n - 1]);
+	else if (*n < max && parse_seed(msg, &seeds[*n]) == 0)
+		(*n)++;
+}
+
 size_t
 handoff_wire_fetch_checks(const char *conffile, long pid,
-    struct check_seed *seeds,
-    size_t max)
+    struct check_seed *seeds, size_t max)
 {
 	struct timeval tv = { 2, 0 };
 	char msg[HANDOFF_MSG_MAX];
@@ -224,12 +303,8 @@ handoff_wire_fetch_checks(const char *conffile, long pid,
 		return 0;
 	}
 	while (handoff_wire_recv(fd, msg, sizeof(msg), NULL, NULL) > 0 &&
-	    strcmp(msg, "end") != 0) {
-		if (msg[0] == 'h' && n > 0)
-			(void)parse_history(msg, &seeds[n - 1]);
-		else if (n < max && parse_seed(msg, &seeds[n]) == 0)
-			n++;
-	}
+	    strcmp(msg, "end") != 0)
+		handoff_wire_take(msg, seeds, &n, max);
 	close(fd);
 	return n;
 }

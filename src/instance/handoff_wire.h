@@ -26,6 +26,17 @@ struct check_seed;
 size_t	handoff_wire_fetch_checks(const char *conffile, long pid,
 	    struct check_seed *seeds, size_t max);
 
+/*
+ * One datagram of the answer to "checks" (msg, NUL-terminated; it is cut
+ * up in place), before the "end": a "c" line fills seeds[*n] and counts
+ * it while *n < max; an "h" line adds to seeds[*n - 1] when it is about
+ * that check.  Anything else, or a line that is not whole, is skipped:
+ * seeds[*n] may be written then, but *n is not counted.  Pure, for the
+ * unit test and the fuzzer.
+ */
+void	handoff_wire_take(char *msg, struct check_seed *seeds, size_t *n,
+	    size_t max);
+
 /* --- the wire (handoff_wire.c), for both ends ---------------------------- */
 
 /* The control socket's abstract name for conffile; its length. */
