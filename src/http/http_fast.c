@@ -231,6 +231,19 @@ request_line(const unsigned char **pp, const unsigned char *e,
 {
 	const unsigned char *s = *pp, *p = s, *t;
 
+	/* A load balancer's own line: one compare reads it all. */
+	if (e - s >= 21 && memcmp(s, "GET /health HTTP/1.", 19) == 0 &&
+	    (s[19] == '0' || s[19] == '1') && s[20] == '\r' &&
+	    s[21] == '\n') {
+		req->method_text = (const char *)s;
+		req->method_len = 3;
+		req->method = HTTP_GET;
+		req->path = (const char *)s + 4;
+		req->path_len = 7;
+		req->minor = s[19] - '0';
+		*pp = s + 22;
+		return 0;
+	}
 	while (p < e && (cls[*p] & C_TCHAR))
 		p++;
 	if (p == s || p == e || *p != ' ')
@@ -287,8 +300,10 @@ http_parse_fast(const char *buf, size_t len, struct http_request *req)
 		else if (other_name(&p, e) != 0)
 			return HTTP_FAST_UNSURE;
 		v = ++p;	/* past ':' */
+		/* Host's bytes are all judged by plain_host(), stricter. */
 		if ((p = memchr(v, '\r', (size_t)(e - v))) == NULL ||
-		    e - p < 2 || p[1] != '\n' || !value_ok(v, p))
+		    e - p < 2 || p[1] != '\n' ||
+		    (id != F_HOST && !value_ok(v, p)))
 			return HTTP_FAST_UNSURE;
 		if (id != F_OTHER &&
 		    field(id, v, p, req, &hosts, &conn) != 0)
