@@ -53,6 +53,12 @@ static volatile sig_atomic_t	 overflow[NHANDLED];
 static volatile sig_atomic_t	 stop_pending;
 /* Stop signals received, each once (their bytes may be read twice). */
 static volatile sig_atomic_t	 stops;
+/*
+ * A SIGCHLD's byte is in the pipe, not read yet: another SIGCHLD needs
+ * none, as one reaping collects every child that has exited.  Cleared
+ * before each read of the pipe, so that a SIGCHLD after it writes anew.
+ */
+static volatile sig_atomic_t	 child_queued;
 
 static void
 on_signal(int signo)
@@ -66,6 +72,10 @@ on_signal(int signo)
 			stop_pending = signo;
 			stops++;
 		}
+	if (signo == SIGCHLD && child_queued)
+		return;		/* errno untouched */
+	if (signo == SIGCHLD)
+		child_queued = 1;
 	if (write(pipefd[1], &b, 1) != 1) {
 		for (i = 0; i < NHANDLED; i++)
 			if (table[i].signo == signo)
@@ -152,7 +162,12 @@ signals_next(void)
 		return (int)i;
 	}
 	/* One read for many: a flood of signals costs few system calls. */
-	if (at == have && (n = read(pipefd[0], buf, sizeof(buf))) > 0) {
+	if (at == have) {
+		child_queued = 0;
+		n = read(pipefd[0], buf, sizeof(buf));
+	} else
+		n = 0;
+	if (n > 0) {
 		have = n;
 		at = 0;
 	}
