@@ -267,6 +267,29 @@ config_probe_set_size(struct parser *p, const struct confkey *k, void *base,
 		    config_values_safe(sv, val));
 }
 
+/*
+ * max_age: a duration within the row's min and max, read and reported
+ * as config_keys.c's set_duration() does for every other duration.
+ */
+void
+config_probe_set_age(struct parser *p, const struct confkey *k, void *base,
+    const char *val)
+{
+	enum confval	 r;
+	uint64_t	 ms;
+	char		 sv[CONFVAL_SAFE];
+
+	config_values_safe(sv, val);
+	if ((r = config_values_duration(val, &ms)) == CONFVAL_INVALID)
+		config_parser_error(p, "%s: invalid duration \"%s\" (expected "
+		    "a number with ms, s, m or h)", k->name, sv);
+	else if (r != CONFVAL_OK || ms < k->min || ms > k->max)
+		config_parser_error(p, "%s: %s is out of range (%s)", k->name,
+		    sv, k->range);
+	else
+		((struct config_check *)base)->probe.max_age_ms = ms;
+}
+
 /* warning, critical: kept as written until the kind is known. */
 void
 config_probe_set_threshold(struct parser *p, const struct confkey *k,

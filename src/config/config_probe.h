@@ -31,6 +31,8 @@ void	config_probe_set_host(struct parser *, const struct confkey *,
 	    void *, const char *);
 void	config_probe_set_size(struct parser *, const struct confkey *,
 	    void *, const char *);
+void	config_probe_set_age(struct parser *, const struct confkey *,
+	    void *, const char *);
 void	config_probe_set_threshold(struct parser *, const struct confkey *,
 	    void *, const char *);
 
