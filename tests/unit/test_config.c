@@ -1327,12 +1327,12 @@ probe_is(const struct config *cfg, const char *name, enum config_kind kind,
 
 	if (!ok(c != NULL && c->kind == kind && c->argv == NULL &&
 	    c->command != NULL && strcmp(c->command, command) == 0 &&
-	    c->probe.line == line && c->command_line == line &&
-	    c->probe.target != NULL &&
-	    strcmp(c->probe.target, strchr(command, ' ') + 1) == 0,
+	    c->probe != NULL && c->probe->line == line &&
+	    c->command_line == line && c->probe->target != NULL &&
+	    strcmp(c->probe->target, strchr(command, ' ') + 1) == 0,
 	    "probes: [check %s] is \"%s\", line %d", name, command, line))
 		printf("#   got: \"%s\"\n", c && c->command ? c->command : "-");
-	return c != NULL ? &c->probe : NULL;
+	return c != NULL ? c->probe : NULL;
 }
 
 static void
