@@ -181,7 +181,8 @@ request(const struct config_probe *cp, const char *auth, size_t *len)
 int
 probe_http(struct probe *p)
 {
-	const struct config_probe *cp = &p->conf->probe;
+	/* Never NULL: this is a probe's kind (probe_run.c). */
+	const struct config_probe *cp = p->conf->probe;
 	const char		*target = cp->target != NULL ? cp->target : "?";
 	const char		*want = cp->expect_body;
 	char			*req;

@@ -66,7 +66,8 @@ age_of(const struct stat *sb)
 int
 probe_file(struct probe *p)
 {
-	const struct config_probe *cp = &p->conf->probe;
+	/* Never NULL: this is a probe's kind (probe_run.c). */
+	const struct config_probe *cp = p->conf->probe;
 	const char *path = cp->target;
 	enum health_state st;
 	struct stat sb;
@@ -155,7 +156,8 @@ worse(enum health_state a, enum health_state b)
 int
 probe_disk(struct probe *p)
 {
-	const struct config_probe *cp = &p->conf->probe;
+	/* Never NULL: this is a probe's kind (probe_run.c). */
+	const struct config_probe *cp = p->conf->probe;
 	enum health_state st, ist = HEALTH_OK;
 	struct statvfs vfs;
 	struct df d;

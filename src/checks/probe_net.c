@@ -271,7 +271,8 @@ static struct probe_net *
 net_new(const struct config_check *conf, const char *target,
     const char *want, size_t want_len)
 {
-	const struct config_probe *cp = &conf->probe;
+	/* Never NULL: this is a probe's kind (probe_run.c). */
+	const struct config_probe *cp = conf->probe;
 	struct probe_net	*n;
 
 	if ((n = calloc(1, sizeof(*n))) == NULL)
@@ -304,7 +305,8 @@ net_new(const struct config_check *conf, const char *target,
 static int
 net_connect(struct probe *p)
 {
-	const struct config_probe *cp = &p->conf->probe;
+	/* Never NULL: this is a probe's kind (probe_run.c). */
+	const struct config_probe *cp = p->conf->probe;
 	struct probe_net	*n = p->net;
 	int			 fd, rc;
 

@@ -211,7 +211,8 @@ same_name(const char *comm, const char *want)
 int
 probe_process(struct probe *p)
 {
-	const struct config_probe *cp = &p->conf->probe;
+	/* Never NULL: this is a probe's kind (probe_run.c). */
+	const struct config_probe *cp = p->conf->probe;
 	const char *path = cp->target, *want = cp->process_name, *why;
 	struct probe_local_stat st;
 	char up[32], perf[48];

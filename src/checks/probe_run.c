@@ -58,6 +58,11 @@ probe_start(struct probe *p, const struct config_check *conf)
 	r->out = p->out;
 	r->outlen = 0;
 	r->text[0] = '\0';
+	/*
+	 * Each kind's run reads conf->probe without a test: a check of a
+	 * probe's kind always has its settings (config.h), only a command's
+	 * may have none, and a command never gets past CONFIG_COMMAND here.
+	 */
 	switch (conf->kind) {
 	case CONFIG_PROCESS:
 		over = probe_process(p);

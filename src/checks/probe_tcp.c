@@ -82,7 +82,8 @@ static const struct probe_net_kind tcp = {
 int
 probe_tcp(struct probe *p)
 {
-	const struct config_probe *cp = &p->conf->probe;
+	/* Never NULL: this is a probe's kind (probe_run.c). */
+	const struct config_probe *cp = p->conf->probe;
 	const char		*target = cp->target != NULL ? cp->target : "?";
 	char			*req = NULL;
 

@@ -103,7 +103,13 @@ struct config_check {
 	char		*command;
 	char		**argv;			/* split, NULL-terminated;
 						   NULL for a probe */
-	struct config_probe probe;		/* kind != CONFIG_COMMAND */
+	/*
+	 * Never NULL when kind != CONFIG_COMMAND; NULL for a command or
+	 * pushed check, unless a probe's key was misplaced in it.  A
+	 * pointer: most checks are commands, and the settings are 400
+	 * bytes.
+	 */
+	struct config_probe *probe;
 	uint64_t	 interval_ms;
 	uint64_t	 timeout_ms;
 	unsigned int	 rise, fall;

@@ -336,7 +336,7 @@ config_parse_free(struct config *cfg)
 	for (i = 0; i < cfg->nchecks; i++) {
 		free(cfg->checks[i].command);
 		words_free(cfg->checks[i].argv);
-		config_probe_free(&cfg->checks[i].probe);
+		config_probe_free(cfg->checks[i].probe);
 		words_free(cfg->checks[i].depends);
 		config_hook_free(&cfg->checks[i].on_change);
 	}

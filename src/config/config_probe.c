@@ -24,6 +24,21 @@
 const char *const config_probe_kinds[] = { "command", "process", "tcp", "http",
     "file", "disk" };
 
+/*
+ * Made here rather than with the check: most checks are commands, which
+ * need none.  Any key of a probe makes it, whatever comes first in the
+ * section (send before tcp =); a key misplaced in a command check makes
+ * one too, to be reported at the section's end and freed with the rest.
+ */
+struct config_probe *
+config_probe_of(struct parser *p, struct config_check *c)
+{
+	if (c->probe == NULL &&
+	    (c->probe = calloc(1, sizeof(*c->probe))) == NULL)
+		p->oom = 1;
+	return c->probe;
+}
+
 int
 config_probe_taken(struct parser *p, const struct confkey *k,
     struct config_check *c)
@@ -98,12 +113,14 @@ config_probe_set_kind(struct parser *p, const struct confkey *k, void *base,
     const char *val)
 {
 	struct config_check	*c = base;
-	struct config_probe	*cp = &c->probe;
+	struct config_probe	*cp;
 	enum config_kind	 kind = CONFIG_PROCESS;
 	enum probeval		 r;
 	size_t			 n;
 
-	if (config_probe_taken(p, k, c))
+	/* Before the kind is set: a probe's kind always has its settings. */
+	if (config_probe_taken(p, k, c) || (cp = config_probe_of(p, c)) ==
+	    NULL)
 		return;
 	while (strcmp(config_probe_kinds[kind], k->name) != 0)
 		kind++;
@@ -129,10 +146,12 @@ void
 config_probe_set_comm(struct parser *p, const struct confkey *k, void *base,
     const char *val)
 {
-	struct config_check	*c = base;
+	struct config_probe	*cp;
 	enum probeval		 r;
 	char			 sv[CONFVAL_SAFE];
 
+	if ((cp = config_probe_of(p, base)) == NULL)
+		return;
 	if ((r = config_probe_values_comm(val)) == PROBEVAL_LONG)
 		config_parser_error(p, "%s: \"%s\" is %zu bytes, but the "
 		    "kernel keeps only the first %d of a process's name: it "
@@ -143,7 +162,7 @@ config_probe_set_comm(struct parser *p, const struct confkey *k, void *base,
 		    "(expected 1 to %d bytes, no '/' or control characters)",
 		    k->name, config_values_safe(sv, val), PROBEVAL_COMM_MAX);
 	else
-		config_parser_string(p, &c->probe.process_name, val);
+		config_parser_string(p, &cp->process_name, val);
 }
 
 /* The escape at s, as written (a whole UTF-8 sequence), for a message. */
@@ -165,15 +184,18 @@ void
 config_probe_set_text(struct parser *p, const struct confkey *k, void *base,
     const char *val)
 {
-	struct config_probe	*cp = &((struct config_check *)base)->probe;
+	struct config_probe	*cp;
 	int			 send = strcmp(k->name, "send") == 0;
-	char			*d, **dst = send ? &cp->send : &cp->expect;
-	size_t			 n, *len = send ? &cp->send_len :
-				    &cp->expect_len;
+	char			*d, **dst;
+	size_t			 n, *len;
 	const char		*bad;
 	enum probeval		 r;
 	char			 sv[CONFVAL_SAFE];
 
+	if ((cp = config_probe_of(p, base)) == NULL)
+		return;
+	dst = send ? &cp->send : &cp->expect;
+	len = send ? &cp->send_len : &cp->expect_len;
 	if ((d = malloc(strlen(val) + 1)) == NULL) {
 		p->oom = 1;
 		return;
@@ -201,11 +223,12 @@ void
 config_probe_set_status(struct parser *p, const struct confkey *k,
     void *base, const char *val)
 {
-	struct config_check	*c = base;
+	struct config_probe	*cp;
 	enum probeval		 r;
 	char			 sv[CONFVAL_SAFE];
 
-	if ((r = config_probe_values_status(val, &c->probe)) == PROBEVAL_OK)
+	if ((cp = config_probe_of(p, base)) == NULL ||
+	    (r = config_probe_values_status(val, cp)) == PROBEVAL_OK)
 		return;
 	config_values_safe(sv, val);
 	if (r == PROBEVAL_RANGE)
@@ -227,10 +250,11 @@ void
 config_probe_set_body(struct parser *p, const struct confkey *k, void *base,
     const char *val)
 {
-	struct config_check *c = base;
+	struct config_probe *cp;
 
 	(void)k;
-	config_parser_string(p, &c->probe.expect_body, val);
+	if ((cp = config_probe_of(p, base)) != NULL)
+		config_parser_string(p, &cp->expect_body, val);
 }
 
 /* host_header goes into the request as it is: no CR, LF or blank. */
@@ -238,26 +262,30 @@ void
 config_probe_set_host(struct parser *p, const struct confkey *k, void *base,
     const char *val)
 {
-	char	 sv[CONFVAL_SAFE];
+	struct config_probe	*cp;
+	char			 sv[CONFVAL_SAFE];
 
+	if ((cp = config_probe_of(p, base)) == NULL)
+		return;
 	if (config_probe_values_header(val) != PROBEVAL_OK)
 		config_parser_error(p, "%s: invalid host \"%s\" (expected "
 		    "visible ASCII, no spaces)", k->name,
 		    config_values_safe(sv, val));
 	else
-		config_parser_string(p,
-		    &((struct config_check *)base)->probe.host_header, val);
+		config_parser_string(p, &cp->host_header, val);
 }
 
 void
 config_probe_set_size(struct parser *p, const struct confkey *k, void *base,
     const char *val)
 {
-	enum probeval	 r;
-	char		 sv[CONFVAL_SAFE];
+	struct config_probe	*cp;
+	enum probeval		 r;
+	char			 sv[CONFVAL_SAFE];
 
-	r = config_probe_values_bytes(val,
-	    &((struct config_check *)base)->probe.min_size);
+	if ((cp = config_probe_of(p, base)) == NULL)
+		return;
+	r = config_probe_values_bytes(val, &cp->min_size);
 	if (r == PROBEVAL_RANGE)
 		config_parser_error(p, "%s: %s is out of range (too large)",
 		    k->name, config_values_safe(sv, val));
@@ -267,7 +295,36 @@ config_probe_set_size(struct parser *p, const struct confkey *k, void *base,
 		    config_values_safe(sv, val));
 }
 
-/* warning, critical: kept as written until the kind is known. */
+/*
+ * max_age: a duration within the row's min and max, read and reported
+ * as config_keys.c's set_duration() does for every other duration.
+ */
+void
+config_probe_set_age(struct parser *p, const struct confkey *k, void *base,
+    const char *val)
+{
+	struct config_probe	*cp;
+	enum confval		 r;
+	uint64_t		 ms;
+	char			 sv[CONFVAL_SAFE];
+
+	if ((cp = config_probe_of(p, base)) == NULL)
+		return;
+	config_values_safe(sv, val);
+	if ((r = config_values_duration(val, &ms)) == CONFVAL_INVALID)
+		config_parser_error(p, "%s: invalid duration \"%s\" (expected "
+		    "a number with ms, s, m or h)", k->name, sv);
+	else if (r != CONFVAL_OK || ms < k->min || ms > k->max)
+		config_parser_error(p, "%s: %s is out of range (%s)", k->name,
+		    sv, k->range);
+	else
+		cp->max_age_ms = ms;
+}
+
+/*
+ * warning, critical: kept as written until the kind is known, in the
+ * parser; they need no probe settings until then (config_probe_end.c).
+ */
 void
 config_probe_set_threshold(struct parser *p, const struct confkey *k,
     void *base, const char *val)
@@ -279,6 +336,8 @@ config_probe_set_threshold(struct parser *p, const struct confkey *k,
 void
 config_probe_free(struct config_probe *cp)
 {
+	if (cp == NULL)
+		return;
 	free(cp->target);
 	free(cp->process_name);
 	free(cp->send);
@@ -286,5 +345,5 @@ config_probe_free(struct config_probe *cp)
 	free(cp->host_header);
 	free(cp->path);
 	free(cp->expect_body);
-	memset(cp, 0, sizeof(*cp));
+	free(cp);
 }

@@ -31,8 +31,18 @@ void	config_probe_set_host(struct parser *, const struct confkey *,
 	    void *, const char *);
 void	config_probe_set_size(struct parser *, const struct confkey *,
 	    void *, const char *);
+void	config_probe_set_age(struct parser *, const struct confkey *,
+	    void *, const char *);
 void	config_probe_set_threshold(struct parser *, const struct confkey *,
 	    void *, const char *);
+
+/*
+ * The probe settings of check c, made (zeroed) on the first key of a
+ * probe that its section has; NULL, with p->oom set, when there is no
+ * memory.
+ */
+struct config_probe *config_probe_of(struct parser *p,
+	    struct config_check *c);
 
 /*
  * Whether check c already says what it checks (a command or a probe):
@@ -49,7 +59,7 @@ int	config_probe_taken(struct parser *p, const struct confkey *k,
  */
 void	config_probe_section_end(struct parser *p);
 
-/* Free what a probe's settings hold, and zero them. */
+/* Free a probe's settings and what they hold; NULL: none. */
 void	config_probe_free(struct config_probe *cp);
 
 #endif /* MYDAEMON_CONFIG_PROBE_H */

@@ -105,7 +105,7 @@ threshold(struct parser *p, struct config_check *c, int i,
 static void
 order(struct parser *p, struct config_check *c, int line)
 {
-	struct config_probe	*cp = &c->probe;
+	struct config_probe	*cp = c->probe;
 	char			 sw[CONFVAL_SAFE], sc[CONFVAL_SAFE];
 
 	if (cp->warning.unit != cp->critical.unit ||
@@ -134,10 +134,10 @@ thresholds(struct parser *p, struct config_check *c)
 	line[0] = config_parser_line(p, "warning");
 	line[1] = config_parser_line(p, "critical");
 	if (c->kind == CONFIG_DISK && line[0] == 0 && line[1] == 0) {
-		c->probe.warning.unit = CONFIG_UNIT_PERCENT;
-		c->probe.warning.value = 1000;
-		c->probe.critical.unit = CONFIG_UNIT_PERCENT;
-		c->probe.critical.value = 500;
+		c->probe->warning.unit = CONFIG_UNIT_PERCENT;
+		c->probe->warning.value = 1000;
+		c->probe->critical.unit = CONFIG_UNIT_PERCENT;
+		c->probe->critical.value = 500;
 		return;
 	}
 	for (i = 0; i < 2; i++) {
@@ -148,10 +148,14 @@ thresholds(struct parser *p, struct config_check *c)
 		if (threshold(p, c, i, &t[i]) == -1)
 			bad = 1;
 	}
-	if (bad)
+	/*
+	 * A command check's thresholds were refused above; with none it has
+	 * nothing to keep, and maybe no probe settings to keep it in.
+	 */
+	if (bad || c->kind == CONFIG_COMMAND)
 		return;
-	c->probe.warning = t[0];
-	c->probe.critical = t[1];
+	c->probe->warning = t[0];
+	c->probe->critical = t[1];
 	order(p, c, line[1]);
 }
 
@@ -163,12 +167,12 @@ static void
 own_pidfile(struct parser *p, struct config_check *c)
 {
 	if (c->kind != CONFIG_PROCESS || p->cfg->pidfile == NULL ||
-	    strcmp(c->probe.target, p->cfg->pidfile) != 0)
+	    strcmp(c->probe->target, p->cfg->pidfile) != 0)
 		return;
-	p->lineno = c->probe.line;
+	p->lineno = c->probe->line;
 	config_parser_error(p, "process: %s is mydaemon's own pidfile (the "
 	    "daemon cannot read it without dropping its lock)",
-	    c->probe.target);
+	    c->probe->target);
 }
 
 void
@@ -177,7 +181,12 @@ config_probe_section_end(struct parser *p)
 	struct config_check	*c = p->cur;
 	int			 lineno = p->lineno;
 
-	/* Not a dead section, nor one without a command or probe. */
+	/*
+	 * Not a dead section, nor one without a command or probe.  Below,
+	 * c->probe is used only for a probe's kind, which always has it
+	 * (config_probe_set_kind()); a command check has it only when one
+	 * of the keys foreign_keys() reports was misplaced in it.
+	 */
 	if (c != NULL && c != &p->dead && c->command != NULL) {
 		foreign_keys(p, c);
 		thresholds(p, c);

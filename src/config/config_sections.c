@@ -91,12 +91,19 @@ same_threshold(const struct config_threshold *a,
 int
 config_check_same(const struct config_check *a, const struct config_check *b)
 {
-	const struct config_probe *x = &a->probe, *y = &b->probe;
+	const struct config_probe *x = a->probe, *y = b->probe;
 
 	if (a->kind != b->kind || !same_string(a->command, b->command))
 		return 0;
 	if (a->kind == CONFIG_COMMAND)
 		return 1;
+	/*
+	 * config_probe_set_kind() gives a probe's kind its settings; a check
+	 * made elsewhere (a test's) might have none: none is the same as
+	 * none, and not the same as some.
+	 */
+	if (x == NULL || y == NULL)
+		return x == y;
 	return same_string(x->process_name, y->process_name) &&
 	    same_text(x->send, x->send_len, y->send, y->send_len) &&
 	    same_text(x->expect, x->expect_len, y->expect, y->expect_len) &&
@@ -138,7 +145,7 @@ dead_section(struct parser *p, const char *name)
 	words_free(p->dead.depends);
 	config_hook_free(&p->dead.on_change);
 	free(p->dead.command);
-	config_probe_free(&p->dead.probe);
+	config_probe_free(p->dead.probe);
 	check_defaults(&p->dead, name != NULL ? name : "", -1);
 	p->cur = &p->dead;
 }
@@ -242,7 +249,7 @@ config_sections_finish(struct parser *p)
 	words_free(p->dead.depends);
 	config_hook_free(&p->dead.on_change);
 	free(p->dead.command);
-	config_probe_free(&p->dead.probe);
+	config_probe_free(p->dead.probe);
 	for (i = 0; i < cfg->nchecks; i++) {
 		struct config_check *c = &cfg->checks[i];
 
@@ -264,7 +271,7 @@ config_sections_finish(struct parser *p)
 		if (c->command == NULL || c->line < 0) {
 			free(c->command);
 			words_free(c->argv);
-			config_probe_free(&c->probe);
+			config_probe_free(c->probe);
 			words_free(c->depends);
 			config_hook_free(&c->on_change);
 			continue;

@@ -139,9 +139,11 @@ check_probe(const struct config_check *c)
 {
 	static const char *const kind[] = { "command", "process", "tcp",
 	    "http", "file", "disk" };
-	const struct config_probe	*p = &c->probe;
+	const struct config_probe	*p = c->probe;
 	size_t				 n, i;
 
+	if (p == NULL)
+		fail("a probe without its settings");
 	if (c->kind < CONFIG_PROCESS || c->kind > CONFIG_DISK ||
 	    c->argv != NULL || p->target == NULL)
 		fail("a probe without a kind or a target, or with an argv");

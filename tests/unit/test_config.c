@@ -1327,12 +1327,12 @@ probe_is(const struct config *cfg, const char *name, enum config_kind kind,
 
 	if (!ok(c != NULL && c->kind == kind && c->argv == NULL &&
 	    c->command != NULL && strcmp(c->command, command) == 0 &&
-	    c->probe.line == line && c->command_line == line &&
-	    c->probe.target != NULL &&
-	    strcmp(c->probe.target, strchr(command, ' ') + 1) == 0,
+	    c->probe != NULL && c->probe->line == line &&
+	    c->command_line == line && c->probe->target != NULL &&
+	    strcmp(c->probe->target, strchr(command, ' ') + 1) == 0,
 	    "probes: [check %s] is \"%s\", line %d", name, command, line))
 		printf("#   got: \"%s\"\n", c && c->command ? c->command : "-");
-	return c != NULL ? &c->probe : NULL;
+	return c != NULL ? c->probe : NULL;
 }
 
 static void
@@ -1612,6 +1612,60 @@ test_probe_multi(void)
 	    "every probe error of a file");
 }
 
+/*
+ * Only a probe has probe settings: a command check carries none, the
+ * keys of a probe make them in any order, and a reload compares them.
+ */
+static void
+test_probe_settings(void)
+{
+	struct config		*a, *b;
+	struct config_check	*t, *c, copy;
+
+	a = good("[check t]\nmax_age = 2h\nmin_size = 1\nfile = /f\n"
+	    "[check c]\ncommand = /bin/true\n[check p]\nttl = 1m\n",
+	    "probe settings: max_age and min_size before file");
+	b = good("[check t]\nfile = /f\nmin_size = 1\nmax_age = 2h\n"
+	    "[check c]\ncommand = /bin/true\n",
+	    "probe settings: the same keys after file");
+	if (a == NULL || b == NULL) {
+		config_parse_free(a);
+		config_parse_free(b);
+		return;
+	}
+	t = &a->checks[0];
+	c = &a->checks[1];
+	ok(t->probe != NULL && t->probe->max_age_ms == 2 * 3600000ULL &&
+	    t->probe->min_size == 1, "probe settings: max_age kept before "
+	    "its kind");
+	ok(c->probe == NULL && a->checks[2].pushed &&
+	    a->checks[2].probe == NULL, "probe settings: none for a command "
+	    "or a pushed check");
+	ok(config_check_same(t, &b->checks[0]) &&
+	    config_check_same(c, &b->checks[1]), "probe settings: the same "
+	    "in any order, for a reload");
+	b->checks[0].probe->max_age_ms++;
+	ok(!config_check_same(t, &b->checks[0]), "probe settings: another "
+	    "max_age is another check");
+	copy = *t;
+	copy.probe = NULL;
+	ok(!config_check_same(t, &copy) && !config_check_same(&copy, t),
+	    "probe settings: none and some differ");
+	ok(config_check_same(&copy, &copy), "probe settings: none and none "
+	    "are the same");
+	config_parse_free(a);
+	config_parse_free(b);
+	bad("[check x]\ncommand = /bin/true\nmax_age = 1h\n",
+	    "t.conf:3: [check x] max_age: only for file checks");
+	bad("[check x]\nsend = a\ncommand = /bin/true\n",
+	    "t.conf:2: [check x] send: only for tcp checks");
+	bad("[check x]\nmax_age = soon\nfile = /f\n",
+	    "t.conf:2: [check x] max_age: invalid duration \"soon\" "
+	    "(expected a number with ms, s, m or h)");
+	bad("[check x]\nfile = /f\nmax_age = 8761h\n",
+	    "t.conf:3: [check x] max_age: 8761h is out of range (1s-8760h)");
+}
+
 int
 main(void)
 {
@@ -1649,5 +1703,6 @@ main(void)
 	test_probe_misplaced();
 	test_probe_thresholds();
 	test_probe_multi();
+	test_probe_settings();
 	return done_testing();
 }

@@ -175,16 +175,21 @@ on_done(struct check_run *r)
 	dones++;
 }
 
+/* The settings of the one check conf_for() makes at a time. */
+static struct config_probe conf_probe;
+
 /* A check of kind towards the server, timeout 500 ms. */
 static void
 conf_for(struct config_check *c, enum config_kind kind, const char *target)
 {
 	memset(c, 0, sizeof(*c));
+	memset(&conf_probe, 0, sizeof(conf_probe));
+	c->probe = &conf_probe;
 	c->kind = kind;
 	c->timeout_ms = 500;
-	c->probe.target = (char *)target;
-	c->probe.addr = srv.addr;
-	c->probe.addrlen = srv.addrlen;
+	c->probe->target = (char *)target;
+	c->probe->addr = srv.addr;
+	c->probe->addrlen = srv.addrlen;
 }
 
 /* Run conf to its end; 1 when it was over at once. */
@@ -277,8 +282,8 @@ test_tcp(void)
 	    ";;;0;0.500") != NULL, "tcp: perfdata time in seconds, the "
 	    "timeout as max (%s)", out());
 
-	c.probe.expect = expect;
-	c.probe.expect_len = 5;
+	c.probe->expect = expect;
+	c.probe->expect_len = 5;
 	c.timeout_ms = 300;
 	now = probe(&c);
 	snprintf(want, sizeof(want), "TCP CRITICAL - %s: no answer within "
@@ -290,10 +295,10 @@ test_tcp(void)
 
 	srv_start(SRV_READ, "+PONG\r\n", NULL);
 	conf_for(&c, CONFIG_TCP, srv.where);
-	c.probe.send = "PING\r\n\r\n";
-	c.probe.send_len = 8;
-	c.probe.expect = expect;
-	c.probe.expect_len = 5;
+	c.probe->send = "PING\r\n\r\n";
+	c.probe->send_len = 8;
+	c.probe->expect = expect;
+	c.probe->expect_len = 5;
 	dones = 0;
 	now = probe_start(&pr, &c);
 	/* the run keeps its own copy: the config may go in a reload */
@@ -307,8 +312,8 @@ test_tcp(void)
 
 	srv_start(SRV_SEND, "nope\x01|\xff", NULL);
 	conf_for(&c, CONFIG_TCP, srv.where);
-	c.probe.expect = expect;
-	c.probe.expect_len = 5;
+	c.probe->expect = expect;
+	c.probe->expect_len = 5;
 	probe(&c);
 	snprintf(want, sizeof(want), "TCP CRITICAL - %s: expected \"+PONG\", "
 	    "got \"nope\\x01\\x7c\\xff\"", srv.where);
@@ -365,7 +370,7 @@ http_with(const char *answer, struct config_check *c, char *target,
 	srv_start(answer != NULL ? SRV_READ : SRV_HOLD, answer, NULL);
 	snprintf(target, size, "http://%s%s", srv.where, path);
 	conf_for(c, CONFIG_HTTP, target);
-	c->probe.path = (char *)path;
+	c->probe->path = (char *)path;
 }
 
 static void
@@ -376,7 +381,7 @@ test_http(void)
 
 	http_with("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", &c,
 	    target, sizeof(target), "/x");
-	c.probe.expect_body = "ok";
+	c.probe->expect_body = "ok";
 	probe(&c);
 	snprintf(want, sizeof(want), "HTTP OK - %s/x 200 OK in ", srv.where);
 	ok(run.result == HEALTH_OK && starts(run.text, want) &&
@@ -390,8 +395,8 @@ test_http(void)
 
 	http_with("HTTP/1.1 200 OK\r\n\r\nhello", &c, target, sizeof(target),
 	    "/q?a=1");
-	c.probe.host_header = "example.org";
-	c.probe.expect_body = "ready";
+	c.probe->host_header = "example.org";
+	c.probe->expect_body = "ready";
 	probe(&c);
 	ok(starts(srv.req, "GET /q?a=1 HTTP/1.1\r\nHost: example.org\r\n"),
 	    "http: the path and host_header given");
@@ -406,9 +411,9 @@ test_http(void)
 	snprintf(want, sizeof(want), "HTTP CRITICAL - %s/ answered 500 "
 	    "Internal Server Error", srv.where);
 	is_str(run.text, want, "http: 500 is CRITICAL, named");
-	c.probe.status[0].lo = 500;
-	c.probe.status[0].hi = 599;
-	c.probe.nstatus = 1;
+	c.probe->status[0].lo = 500;
+	c.probe->status[0].hi = 599;
+	c.probe->nstatus = 1;
 	probe(&c);
 	ok(run.result == HEALTH_OK, "http: 500 in expect_status 500-599 is "
 	    "OK (%s)", run.text);
@@ -432,18 +437,18 @@ test_thresholds(void)
 
 	http_with("HTTP/1.1 204 No Content\r\n\r\n", &c, target,
 	    sizeof(target), "/");
-	c.probe.warning.unit = CONFIG_UNIT_MS;
-	c.probe.warning.value = 0;
+	c.probe->warning.unit = CONFIG_UNIT_MS;
+	c.probe->warning.value = 0;
 	probe(&c);
 	ok(run.result == HEALTH_WARNING && strstr(run.text,
 	    "(warning above 0 s)") != NULL, "a time above warning is WARNING "
 	    "(%s)", run.text);
-	c.probe.critical = c.probe.warning;
+	c.probe->critical = c.probe->warning;
 	probe(&c);
 	ok(run.result == HEALTH_CRITICAL && strstr(out(),
 	    "|time=0.") != NULL && strstr(out(), "s;0;0;0;0.500 size=0B") !=
 	    NULL, "critical wins, thresholds in the perfdata (%s)", out());
-	c.probe.warning.value = c.probe.critical.value = 60000;
+	c.probe->warning.value = c.probe->critical.value = 60000;
 	probe(&c);
 	ok(run.result == HEALTH_OK, "under both is OK (%s)", run.text);
 	srv_stop();
@@ -458,8 +463,8 @@ test_abort(void)
 	srv_start(SRV_HOLD, NULL, NULL);
 	fds = count_fds();
 	conf_for(&c, CONFIG_TCP, srv.where);
-	c.probe.expect = "x";
-	c.probe.expect_len = 1;
+	c.probe->expect = "x";
+	c.probe->expect_len = 1;
 	dones = 0;
 	now = probe_start(&pr, &c);
 	loop_run_once();
