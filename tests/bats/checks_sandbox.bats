@@ -228,6 +228,10 @@ lingering_zombies() {
 	done
 }
 
+fds_at_most() {	# PID N
+	[ "$(fd_count "$1")" -le "$2" ]
+}
+
 @test "a check every 20 ms for 3 s leaves no zombie and no descriptor behind" {
 	write_config "check_command = sh -c '/bin/true & /bin/true & exit 0'" \
 		"check_interval = 20ms"
@@ -238,7 +242,10 @@ lingering_zombies() {
 	run lingering_zombies "$DAEMON_PID" 3
 	assert_success
 	assert_output ""
-	assert [ "$(fd_count "$DAEMON_PID")" -le "$fds" ]
+	# Between two runs the count is back to what it was: on a loaded
+	# machine a run may hold its pipe at every sample for a while, a
+	# leak for good (150 runs: 150 descriptors).
+	wait_for 5 fds_at_most "$DAEMON_PID" "$fds"
 	last=$(check_runs)
 	assert [ "$((last - first))" -ge 30 ]
 	stop_daemon
