@@ -232,7 +232,7 @@ request_line(const unsigned char **pp, const unsigned char *e,
 	const unsigned char *s = *pp, *p = s, *t;
 
 	/* A load balancer's own line: one compare reads it all. */
-	if (e - s >= 21 && memcmp(s, "GET /health HTTP/1.", 19) == 0 &&
+	if (e - s >= 22 && memcmp(s, "GET /health HTTP/1.", 19) == 0 &&
 	    (s[19] == '0' || s[19] == '1') && s[20] == '\r' &&
 	    s[21] == '\n') {
 		req->method_text = (const char *)s;
