@@ -7,9 +7,9 @@
  * wakeup and no epoll_ctl() of its own.  A run still going after WATCH_MS
  * has its pipe read from the loop, the first 4 KiB kept and the rest
  * dropped, so a chatty check waits on a full pipe that long at most.
- * Processes a check left
- * are found through /proc/PID/task/TID/children, which lists what a
- * process forked even after those children left its group.
+ * Processes a check left are found through /proc/PID/task/TID/children,
+ * which lists what a process forked even after those children left its
+ * group.
  */
 #include <sys/epoll.h>
 #include <sys/wait.h>
