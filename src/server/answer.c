@@ -102,32 +102,9 @@ path_is(const struct http_request *req, const char *p)
 	return req->path_len == n && memcmp(req->path, p, n) == 0;
 }
 
-/* /health and /health/NAME into body; the status code. */
-static int
-render_health(const struct http_request *req, const char **ctype)
-{
-	const struct check_status *only = NULL;
-	struct snapshot snap;
-	int hj, js;
-
-	memset(&snap, 0, sizeof(snap));
-	fill(&snap, 0);
-	if (req->path_len > 8 && (only = health_render_find(&snap,
-	    req->path + 8, req->path_len - 8)) == NULL) {
-		buf_puts(&body, "no such check\n");
-		return 404;
-	}
-	hj = http_status_accepts(req, "application/health+json");
-	js = !hj && http_status_accepts(req, "application/json");
-	if (!hj && !js)
-		return health_render_text(&snap, only, &body);
-	*ctype = hj ? "application/health+json" : "application/json";
-	return health_render_json(&snap, only, &body);
-}
-
 /*
- * Is the plain text what negotiation gives req (as render_health()
- * decides)?  No Accept and ab's, curl's and most probes' "* / *" are
+ * Is the plain text what negotiation gives req, rather than health+json
+ * or JSON?  No Accept and ab's, curl's and most probes' "* / *" are
  * answered without looking at the list.
  */
 static int
@@ -138,6 +115,27 @@ wants_text(const struct http_request *req)
 		return 1;
 	return !http_status_accepts(req, "application/health+json") &&
 	    !http_status_accepts(req, "application/json");
+}
+
+/* /health and /health/NAME into body; the status code. */
+static int
+render_health(const struct http_request *req, const char **ctype)
+{
+	const struct check_status *only = NULL;
+	struct snapshot snap;
+
+	memset(&snap, 0, sizeof(snap));
+	fill(&snap, 0);
+	if (req->path_len > 8 && (only = health_render_find(&snap,
+	    req->path + 8, req->path_len - 8)) == NULL) {
+		buf_puts(&body, "no such check\n");
+		return 404;
+	}
+	if (wants_text(req))
+		return health_render_text(&snap, only, &body);
+	*ctype = http_status_accepts(req, "application/health+json") ?
+	    "application/health+json" : "application/json";
+	return health_render_json(&snap, only, &body);
 }
 
 /* The plain /health answer, from the cache (rendered when stale). */
