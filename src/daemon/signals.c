@@ -72,10 +72,11 @@ on_signal(int signo)
 			stop_pending = signo;
 			stops++;
 		}
-	if (signo == SIGCHLD && child_queued)
-		return;		/* errno untouched */
-	if (signo == SIGCHLD)
+	if (signo == SIGCHLD) {
+		if (child_queued)
+			return;		/* errno untouched */
 		child_queued = 1;
+	}
 	if (write(pipefd[1], &b, 1) != 1) {
 		for (i = 0; i < NHANDLED; i++)
 			if (table[i].signo == signo)
